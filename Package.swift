@@ -1,0 +1,60 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Our own targets build in Swift 6 language mode with every warning an error;
+/// dependencies keep their own settings.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "fedz",
+    products: [
+        .executable(name: "fedz", targets: ["Orchestrator"]),
+        .executable(name: "fedz-node", targets: ["Node"]),
+        .library(name: "Actors", targets: ["Actors"]),
+        .library(name: "Learning", targets: ["Learning"]),
+        .library(name: "Federation", targets: ["Federation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "Actors",
+            dependencies: ["CZMQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
+            name: "Learning",
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(
+            name: "Federation",
+            dependencies: ["Actors", "Learning", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "Node",
+            dependencies: [
+                "Actors", "Learning", "Federation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "Orchestrator",
+            dependencies: [
+                "Actors", "Learning", "Federation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "ActorsTests", dependencies: ["Actors"], swiftSettings: strict),
+        .testTarget(name: "ActorsClusteredTests", dependencies: ["Actors"], swiftSettings: strict),
+        .testTarget(name: "LearningTests", dependencies: ["Learning"], swiftSettings: strict),
+        .testTarget(name: "FederationTests", dependencies: ["Federation", "Learning", "Actors"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["Actors", "Federation"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// The Actors module; see DESIGN.md §4.

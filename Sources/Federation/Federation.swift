@@ -1,0 +1,1 @@
+// The Federation module; see DESIGN.md §4.
