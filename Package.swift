@@ -34,10 +34,17 @@ let package = Package(
             name: "Federation",
             dependencies: ["Actors", "Learning", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
+        .target(
+            name: "CommandSupport",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "Node",
             dependencies: [
-                "Actors", "Learning", "Federation",
+                "Actors", "Learning", "Federation", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -45,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "Orchestrator",
             dependencies: [
-                "Actors", "Learning", "Federation",
+                "Actors", "Learning", "Federation", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

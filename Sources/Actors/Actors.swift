@@ -1,1 +1,0 @@
-// The Actors module; see DESIGN.md §4.

@@ -1,0 +1,62 @@
+/// Heartbeat-based failure detection for a set of peers, as a pure state machine:
+/// inputs through `on…` methods with the time passed in, decisions returned as values.
+///
+/// A peer is identified by its id and incarnation; a higher incarnation (a restarted
+/// process) replaces the old one, a lower one is stale and ignored.
+public struct FailureDetector: Sendable {
+    /// What an observation changed.
+    public enum Change: Sendable, Equatable {
+        /// A peer not known before (or known as dead) is alive.
+        case joined(id: String, incarnation: UInt64)
+        /// A peer restarted: the new incarnation replaces the old.
+        case restarted(id: String, old: UInt64, new: UInt64)
+        /// No heartbeat within the liveness window: the peer is considered dead.
+        case died(id: String, incarnation: UInt64)
+    }
+
+    /// How a heartbeat was taken.
+    public enum Observation: Sendable, Equatable {
+        case fresh(Change?)
+        /// From an older incarnation than the one known: ignored.
+        case stale
+    }
+
+    private struct Peer: Sendable {
+        var incarnation: UInt64
+        var lastSeen: ContinuousClock.Instant
+    }
+
+    /// Interval × liveness: how long a peer may stay silent.
+    public let timeout: Duration
+    private var peers: [String: Peer] = [:]
+
+    public init(interval: Duration = .seconds(1), liveness: Int = 3) {
+        timeout = interval * liveness
+    }
+
+    /// Ids of peers currently considered alive.
+    public var alive: Set<String> { Set(peers.keys) }
+
+    public func incarnation(of id: String) -> UInt64? { peers[id]?.incarnation }
+
+    /// Records any sign of life (hello, heartbeat, update) from `id`.
+    public mutating func onHeartbeat(from id: String, incarnation: UInt64, now: ContinuousClock.Instant) -> Observation {
+        guard let peer = peers[id] else {
+            peers[id] = Peer(incarnation: incarnation, lastSeen: now)
+            return .fresh(.joined(id: id, incarnation: incarnation))
+        }
+        if incarnation < peer.incarnation { return .stale }
+        peers[id] = Peer(incarnation: incarnation, lastSeen: now)
+        if incarnation > peer.incarnation {
+            return .fresh(.restarted(id: id, old: peer.incarnation, new: incarnation))
+        }
+        return .fresh(nil)
+    }
+
+    /// Declares dead every peer silent for longer than the timeout and forgets it.
+    public mutating func onTick(now: ContinuousClock.Instant) -> [Change] {
+        let dead = peers.filter { now - $0.value.lastSeen > timeout }
+        for id in dead.keys { peers[id] = nil }
+        return dead.sorted { $0.key < $1.key }.map { .died(id: $0.key, incarnation: $0.value.incarnation) }
+    }
+}

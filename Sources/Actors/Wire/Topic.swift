@@ -1,0 +1,25 @@
+/// A PUB/SUB topic: a versioned string that ends in `/`, so that `node/7/` never
+/// prefix-matches `node/70/`.
+public struct Topic: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Every fedz topic starts with this prefix; the number is the protocol version.
+    public static let prefix = "fedz/\(WireFormat.protocolVersion)/"
+
+    /// Round starts, re-broadcast until the round closes.
+    public static let round = Topic(rawValue: prefix + "round/")
+    /// New global model versions.
+    public static let model = Topic(rawValue: prefix + "model/")
+    /// Round results and other metrics, for the monitor and dashboards.
+    public static let metrics = Topic(rawValue: prefix + "metrics/")
+    /// Messages pushed to the coordinator (PUSH/PULL carries a topic frame too, so
+    /// every message has the same framing).
+    public static let report = Topic(rawValue: prefix + "report/")
+
+    /// Messages addressed to one node.
+    public static func node(_ id: String) -> Topic { Topic(rawValue: prefix + "node/\(id)/") }
+
+    public var description: String { rawValue }
+}

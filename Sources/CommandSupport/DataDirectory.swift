@@ -1,0 +1,35 @@
+import Foundation
+
+/// Where the data sets are: an explicit directory, else `$FEDZ_DATA_DIR`, else the
+/// nearest `data/` folder above the running executable (the project's own, for a
+/// build inside a clone), else `./data`.
+public enum DataDirectory {
+    public static func resolve(_ explicit: String?) -> String {
+        if let explicit { return explicit }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["FEDZ_DATA_DIR"] { return fromEnvironment }
+        var directory = ExecutableLocation.directory
+        for _ in 0..<6 {
+            let candidate = directory.appendingPathComponent("data")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("mnist").path) {
+                return candidate.path
+            }
+            directory.deleteLastPathComponent()
+        }
+        return "data"
+    }
+}
+
+/// The running executable's location, for finding its sibling executables and data.
+public enum ExecutableLocation {
+    /// The directory holding the running executable (symlinks resolved).
+    public static var directory: URL {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: path).deletingLastPathComponent()
+    }
+
+    /// The path of a sibling executable, e.g. `fedz-node` next to `fedz`.
+    public static func sibling(_ name: String) -> String {
+        directory.appendingPathComponent(name).path
+    }
+}

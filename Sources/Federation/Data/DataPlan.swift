@@ -1,0 +1,70 @@
+import Learning
+
+/// How a data set is split into clients and which clients a node hosts. Every node
+/// computes the same split from the same seed and keeps only its own clients' data.
+public struct DataPlan: Sendable, Equatable {
+    /// How the training set is divided among clients.
+    public enum Partition: Sendable, Equatable, CustomStringConvertible {
+        /// Uniformly at random, equal sizes.
+        case iid
+        /// The FedAvg paper's pathological non-IID split: sorted by label, two shards per client.
+        case shards
+
+        /// Parses `iid` or `shards`.
+        public init(_ text: String) throws(PlanError) {
+            switch text {
+            case "iid": self = .iid
+            case "shards": self = .shards
+            default: throw PlanError("unknown partition '\(text)'; known: iid, shards")
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .iid: "iid"
+            case .shards: "shards"
+            }
+        }
+    }
+
+    public var clients: Int
+    public var partition: Partition
+    public var seed: UInt64
+
+    public init(clients: Int, partition: Partition, seed: UInt64) {
+        self.clients = clients
+        self.partition = partition
+        self.seed = seed
+    }
+
+    /// Sample indices of every client, in client-id order.
+    public func clientIndices(labels: [Int32]) -> [[Int]] {
+        switch partition {
+        case .iid: Partitioner.iid(count: labels.count, clients: clients, seed: seed)
+        case .shards: Partitioner.shards(labels: labels, clients: clients, shardsPerClient: 2, seed: seed)
+        }
+    }
+
+    /// The client ids hosted by node `index` of `count`: every `count`-th client.
+    public func clients(ofNode index: Int, count: Int) -> [Int] {
+        Array(stride(from: index, to: clients, by: count))
+    }
+}
+
+/// A plan that cannot be carried out, with the reason.
+public struct PlanError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension TrainingConfig {
+    /// The configuration one client uses in one round: the same hyper-parameters, and
+    /// a seed of its own derived from the round's seed, the round and the client.
+    public func forClient(_ client: Int, round: Int) -> TrainingConfig {
+        var config = self
+        var mixer = SeededGenerator(seed: seed ^ (UInt64(truncatingIfNeeded: round) &* 0x9E37_79B9_7F4A_7C15)
+            ^ (UInt64(truncatingIfNeeded: client) &* 0xBF58_476D_1CE4_E5B9))
+        config.seed = mixer.next()
+        return config
+    }
+}

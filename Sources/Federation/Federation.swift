@@ -1,1 +1,0 @@
-// The Federation module; see DESIGN.md §4.

@@ -1,0 +1,139 @@
+import Learning
+
+/// A client hosted by a node, with the size of its local data set.
+public struct ClientInfo: Codable, Sendable, Equatable {
+    public var id: Int
+    public var samples: Int
+
+    public init(id: Int, samples: Int) {
+        self.id = id
+        self.samples = samples
+    }
+}
+
+/// Body of `hello`.
+public struct Hello: Codable, Sendable, Equatable {
+    public var clients: [ClientInfo]
+    /// The model architecture the node can train (`mlp`, …).
+    public var architecture: String
+
+    public init(clients: [ClientInfo], architecture: String) {
+        self.clients = clients
+        self.architecture = architecture
+    }
+}
+
+/// Body of `welcome`: echoes the incarnation that was registered.
+public struct Welcome: Codable, Sendable, Equatable {
+    public var incarnation: UInt64
+
+    public init(incarnation: UInt64) { self.incarnation = incarnation }
+}
+
+/// Body of messages that carry nothing but their header (`heartbeat`, `rejoin`).
+public struct Empty: Codable, Sendable, Equatable {
+    public init() {}
+}
+
+/// Body of `round_start`.
+public struct RoundStart: Codable, Sendable, Equatable {
+    public var round: Int
+    public var modelVersion: Int
+    /// Content hash of the model version to train (see `ModelCodec.contentHash`).
+    public var modelHash: String
+    /// Node id → the ids of its clients sampled for this round.
+    public var assignments: [String: [Int]]
+    public var training: TrainingConfig
+    /// Seconds from the round's start until the coordinator stops waiting.
+    public var deadlineSeconds: Double
+
+    public init(
+        round: Int, modelVersion: Int, modelHash: String, assignments: [String: [Int]],
+        training: TrainingConfig, deadlineSeconds: Double
+    ) {
+        self.round = round
+        self.modelVersion = modelVersion
+        self.modelHash = modelHash
+        self.assignments = assignments
+        self.training = training
+        self.deadlineSeconds = deadlineSeconds
+    }
+}
+
+/// Body of `model`; the weights travel as tensor frames named by the architecture's
+/// parameter specs.
+public struct ModelAnnouncement: Codable, Sendable, Equatable {
+    public var architecture: String
+    public var hash: String
+
+    public init(architecture: String, hash: String) {
+        self.architecture = architecture
+        self.hash = hash
+    }
+}
+
+/// Body of `model_request`.
+public struct ModelRequest: Codable, Sendable, Equatable {
+    public var version: Int
+
+    public init(version: Int) { self.version = version }
+}
+
+/// Body of `update`; the tensor frames hold the client's weight delta
+/// (local weights minus the global weights it started from).
+public struct UpdateReport: Codable, Sendable, Equatable {
+    public var client: Int
+    public var samples: Int
+    public var trainLoss: Double
+
+    public init(client: Int, samples: Int, trainLoss: Double) {
+        self.client = client
+        self.samples = samples
+        self.trainLoss = trainLoss
+    }
+}
+
+/// Body of `training_failed`.
+public struct TrainingFailure: Codable, Sendable, Equatable {
+    public var client: Int
+    public var reason: String
+
+    public init(client: Int, reason: String) {
+        self.client = client
+        self.reason = reason
+    }
+}
+
+/// Body of `round_result`, also one entry of the run summary's `rounds`.
+public struct RoundResult: Codable, Sendable, Equatable {
+    public var round: Int
+    public var modelVersion: Int
+    public var participants: Int
+    public var sampled: Int
+    public var trainLoss: Double
+    public var testLoss: Double
+    public var testAccuracy: Double
+    public var seconds: Double
+
+    public init(
+        round: Int, modelVersion: Int, participants: Int, sampled: Int,
+        trainLoss: Double, testLoss: Double, testAccuracy: Double, seconds: Double
+    ) {
+        self.round = round
+        self.modelVersion = modelVersion
+        self.participants = participants
+        self.sampled = sampled
+        self.trainLoss = trainLoss
+        self.testLoss = testLoss
+        self.testAccuracy = testAccuracy
+        self.seconds = seconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case round, participants, sampled, seconds
+        case modelVersion = "model_version"
+        case trainLoss = "train_loss"
+        case testLoss = "test_loss"
+        case testAccuracy = "test_accuracy"
+    }
+}

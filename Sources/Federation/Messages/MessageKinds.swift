@@ -1,0 +1,25 @@
+import Actors
+
+/// The federated protocol's message kinds (docs/PROTOCOL.md lists each with its body).
+extension MessageKind {
+    /// Node → coordinator: a node and the clients it hosts. Repeated until welcomed.
+    public static let hello = MessageKind("hello")
+    /// Coordinator → node topic: the hello of this incarnation was registered.
+    public static let welcome = MessageKind("welcome")
+    /// Node → coordinator: still alive.
+    public static let heartbeat = MessageKind("heartbeat")
+    /// Coordinator → node topic: you are unknown here (e.g. after a coordinator restart); say hello again.
+    public static let rejoin = MessageKind("rejoin")
+    /// Coordinator → all: a round is open; re-broadcast until it closes.
+    public static let roundStart = MessageKind("round_start")
+    /// Coordinator → all (or one node topic): a global model version and its weights.
+    public static let model = MessageKind("model")
+    /// Node → coordinator: please (re)send this model version to me.
+    public static let modelRequest = MessageKind("model_request")
+    /// Node → coordinator: one client's update (tensor frames hold the weight delta).
+    public static let update = MessageKind("update")
+    /// Node → coordinator: a client could not train; counted, not aggregated.
+    public static let trainingFailed = MessageKind("training_failed")
+    /// Coordinator → metrics topic: the outcome of a round.
+    public static let roundResult = MessageKind("round_result")
+}

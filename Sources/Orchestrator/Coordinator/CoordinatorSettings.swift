@@ -1,0 +1,27 @@
+import Learning
+
+/// Everything a coordinator needs to run a federation, independent of where the
+/// values came from (flags today, a configuration file later).
+struct CoordinatorSettings: Sendable {
+    /// Where the PUB socket binds (`tcp://*:7001`, or `tcp://127.0.0.1:*` for an ephemeral port).
+    var publishEndpoint: String
+    /// Where the PULL socket binds.
+    var pullEndpoint: String
+    var model: String
+    var dataDirectory: String
+    var strategy: String
+    var rounds: Int
+    /// C: the fraction of registered clients sampled per round.
+    var fraction: Double
+    /// A round needs at least this many results (capped at the number sampled).
+    var minimumClients: Int
+    /// Round 1 starts once this many clients are registered, or at `startTimeout`
+    /// with whatever is there (at least `minimumClients`).
+    var expectedClients: Int
+    var startTimeout: Duration
+    var roundTimeout: Duration
+    var training: TrainingConfig
+    var seed: UInt64
+    var heartbeatInterval: Duration
+    var heartbeatLiveness: Int
+}

@@ -1,0 +1,65 @@
+import Actors
+import ArgumentParser
+import CommandSupport
+import Federation
+import Foundation
+
+/// `fedz coordinator`: runs the coordinator in this process. Prints one JSON event
+/// per line on standard output (ready, round, abandoned, finished); logs go to
+/// standard error.
+struct CoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator", abstract: "Run the coordinator of a federation.")
+
+    @OptionGroup var federation: FederationOptions
+
+    @Option(help: "Endpoint the PUB socket binds (round starts, models, metrics).")
+    var publish = "tcp://*:7001"
+
+    @Option(help: "Endpoint the PULL socket binds (hellos, heartbeats, updates).")
+    var pull = "tcp://*:7002"
+
+    @Option(help: "Start round 1 once this many clients are registered (or at --start-timeout).")
+    var expectClients = 1
+
+    @Option(help: "Seconds to wait for --expect-clients before starting with whoever is there.")
+    var startTimeout = 60.0
+
+    @Option(help: "Exit when the process with this id is no longer the parent.")
+    var parentPid: Int32?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard expectClients > 0, startTimeout > 0 else {
+            throw ValidationError("--expect-clients and --start-timeout must be positive")
+        }
+    }
+
+    func run() async throws {
+        let logger = logging.bootstrap(label: "fedz.coordinator")
+        let settings = CoordinatorSettings(
+            publishEndpoint: publish, pullEndpoint: pull, model: federation.model,
+            dataDirectory: DataDirectory.resolve(federation.dataDir), strategy: federation.strategy,
+            rounds: federation.rounds, fraction: federation.fraction, minimumClients: federation.minClients,
+            expectedClients: expectClients, startTimeout: .seconds(startTimeout),
+            roundTimeout: .seconds(federation.roundTimeout), training: federation.training, seed: federation.seed,
+            heartbeatInterval: .seconds(federation.heartbeatInterval), heartbeatLiveness: 3)
+        let coordinator = try await Coordinator.start(settings: settings, logger: logger)
+        CoordinatorEvent.ready(publish: coordinator.publishEndpoint, pull: coordinator.pullEndpoint).emit()
+
+        let work = Task { try await coordinator.run { CoordinatorEvent.round($0).emit() } }
+        let watch = ProcessLifecycle.onTermination(parent: parentPid) { reason in
+            logger.info("stopping", metadata: ["reason": "\(reason)"])
+            work.cancel()
+        }
+        defer { withExtendedLifetime(watch) {} }
+        let outcome = await work.result
+        let rejected = await coordinator.rejected
+        await coordinator.shutdown()
+        let history = try outcome.get()
+        CoordinatorEvent.finished(
+            rounds: history.count, finalTestAccuracy: history.last?.testAccuracy, rejected: rejected
+        ).emit()
+    }
+}

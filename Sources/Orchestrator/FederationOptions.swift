@@ -1,0 +1,77 @@
+import ArgumentParser
+import Federation
+import Learning
+
+/// The knobs of a federation shared by `fedz run` and `fedz coordinator`.
+struct FederationOptions: ParsableArguments, Sendable {
+    @Option(help: "Model architecture: \(ModelZoo.names.joined(separator: ", ")).")
+    var model = "mlp"
+
+    @Option(help: "Data set: mnist.")
+    var dataset = "mnist"
+
+    @Option(help: "Directory holding the data set files (default: the project's data/ folder).")
+    var dataDir: String?
+
+    @Option(help: "Number of federated rounds.")
+    var rounds = 20
+
+    @Option(help: "C: fraction of the clients sampled per round.")
+    var fraction = 0.1
+
+    @Option(help: "E: local epochs per round.")
+    var localEpochs = 5
+
+    @Option(help: "B: local mini-batch size.")
+    var batchSize = 10
+
+    @Option(help: "Local learning rate (SGD).")
+    var lr: Float = 0.05
+
+    @Option(help: "Aggregation strategy: \(Strategies.names.joined(separator: ", ")).")
+    var strategy = "fedavg"
+
+    @Option(help: "A round completes with at least this many updates (capped at the number sampled).")
+    var minClients = 2
+
+    @Option(help: "Seconds a round waits for updates before closing with what it has.")
+    var roundTimeout = 60.0
+
+    @Option(help: "Seconds between node heartbeats; a node silent for 3 intervals is considered dead.")
+    var heartbeatInterval = 1.0
+
+    @Option(help: "Seed for model initialisation, client sampling and local shuffling.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard dataset == "mnist" else { throw ValidationError("unknown data set '\(dataset)'; known: mnist") }
+        guard ModelZoo.names.contains(model) else {
+            throw ValidationError("unknown model '\(model)'; known: \(ModelZoo.names.joined(separator: ", "))")
+        }
+        guard Strategies.named(strategy) != nil else {
+            throw ValidationError("unknown strategy '\(strategy)'; known: \(Strategies.names.joined(separator: ", "))")
+        }
+        guard rounds > 0 else { throw ValidationError("--rounds must be positive") }
+        guard fraction > 0, fraction <= 1 else { throw ValidationError("--fraction must be in (0, 1]") }
+        guard localEpochs > 0, batchSize > 0 else { throw ValidationError("--local-epochs and --batch-size must be positive") }
+        guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number") }
+        guard minClients > 0 else { throw ValidationError("--min-clients must be positive") }
+        guard roundTimeout > 0, heartbeatInterval > 0 else {
+            throw ValidationError("--round-timeout and --heartbeat-interval must be positive")
+        }
+    }
+
+    var training: TrainingConfig {
+        TrainingConfig(epochs: localEpochs, batchSize: batchSize, learningRate: lr, seed: seed)
+    }
+
+    /// These options as command-line arguments, to hand them on to a child process.
+    var arguments: [String] {
+        [
+            "--model", model, "--dataset", dataset, "--rounds", "\(rounds)", "--fraction", "\(fraction)",
+            "--local-epochs", "\(localEpochs)", "--batch-size", "\(batchSize)", "--lr", "\(lr)",
+            "--strategy", strategy, "--min-clients", "\(minClients)", "--round-timeout", "\(roundTimeout)",
+            "--heartbeat-interval", "\(heartbeatInterval)", "--seed", "\(seed)",
+        ] + (dataDir.map { ["--data-dir", $0] } ?? [])
+    }
+}

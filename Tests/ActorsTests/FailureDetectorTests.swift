@@ -1,0 +1,40 @@
+import Testing
+
+@testable import Actors
+
+@Suite struct FailureDetectorTests {
+    let start = ContinuousClock.now
+
+    @Test func newPeerJoinsAndSilentPeerDiesAfterTimeout() {
+        var detector = FailureDetector(interval: .seconds(1), liveness: 3)
+        #expect(detector.onHeartbeat(from: "a", incarnation: 1, now: start) == .fresh(.joined(id: "a", incarnation: 1)))
+        #expect(detector.onHeartbeat(from: "a", incarnation: 1, now: start + .seconds(1)) == .fresh(nil))
+        #expect(detector.onTick(now: start + .seconds(3)).isEmpty)
+        #expect(detector.onTick(now: start + .seconds(4.5)) == [.died(id: "a", incarnation: 1)])
+        #expect(detector.alive.isEmpty)
+    }
+
+    @Test func heartbeatsKeepAPeerAlive() {
+        var detector = FailureDetector(interval: .seconds(1), liveness: 3)
+        for second in 0..<10 {
+            _ = detector.onHeartbeat(from: "a", incarnation: 1, now: start + .seconds(second))
+            #expect(detector.onTick(now: start + .seconds(Double(second) + 0.5)).isEmpty)
+        }
+        #expect(detector.alive == ["a"])
+    }
+
+    @Test func higherIncarnationReplacesLowerIsStale() {
+        var detector = FailureDetector()
+        _ = detector.onHeartbeat(from: "a", incarnation: 5, now: start)
+        #expect(detector.onHeartbeat(from: "a", incarnation: 4, now: start) == .stale)
+        #expect(detector.onHeartbeat(from: "a", incarnation: 9, now: start) == .fresh(.restarted(id: "a", old: 5, new: 9)))
+        #expect(detector.incarnation(of: "a") == 9)
+    }
+
+    @Test func deadPeerCanRejoin() {
+        var detector = FailureDetector(interval: .seconds(1), liveness: 1)
+        _ = detector.onHeartbeat(from: "a", incarnation: 1, now: start)
+        #expect(detector.onTick(now: start + .seconds(2)).count == 1)
+        #expect(detector.onHeartbeat(from: "a", incarnation: 1, now: start + .seconds(3)) == .fresh(.joined(id: "a", incarnation: 1)))
+    }
+}

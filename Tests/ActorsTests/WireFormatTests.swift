@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+@testable import Actors
+
+private struct Sample: Codable, Equatable {
+    var client: Int
+    var note: String
+}
+
+private func sampleEnvelope(tensors: [WireTensor] = [
+    WireTensor(name: "w", shape: [2, 3], values: [1, -2, 3.5, 0, 1e-7, -0]),
+    WireTensor(name: "b", shape: [3], values: [0.25, 0.5, 0.75]),
+]) throws -> Envelope {
+    try Envelope(
+        topic: .report,
+        header: Header(kind: MessageKind("update"), sender: "node-1", incarnation: 42, round: 3, modelVersion: 2),
+        body: Sample(client: 7, note: "hello"), tensors: tensors)
+}
+
+@Suite struct WireFormatTests {
+    @Test func roundTripKeepsHeaderBodyAndTensors() throws {
+        let envelope = try sampleEnvelope()
+        let frames = WireFormat.encode(envelope)
+        #expect(frames.count == 4)
+        let decoded = try WireFormat.decode(frames)
+        #expect(decoded.topic == .report)
+        #expect(decoded.header == envelope.header)
+        #expect(decoded.header.tensors == [
+            TensorDescriptor(name: "w", shape: [2, 3]), TensorDescriptor(name: "b", shape: [3]),
+        ])
+        #expect(decoded.tensors == envelope.tensors)
+        #expect(try decoded.body(Sample.self) == Sample(client: 7, note: "hello"))
+    }
+
+    @Test func tensorFramesAreLittleEndianFloat32() {
+        #expect(WireFormat.littleEndianBytes([1.0, -2.0]) == [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0])
+    }
+
+    @Test func headerIsJSONWithProtocolVersion() throws {
+        let frames = WireFormat.encode(try sampleEnvelope())
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(frames[1])) as? [String: Any])
+        #expect(object["protocolVersion"] as? Int == WireFormat.protocolVersion)
+        #expect(object["kind"] as? String == "update")
+        #expect((object["body"] as? [String: Any])?["client"] as? Int == 7)
+    }
+
+    /// Every malformed-input class is rejected with its own reason.
+    @Test(arguments: [
+        ("no frames", [], WireError.Reason.malformed),
+        ("topic only", [Array("fedz/1/report/".utf8)], .malformed),
+        ("foreign topic", [Array("other/".utf8), Array("{}".utf8)], .malformed),
+        ("random bytes header", [Array("fedz/1/report/".utf8), [0xFF, 0x00, 0x13, 0x37]], .badHeader),
+        ("empty JSON header", [Array("fedz/1/report/".utf8), Array("{}".utf8)], .badHeader),
+    ] as [(String, [[UInt8]], WireError.Reason)])
+    func rejectsMalformedFrames(_ label: String, frames: [[UInt8]], reason: WireError.Reason) {
+        #expect(throws: WireError.self, "\(label)") {
+            do { _ = try WireFormat.decode(frames) } catch {
+                #expect(error.reason == reason, "\(label): \(error)")
+                throw error
+            }
+        }
+    }
+
+    @Test func rejectsWrongProtocolVersion() throws {
+        var frames = WireFormat.encode(try sampleEnvelope())
+        let text = String(decoding: frames[1], as: UTF8.self)
+            .replacingOccurrences(of: "\"protocolVersion\":1", with: "\"protocolVersion\":99")
+        frames[1] = Array(text.utf8)
+        #expect(reason(of: frames) == .wrongVersion)
+    }
+
+    @Test func rejectsTruncatedTensorFrame() throws {
+        var frames = WireFormat.encode(try sampleEnvelope())
+        frames[2].removeLast(3)
+        #expect(reason(of: frames) == .truncated)
+    }
+
+    @Test func rejectsMissingAndExtraFrames() throws {
+        var frames = WireFormat.encode(try sampleEnvelope())
+        frames.removeLast()
+        #expect(reason(of: frames) == .frameCount)
+        frames = WireFormat.encode(try sampleEnvelope())
+        frames.append([0, 0, 0, 0])
+        #expect(reason(of: frames) == .frameCount)
+    }
+
+    @Test func rejectsBadShapesAndTypes() throws {
+        let envelope = try sampleEnvelope(tensors: [WireTensor(name: "w", shape: [1], values: [1])])
+        var frames = WireFormat.encode(envelope)
+        for (from, to, expected) in [
+            ("\"shape\":[1]", "\"shape\":[0]", WireError.Reason.badShape),
+            ("\"shape\":[1]", "\"shape\":[-1]", .badShape),
+            ("\"float32\"", "\"float64\"", .badShape),
+            ("\"shape\":[1]", "\"shape\":[4294967296,4294967296]", .oversized),
+            ("\"shape\":[1]", "\"shape\":[2]", .truncated),
+        ] {
+            frames = WireFormat.encode(envelope)
+            frames[1] = Array(String(decoding: frames[1], as: UTF8.self).replacingOccurrences(of: from, with: to).utf8)
+            #expect(reason(of: frames) == expected, "\(to)")
+        }
+    }
+
+    @Test func rejectsNonFiniteValues() throws {
+        for bad in [Float.nan, .infinity, -.infinity] {
+            let frames = WireFormat.encode(try sampleEnvelope(tensors: [WireTensor(name: "w", shape: [2], values: [1, bad])]))
+            #expect(reason(of: frames) == .nonFinite)
+        }
+    }
+
+    @Test func rejectsOversizedHeaderAndTooManyTensors() throws {
+        let frames = WireFormat.encode(try sampleEnvelope())
+        #expect(reason(of: frames, limits: .init(maxHeaderBytes: 16)) == .oversized)
+        #expect(reason(of: frames, limits: .init(maxTensors: 1)) == .oversized)
+        #expect(reason(of: frames, limits: .init(maxElements: 4)) == .oversized)
+    }
+
+    @Test func badBodyIsReportedWhenDecodingTheBody() throws {
+        let decoded = try WireFormat.decode(WireFormat.encode(try sampleEnvelope()))
+        struct Other: Decodable { var missing: String }
+        #expect(throws: WireError.self) { _ = try decoded.body(Other.self) }
+    }
+
+    @Test func rejectionCounterReportsEachReasonOnce() {
+        var counter = RejectionCounter()
+        #expect(counter.record(.badHeader))
+        #expect(!counter.record(.badHeader))
+        #expect(counter.record(.truncated))
+        #expect(counter.counts == ["bad_header": 2, "truncated": 1])
+        #expect(counter.total == 3)
+    }
+
+    @Test func topicsEndInSlashAndDoNotPrefixMatch() {
+        #expect(Topic.node("7").rawValue == "fedz/1/node/7/")
+        #expect(!Topic.node("70").rawValue.hasPrefix(Topic.node("7").rawValue))
+        for topic in [Topic.round, .model, .metrics, .report] { #expect(topic.rawValue.hasSuffix("/")) }
+    }
+
+    private func reason(of frames: [[UInt8]], limits: WireFormat.Limits = .init()) -> WireError.Reason? {
+        do {
+            _ = try WireFormat.decode(frames, limits: limits)
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+}
