@@ -287,6 +287,7 @@ actor Coordinator {
     private func acceptUpdate(_ envelope: Envelope) throws(WireError) {
         let header = envelope.header
         let report = try envelope.body(UpdateReport.self)
+        let delta = try ModelCodec.tensors(envelope.tensors, matching: specs)
         guard var state = current, header.round == state.round else {
             throw WireError(.staleUpdate, "update for round \(header.round ?? -1) from \(header.sender)")
         }
@@ -296,7 +297,6 @@ actor Coordinator {
         guard report.samples > 0 else {
             throw WireError(.badBody, "update with \(report.samples) samples")
         }
-        let delta = try ModelCodec.tensors(envelope.tensors, matching: specs)
         let update = ClientUpdate(
             client: report.client, node: header.sender, samples: report.samples, trainLoss: report.trainLoss, delta: delta)
         try check(state.onResult(update, client: report.client, node: header.sender, round: state.round))

@@ -1,0 +1,42 @@
+import Learning
+import Testing
+
+@testable import Federation
+
+@Suite struct ClientSamplerTests {
+    let clients = Dictionary(uniqueKeysWithValues: (0..<100).map { ($0, "node-\($0 % 4)") })
+
+    @Test(arguments: [(100, 0.1, 10), (100, 0.001, 1), (7, 1.0, 7), (0, 0.5, 0), (15, 0.1, 2)])
+    func sampleSizeIsMaxOfCKAndOne(available: Int, fraction: Double, expected: Int) {
+        #expect(ClientSampler.sampleSize(available: available, fraction: fraction) == expected)
+    }
+
+    @Test func samplesDistinctClientsOnTheirOwnNodes() {
+        var generator = SeededGenerator(seed: 3)
+        let assignments = ClientSampler.sample(clients: clients, fraction: 0.1, using: &generator)
+        let sampled = assignments.values.flatMap { $0 }
+        #expect(sampled.count == 10)
+        #expect(Set(sampled).count == 10)
+        for (node, ids) in assignments {
+            for id in ids { #expect(clients[id] == node) }
+        }
+    }
+
+    @Test func sameSeedSameSampleDifferentSeedDifferent() {
+        var a = SeededGenerator(seed: 5)
+        var b = SeededGenerator(seed: 5)
+        var c = SeededGenerator(seed: 6)
+        let first = ClientSampler.sample(clients: clients, fraction: 0.2, using: &a)
+        #expect(first == ClientSampler.sample(clients: clients, fraction: 0.2, using: &b))
+        #expect(first != ClientSampler.sample(clients: clients, fraction: 0.2, using: &c))
+    }
+
+    @Test func everyClientIsSampledEventually() {
+        var generator = SeededGenerator(seed: 9)
+        var seen: Set<Int> = []
+        for _ in 0..<200 {
+            seen.formUnion(ClientSampler.sample(clients: clients, fraction: 0.1, using: &generator).values.flatMap { $0 })
+        }
+        #expect(seen.count == 100)
+    }
+}

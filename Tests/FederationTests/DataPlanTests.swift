@@ -1,0 +1,28 @@
+import Learning
+import Testing
+
+@testable import Federation
+
+@Suite struct DataPlanTests {
+    @Test func nodesShareTheClientsWithoutOverlap() {
+        let plan = DataPlan(clients: 10, partition: .iid, seed: 1)
+        let hosted = (0..<3).map { plan.clients(ofNode: $0, count: 3) }
+        #expect(hosted[0] == [0, 3, 6, 9])
+        #expect(Set(hosted.flatMap { $0 }) == Set(0..<10))
+        #expect(hosted.flatMap { $0 }.count == 10)
+    }
+
+    @Test func partitionsParseAndUnknownOnesAreRefused() throws {
+        #expect(try DataPlan.Partition("iid") == .iid)
+        #expect(try DataPlan.Partition("shards") == .shards)
+        #expect(throws: PlanError.self) { try DataPlan.Partition("dirichlet") }
+    }
+
+    @Test func clientSeedsDifferByClientAndRound() {
+        let base = TrainingConfig(epochs: 1, batchSize: 10, learningRate: 0.1, seed: 7)
+        let seeds = Set([(0, 1), (1, 1), (0, 2), (1, 2)].map { base.forClient($0.0, round: $0.1).seed })
+        #expect(seeds.count == 4)
+        #expect(base.forClient(3, round: 5) == base.forClient(3, round: 5))
+        #expect(base.forClient(3, round: 5).learningRate == base.learningRate)
+    }
+}

@@ -1,0 +1,118 @@
+import Actors
+import Foundation
+import Testing
+
+/// A coordinator and node processes of the built executables over TCP loopback.
+@Suite(.serialized, .timeLimit(.minutes(10)))
+struct ClusterIntegrationTests {
+    /// Small enough for a debug build on two cores; IID MNIST.
+    static let quick = ["--local-epochs", "1", "--batch-size", "10", "--lr", "0.05", "--seed", "3"]
+
+    @Test func threeNodesTrainThreeRoundsAndAccuracyRises() async throws {
+        let cluster = try ClusterHarness()
+        defer { cluster.tearDown() }
+        try await cluster.startCoordinator(
+            ["--rounds", "3", "--fraction", "0.1", "--expect-clients", "30", "--min-clients", "3"] + Self.quick)
+        try cluster.startNodes(3, clients: 30)
+
+        var accuracies: [Double] = []
+        for round in 1...3 {
+            let result = try await cluster.waitFor("round", within: .seconds(180)).result
+            #expect(result["round"] as? Int == round)
+            #expect(result["participants"] as? Int == 3, "every sampled client answers")
+            accuracies.append(try #require(result["test_accuracy"] as? Double))
+        }
+        let finished = try await cluster.waitFor("finished", within: .seconds(30))
+        #expect(finished.json["rounds"] as? Int == 3)
+        #expect(accuracies[2] > accuracies[0], "accuracy rises: \(accuracies)")
+        #expect(accuracies[2] > 0.85, "accuracy after 3 rounds: \(accuracies)")
+    }
+
+    @Test func roundCompletesWithTheOthersWhenANodeIsKilledMidRound() async throws {
+        let cluster = try ClusterHarness()
+        defer { cluster.tearDown() }
+        let heartbeat = ["--heartbeat-interval", "0.3"]
+        try await cluster.startCoordinator(
+            ["--rounds", "3", "--fraction", "0.25", "--expect-clients", "60", "--min-clients", "2"]
+                + Self.quick + heartbeat)
+        try cluster.startNodes(3, clients: 60, extra: heartbeat)
+
+        let first = try await cluster.waitFor("round", within: .seconds(180)).result
+        #expect(first["participants"] as? Int == first["sampled"] as? Int)
+        // Round 2 starts right after round 1; its clients on node-1 are now training.
+        let victim = try #require(cluster.nodes.dropFirst().first)
+        kill(victim.processIdentifier, SIGKILL)
+
+        let second = try await cluster.waitFor("round", within: .seconds(180)).result
+        let participants = try #require(second["participants"] as? Int)
+        let sampled = try #require(second["sampled"] as? Int)
+        #expect(second["round"] as? Int == 2)
+        #expect(participants < sampled, "node-1's clients are lost: \(participants) of \(sampled)")
+        #expect(participants >= 2)
+        let third = try await cluster.waitFor("round", within: .seconds(180)).result
+        #expect(third["round"] as? Int == 3)
+        #expect(third["participants"] as? Int == third["sampled"] as? Int, "round 3 samples only live nodes")
+        _ = try await cluster.waitFor("finished", within: .seconds(30))
+    }
+
+    @Test func malformedMessagesAreCountedAndDroppedWithoutChangingTheResult() async throws {
+        let clean = try await runSmallFederation(sendingGarbage: false)
+        let attacked = try await runSmallFederation(sendingGarbage: true)
+        #expect(clean.rejected.isEmpty, "\(clean.rejected)")
+        for reason in ["malformed", "bad_header", "wrong_version", "truncated", "bad_shape", "non_finite"] {
+            #expect((attacked.rejected[reason] ?? 0) > 0, "\(reason) counted: \(attacked.rejected)")
+        }
+        #expect(attacked.accuracy == clean.accuracy, "same seed, same result despite garbage")
+    }
+
+    private func runSmallFederation(sendingGarbage: Bool) async throws -> (accuracy: Double, rejected: [String: Int]) {
+        let cluster = try ClusterHarness()
+        defer { cluster.tearDown() }
+        try await cluster.startCoordinator(
+            ["--rounds", "2", "--fraction", "0.1", "--expect-clients", "20", "--min-clients", "2"] + Self.quick)
+        try cluster.startNodes(2, clients: 20)
+        if sendingGarbage {
+            let loop = try await IOLoop.start(name: "garbage-io")
+            let pusher = try await Pusher(loop: loop, connect: cluster.pull)
+            for _ in 0..<5 {
+                for message in try Garbage.messages() { try await pusher.send(message, timeout: .seconds(5)) }
+            }
+            _ = try await cluster.waitFor("round", within: .seconds(180))
+            for message in try Garbage.messages() { try await pusher.send(message, timeout: .seconds(5)) }
+            await loop.shutdown()
+        }
+        let finished = try await cluster.waitFor("finished", within: .seconds(240)).json
+        return (
+            try #require(finished["final_test_accuracy"] as? Double),
+            finished["rejected"] as? [String: Int] ?? [:]
+        )
+    }
+}
+
+/// One message of every malformed class the coordinator must survive.
+enum Garbage {
+    static func messages() throws -> [Multipart] {
+        var random = SystemRandomNumberGenerator()
+        let randomBytes = (0..<64).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let update = try Envelope(
+            topic: .report,
+            header: Header(kind: MessageKind("update"), sender: "intruder", incarnation: 1, round: 1, modelVersion: 0),
+            body: ["client": 0, "samples": 10, "trainLoss": 0.1] as [String: Double],
+            tensors: [WireTensor(name: "dense0.weight", shape: [3, 3], values: Array(repeating: 0.5, count: 9))])
+        let valid = WireFormat.encode(update)
+        var truncated = valid
+        truncated[2].removeLast(5)
+        let wrongVersion = [valid[0], Array(String(decoding: valid[1], as: UTF8.self)
+            .replacingOccurrences(of: "\"protocolVersion\":1", with: "\"protocolVersion\":7").utf8)] + valid.dropFirst(2)
+        var nonFinite = valid
+        nonFinite[2] = WireFormat.littleEndianBytes([Float.nan] + Array(repeating: 0, count: 8))
+        return [
+            [randomBytes],
+            [Array(Topic.report.rawValue.utf8), randomBytes],
+            truncated,
+            wrongVersion,
+            valid,  // a well-formed update whose tensor does not fit the model: bad_shape
+            nonFinite,
+        ]
+    }
+}
