@@ -1,0 +1,22 @@
+# The README's two commands: `make run` and `make test`.
+ARGS ?=
+
+.PHONY: setup build release run test
+
+setup:
+	./deploy/install-deps.sh
+
+build: setup
+	swift build
+
+release: setup
+	swift build -c release
+
+## The main job: a whole local cluster on MNIST (pass flags with ARGS="--rounds 5").
+run: release
+	.build/release/fedz run $(ARGS)
+
+## The whole test suite: unit, clustered (real libzmq) and integration (real processes).
+test: setup
+	swift build --build-tests
+	swift test

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages fedz needs to build, run and test, if any is missing:
+# libzmq (ZeroMQ), OpenBLAS (matrix kernels, loaded at run time), zlib, and pyzmq
+# for the protocol examples. Idempotent; needs root (or sudo).
+set -euo pipefail
+
+packages=(libzmq3-dev libopenblas0-pthread zlib1g-dev python3-zmq)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
