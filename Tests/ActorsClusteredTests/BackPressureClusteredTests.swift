@@ -47,7 +47,7 @@ extension ActorsClusteredTests {
 
         @Test func sendWithoutPeerTimesOut() async throws {
             try await withLoop { loop in
-                let pusher = try await Pusher(loop: loop, connect: try await unusedEndpoint(loop: loop))
+                let pusher = try await Pusher(loop: loop, connect: try await unusedEndpoint())
                 let clock = ContinuousClock()
                 let started = clock.now
                 let error = try await #require(throws: ActorsError.self) {
@@ -63,7 +63,7 @@ extension ActorsClusteredTests {
 
         @Test func cancelledSendIsWithdrawnAndNeverDelivered() async throws {
             try await withLoop { loop in
-                let endpoint = try await unusedEndpoint(loop: loop)
+                let endpoint = try await unusedEndpoint()
                 let pusher = try await Pusher(loop: loop, connect: endpoint)
                 let parked = Task { try await pusher.send([bytes("cancelled")], timeout: .seconds(30)) }
                 try await Task.sleep(for: .milliseconds(100))
@@ -80,7 +80,7 @@ extension ActorsClusteredTests {
                 let peer = try #require(puller, "could not re-bind \(endpoint)")
                 try await pusher.send([bytes("after")])
                 #expect(try await peer.messages.next() == [bytes("after")])
-                #expect(await peer.messages.ends(within: .milliseconds(200)) == false)
+                #expect(await peer.messages.staysQuiet(for: .milliseconds(200)))
             }
         }
 
@@ -94,7 +94,7 @@ extension ActorsClusteredTests {
                 let fresh = try await Pusher(loop: loop, connect: puller.endpoint)
                 try await fresh.send([bytes("fine")])
                 #expect(try await puller.messages.next() == [bytes("fine")])
-                #expect(await puller.messages.ends(within: .milliseconds(300)) == false)
+                #expect(await puller.messages.staysQuiet(for: .milliseconds(300)))
                 #expect(await puller.counters.received == 1)
             }
         }

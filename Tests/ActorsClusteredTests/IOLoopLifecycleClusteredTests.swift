@@ -6,7 +6,7 @@ extension ActorsClusteredTests {
         @Test func shutdownWithPendingSendsIsQuickAndFailsThem() async throws {
             let loop = try await IOLoop.start()
             // Parked in Swift: no peer at all.
-            let lonely = try await Pusher(loop: loop, connect: try await unusedEndpoint(loop: loop))
+            let lonely = try await Pusher(loop: loop, connect: try await unusedEndpoint())
             let parked = (0..<5).map { i in
                 Task { try await lonely.send([indexFrame(i)], timeout: .seconds(30)) }
             }
@@ -48,6 +48,13 @@ extension ActorsClusteredTests {
             #expect(last.fds.0 > 0 && last.threads.0 > 0)
             #expect(last.fds.0 == last.fds.1, "open descriptors before/after per attempt: \(results.map(\.fds))")
             #expect(last.threads.0 == last.threads.1, "threads before/after per attempt: \(results.map(\.threads))")
+        }
+
+        @Test func oneNamedThreadUntilShutdown() async throws {
+            let loop = try await IOLoop.start(name: "fedz-io-named")
+            #expect(threadNames().filter { $0 == "fedz-io-named" }.count == 1)
+            await loop.shutdown()
+            #expect(!threadNames().contains("fedz-io-named"))
         }
 
         @Test func streamsEndAfterShutdown() async throws {

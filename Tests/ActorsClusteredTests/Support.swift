@@ -61,6 +61,19 @@ extension InboundMessages {
         }
     }
 
+    /// Whether `duration` passes with no message and without the stream ending.
+    func staysQuiet(for duration: Duration) async -> Bool {
+        do {
+            _ = try await within(duration, "quiet") {
+                var iterator = self.makeAsyncIterator()
+                return await iterator.next()
+            }
+            return false
+        } catch {
+            return true
+        }
+    }
+
     /// Whether the stream has ended (returns nil) within `limit`; false if a message or nothing came.
     func ends(within limit: Duration) async -> Bool {
         let result = try? await within(limit, "end of stream") {
@@ -88,9 +101,20 @@ func procEntries(_ name: String) -> Int {
     (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/\(name)").count) ?? -1
 }
 
-/// A tcp endpoint on 127.0.0.1 that nothing listens on right now (bound, then released).
-func unusedEndpoint(loop: IOLoop) async throws -> String {
-    let puller = try await Puller(loop: loop, bind: "tcp://127.0.0.1:*")
-    await puller.close()
+/// Names of the process's threads (Linux shows the first 15 bytes).
+func threadNames() -> [String] {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+    return tasks.compactMap { task in
+        (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?
+            .trimmingCharacters(in: .newlines)
+    }
+}
+
+/// A tcp endpoint on 127.0.0.1 that nothing listens on right now: bound on a scratch loop whose
+/// shutdown (`zmq_ctx_term`) guarantees the listener is closed again.
+func unusedEndpoint() async throws -> String {
+    let scratch = try await IOLoop.start(name: "fedz-scratch")
+    let puller = try await Puller(loop: scratch, bind: "tcp://127.0.0.1:*")
+    await scratch.shutdown()
     return puller.endpoint
 }
