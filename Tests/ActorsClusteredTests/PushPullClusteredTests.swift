@@ -47,7 +47,8 @@ extension ActorsClusteredTests {
                         let pusher = try await Pusher(loop: loop, connect: puller.endpoint)
                         group.addTask {
                             for i in 0..<perSender {
-                                try await pusher.send([indexFrame(sender), indexFrame(i), Frame(repeating: 1, count: 100)])
+                                let filler = Frame(repeating: 1, count: 100)
+                                try await pusher.send([indexFrame(sender), indexFrame(i), filler])
                             }
                         }
                     }

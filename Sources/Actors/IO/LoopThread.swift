@@ -6,13 +6,16 @@ final class LoopThread: @unchecked Sendable {
     private let lock = NSLock()
     private var handle: pthread_t?
 
-    /// Starts `body` on a new thread named `name` (Linux shows the first 15 bytes).
+    /// Starts `body` on a new thread named `name` (its first 15 bytes, the Linux limit).
     init(name: String, body: @escaping @Sendable () -> Void) throws(ZMQError) {
         let start = Unmanaged.passRetained(ThreadStart(name: name, body: body)).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { argument in
             let start = Unmanaged<ThreadStart>.fromOpaque(argument!).takeRetainedValue()
-            Thread.current.name = start.name
+            // Linux refuses names over 15 bytes rather than truncating them.
+            var name = Substring(start.name)
+            while name.utf8.count > 15 { name.removeLast() }
+            Thread.current.name = String(name)
             start.body()
             return nil
         }, start)
