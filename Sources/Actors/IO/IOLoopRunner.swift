@@ -1,0 +1,189 @@
+/// A socket as the loop sees it.
+private final class OpenSocket {
+    let socket: ZMQSocket
+    let inbound: InboundBuffer?
+    var pending = PendingSends()
+    let receiveBatch: Int
+
+    init(socket: ZMQSocket, inbound: InboundBuffer?, receiveBatch: Int) {
+        self.socket = socket
+        self.inbound = inbound
+        self.receiveBatch = receiveBatch
+    }
+}
+
+/// The I/O thread's state and loop: owns the ZMQ context and every socket. Confined to the
+/// thread that runs `run(inbox:ready:)` (not `Sendable`; nothing here escapes the thread).
+final class IOLoopRunner {
+    private let inbox: IOInbox
+    private let context: ZMQContext
+    private var sockets: [IOLoopID: OpenSocket] = [:]
+    private var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+
+    private init(inbox: IOInbox, context: ZMQContext) {
+        self.inbox = inbox
+        self.context = context
+    }
+
+    /// The thread body: creates the context, reports readiness, serves commands until shutdown,
+    /// then closes every socket, terminates the context and closes the eventfd.
+    static func run(inbox: IOInbox, ready: CheckedContinuation<Void, any Error>) {
+        let context: ZMQContext
+        do {
+            context = try ZMQContext()
+        } catch {
+            for command in inbox.stop() { command.reject() }
+            inbox.wakeUp.close()
+            ready.resume(throwing: error)
+            return
+        }
+        ready.resume()
+        let runner = IOLoopRunner(inbox: inbox, context: context)
+        runner.serve()
+        runner.tearDown()
+    }
+
+    private func serve() {
+        while shutdownWaiters.isEmpty {
+            var poll = ZMQPoll(wakeUp: inbox.wakeUp, capacity: sockets.count)
+            var polled: [IOLoopID] = []
+            for (id, entry) in sockets {
+                var events: PollEvents = []
+                if entry.inbound?.wantsMore == true { events.insert(.readable) }
+                if !entry.pending.isEmpty { events.insert(.writable) }
+                guard !events.isEmpty else { continue }
+                poll.add(entry.socket, events: events)
+                polled.append(id)
+            }
+            guard poll.poll(timeoutMilliseconds: pollTimeout()) else { continue }
+            if poll.wakeUpIsReadable { inbox.wakeUp.drain() }
+            for command in inbox.takeAll() { handle(command) }
+            for (index, id) in polled.enumerated() {
+                guard let entry = sockets[id] else { continue }
+                let events = poll.events(ofSocketAt: index)
+                if events.contains(.writable) { flush(entry) }
+                if events.contains(.readable) { receive(entry) }
+            }
+            expireDeadlines()
+        }
+    }
+
+    /// Milliseconds until the nearest parked-send deadline, or -1 (wait for a socket or the eventfd).
+    private func pollTimeout() -> Int {
+        guard let deadline = sockets.values.compactMap(\.pending.nearestDeadline).min() else { return -1 }
+        return Int(clamping: (deadline - .now).roundedUpMilliseconds)
+    }
+
+    private func handle(_ command: IOCommand) {
+        switch command {
+        case .open(let request, let continuation):
+            continuation.resume(with: Result { try openSocket(request) })
+        case .send(let id, let outbound):
+            guard let entry = sockets[id] else {
+                outbound.continuation.resume(throwing: ActorsError(.socketClosed, "send on a closed socket"))
+                return
+            }
+            entry.pending.append(outbound)
+            if entry.pending.first?.id == outbound.id { flush(entry, waited: false) }
+        case .cancelSend(let id, let sendID):
+            sockets[id]?.pending.remove(id: sendID)?.continuation.resume(throwing: CancellationError())
+        case .close(let id, let continuation):
+            if let entry = sockets.removeValue(forKey: id) {
+                close(entry, failing: ActorsError(.socketClosed, "the socket was closed"))
+            }
+            continuation?.resume()
+        case .shutdown(let continuation):
+            shutdownWaiters.append(continuation)
+        }
+    }
+
+    private func openSocket(_ request: SocketRequest) throws -> OpenedSocket {
+        let socket = try ZMQSocket(context: context, kind: request.kind)
+        do {
+            try socket.apply(request.settings, kind: request.kind)
+            for topic in request.topics { try socket.subscribe(topic) }
+            let endpoint: String
+            switch request.attachment {
+            case .bind(let address):
+                try socket.bind(address)
+                endpoint = try socket.lastEndpoint()
+            case .connect(let addresses):
+                for address in addresses { try socket.connect(address) }
+                endpoint = addresses.first ?? ""
+            }
+            let id = inbox.makeID()
+            sockets[id] = OpenSocket(
+                socket: socket, inbound: request.inbound,
+                receiveBatch: max(request.settings.inboundBufferLimit, 1))
+            return OpenedSocket(id: id, endpoint: endpoint)
+        } catch {
+            socket.close()
+            request.inbound?.finish()
+            throw error
+        }
+    }
+
+    /// Sends parked messages in order until the socket would block.
+    private func flush(_ open: OpenSocket, waited: Bool = true) {
+        while let next = open.pending.first {
+            let result: IOResult<Void>
+            do {
+                result = try open.socket.send(next.message)
+            } catch {
+                _ = open.pending.removeFirst()
+                next.continuation.resume(throwing: error)
+                continue
+            }
+            guard case .processed = result else { return }
+            _ = open.pending.removeFirst()
+            next.continuation.resume(returning: SendReceipt(waited: waited))
+        }
+    }
+
+    /// Reads whole messages into the inbound buffer until the socket is empty, the buffer is
+    /// full, or one batch is done (so one busy socket cannot starve the others).
+    private func receive(_ open: OpenSocket) {
+        guard let inbound = open.inbound else { return }
+        for _ in 0..<open.receiveBatch {
+            do {
+                guard case .processed(let message) = try open.socket.receive() else { return }
+                guard inbound.push(message) else { return }
+            } catch {
+                inbound.finish()
+                return
+            }
+        }
+    }
+
+    private func expireDeadlines() {
+        let now = ContinuousClock.now
+        for open in sockets.values {
+            for expired in open.pending.removeExpired(now: now) {
+                expired.continuation.resume(
+                    throwing: ActorsError(.deadlineExceeded, "the socket stayed unwritable (HWM reached or no peer)"))
+            }
+        }
+    }
+
+    private func close(_ open: OpenSocket, failing error: ActorsError) {
+        for parked in open.pending.removeAll() { parked.continuation.resume(throwing: error) }
+        open.inbound?.finish()
+        open.socket.close()
+    }
+
+    private func tearDown() {
+        let stopped = ActorsError(.loopStopped, "the I/O loop has shut down")
+        for open in sockets.values { close(open, failing: stopped) }
+        sockets = [:]
+        for command in inbox.stop() {
+            if case .shutdown(let continuation) = command {
+                shutdownWaiters.append(continuation)
+            } else {
+                command.reject()
+            }
+        }
+        context.terminate()
+        inbox.wakeUp.close()
+        for waiter in shutdownWaiters { waiter.resume() }
+    }
+}

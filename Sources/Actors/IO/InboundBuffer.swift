@@ -1,0 +1,99 @@
+import Foundation
+
+/// Messages received by the I/O thread and not yet consumed, bounded by `limit`.
+///
+/// The loop polls POLLIN on the socket only while `wantsMore`; when `limit` messages wait it
+/// stops, and the consumer turns reading back on (waking the loop) once it has taken the
+/// buffer down to half of `limit`.
+final class InboundBuffer: @unchecked Sendable {
+    // @unchecked: every mutable field is read and written only while holding `lock`.
+    private let lock = NSLock()
+    private let limit: Int
+    private let resumeReading: @Sendable () -> Void
+    private var messages: [Multipart] = []
+    private var head = 0
+    private var waiters: [(id: UInt64, continuation: CheckedContinuation<Multipart?, Never>)] = []
+    private var paused = false
+    private var finished = false
+    private var receivedCount = 0
+    private var lastWaiterID: UInt64 = 0
+
+    init(limit: Int, resumeReading: @escaping @Sendable () -> Void) {
+        precondition(limit >= 1, "inboundBufferLimit must be at least 1")
+        self.limit = limit
+        self.resumeReading = resumeReading
+    }
+
+    private var count: Int { messages.count - head }
+
+    /// Messages handed to the buffer so far.
+    var received: Int { lock.withLock { receivedCount } }
+
+    /// Whether the loop should poll for more messages.
+    var wantsMore: Bool { lock.withLock { !paused && !finished } }
+
+    /// Loop side: hands over a received message; returns whether the loop may read another.
+    func push(_ message: Multipart) -> Bool {
+        let (waiter, more): (CheckedContinuation<Multipart?, Never>?, Bool) = lock.withLock {
+            receivedCount += 1
+            if !waiters.isEmpty { return (waiters.removeFirst().continuation, true) }
+            messages.append(message)
+            if count >= limit { paused = true }
+            return (nil, !paused)
+        }
+        waiter?.resume(returning: message)
+        return more
+    }
+
+    /// Ends the sequence: consumers get what is buffered, then `nil`.
+    func finish() {
+        let waiting = lock.withLock {
+            finished = true
+            defer { waiters = [] }
+            return waiters
+        }
+        for waiter in waiting { waiter.continuation.resume(returning: nil) }
+    }
+
+    /// Consumer side: the next message, or `nil` once finished and empty, or when cancelled.
+    func next() async -> Multipart? {
+        let id = lock.withLock {
+            lastWaiterID += 1
+            return lastWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let (message, resume) = lock.withLock { () -> (Multipart??, Bool) in
+                    if count > 0 { return (popLocked(), unpauseIfCaughtUpLocked()) }
+                    if finished || Task.isCancelled { return (.some(nil), false) }
+                    waiters.append((id, continuation))
+                    return (nil, false)
+                }
+                if resume { resumeReading() }
+                if let message { continuation.resume(returning: message) }
+            }
+        } onCancel: {
+            let waiter = lock.withLock { () -> CheckedContinuation<Multipart?, Never>? in
+                guard let index = waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return waiters.remove(at: index).continuation
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    private func popLocked() -> Multipart {
+        let message = messages[head]
+        head += 1
+        if head * 2 >= messages.count {
+            messages.removeFirst(head)
+            head = 0
+        }
+        return message
+    }
+
+    private func unpauseIfCaughtUpLocked() -> Bool {
+        guard paused && !finished && count <= limit / 2 else { return false }
+        paused = false
+        return true
+    }
+}

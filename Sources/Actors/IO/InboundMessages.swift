@@ -1,0 +1,23 @@
+/// Back-pressured stream of received messages: when `inboundBufferLimit` messages wait
+/// unconsumed, the loop stops polling POLLIN on that socket (so ZeroMQ's own RCVHWM and the
+/// sender's HWM apply), and resumes when the consumer has caught up to half of the limit.
+/// Ends (returns nil) when the socket is closed or the loop shuts down, after the messages
+/// already buffered; `next()` also returns nil when the calling task is cancelled.
+public struct InboundMessages: AsyncSequence, Sendable {
+    public typealias Element = Multipart
+    public typealias Failure = Never
+
+    let buffer: InboundBuffer
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(buffer: buffer)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let buffer: InboundBuffer
+
+        public mutating func next() async -> Multipart? {
+            await buffer.next()
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/// What a socket actor has done so far.
+public struct SocketCounters: Sendable, Equatable {
+    /// Messages handed to libzmq.
+    public var sent: Int
+    /// Messages received into the inbound stream.
+    public var received: Int
+    /// Sends that found the socket unwritable (HWM reached, or no peer with `ZMQ_IMMEDIATE`)
+    /// and had to wait, whether they then completed, timed out or were cancelled.
+    public var wouldBlock: Int
+
+    public init(sent: Int = 0, received: Int = 0, wouldBlock: Int = 0) {
+        self.sent = sent
+        self.received = received
+        self.wouldBlock = wouldBlock
+    }
+}

@@ -1,0 +1,34 @@
+/// Per-socket settings, all set explicitly on every socket.
+public struct SocketSettings: Sendable {
+    /// How long `close` and shutdown wait for unsent messages (`ZMQ_LINGER`).
+    public var linger: Duration
+    /// Messages queued for sending before PUB drops / PUSH would block (`ZMQ_SNDHWM`).
+    public var sendHighWaterMark: Int32
+    /// Messages queued in libzmq for receiving (`ZMQ_RCVHWM`).
+    public var receiveHighWaterMark: Int32
+    /// Larger inbound messages make libzmq drop the connection (`ZMQ_MAXMSGSIZE`, bytes).
+    public var maxMessageSize: Int64
+    /// Queue only towards completed connections (`ZMQ_IMMEDIATE`); applied to connecting sockets
+    /// (PUSH, SUB).
+    public var immediate: Bool
+    /// Messages buffered in Swift before the loop stops reading the socket (at least 1).
+    public var inboundBufferLimit: Int
+
+    public init(
+        linger: Duration = .milliseconds(100),
+        sendHighWaterMark: Int32 = 1000,
+        receiveHighWaterMark: Int32 = 1000,
+        maxMessageSize: Int64 = 64 << 20,
+        immediate: Bool = true,
+        inboundBufferLimit: Int = 64
+    ) {
+        self.linger = linger
+        self.sendHighWaterMark = sendHighWaterMark
+        self.receiveHighWaterMark = receiveHighWaterMark
+        self.maxMessageSize = maxMessageSize
+        self.immediate = immediate
+        self.inboundBufferLimit = inboundBufferLimit
+    }
+
+    public static var `default`: SocketSettings { SocketSettings() }
+}
