@@ -10,9 +10,11 @@ public final class ComputeThread: Sendable {
     /// Starts a thread named `name` that waits for work.
     public init(name: String) {
         self.name = name
-        let thread = Thread { [queue] in queue.serve() }
-        thread.name = name
-        thread.start()
+        Thread { [queue] in
+            // Linux threads inherit their creator's name; name this one once it runs.
+            Thread.current.name = name
+            queue.serve()
+        }.start()
     }
 
     deinit { queue.stop() }
