@@ -9,9 +9,10 @@ enum Gzip {
             LearningError(.malformedFile(path: path, reason: "gzip: \(reason)"))
         }
         guard compressed.count >= 18 else { throw failure("too short (\(compressed.count) bytes)") }
-        // The trailer's last four bytes hold the uncompressed size modulo 2³²: a good first capacity.
+        // The trailer's last four bytes hold the uncompressed size modulo 2³²: a good first
+        // capacity, bounded so a corrupt trailer cannot force a huge allocation.
         let trailer = compressed.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
-        var output = [UInt8](repeating: 0, count: max(trailer, 1 << 16))
+        var output = [UInt8](repeating: 0, count: max(min(trailer, 16 * compressed.count), 1 << 16))
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw failure("inflateInit failed")

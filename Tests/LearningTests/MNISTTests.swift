@@ -13,9 +13,6 @@ extension LearningTests {
             var counts = [Int](repeating: 0, count: 10)
             for label in train.labels { counts[Int(label)] += 1 }
             #expect(counts == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949])
-            // Pixels 0 and 255 map to (0 − 0.1307) / 0.3081 and (1 − 0.1307) / 0.3081.
-            #expect(abs(train.features.min()! - (-0.1307 / 0.3081)) < 1e-5)
-            #expect(abs(train.features.max()! - (0.8693 / 0.3081)) < 1e-5)
         }
 
         @Test func testSplitLoads() throws {
@@ -24,6 +21,9 @@ extension LearningTests {
             #expect(test.featureShape == [28, 28])
             #expect(test.features.count == 10_000 * 784)
             #expect(Set(test.labels) == Set(0...9))
+            // Pixels 0 and 255 map to (0 − 0.1307) / 0.3081 and (1 − 0.1307) / 0.3081.
+            #expect(abs(test.features.min()! - (-0.1307 / 0.3081)) < 1e-5)
+            #expect(abs(test.features.max()! - (0.8693 / 0.3081)) < 1e-5)
         }
 
         @Test func corruptedFileIsNamed() throws {
@@ -56,6 +56,20 @@ extension LearningTests {
                 try MNIST.load(.train, from: directory.path)
             }
             #expect(LearningError(.missingFile(path: expectedPath)).description.contains("train-images-idx3-ubyte.gz"))
+        }
+
+        @Test func gzipGrowsPastItsFirstGuess() throws {
+            // gzip of 300,000 zero bytes (325 bytes): far beyond the 16× first capacity.
+            let header: [UInt8] = [31, 139, 8, 0, 0, 0, 0, 0, 2, 3]
+            let deflate: [UInt8] = [237, 193, 1, 13, 0, 0, 0, 194, 160, 247, 79, 109, 15, 7, 20]
+                + [UInt8](repeating: 0, count: 290) + [252, 24]
+            let trailer: [UInt8] = [251, 226, 178, 246, 224, 147, 4, 0]
+            let bytes = try Gzip.decompress(Data(header + deflate + trailer), path: "zeros.gz")
+            #expect(bytes.count == 300_000)
+            #expect(bytes.allSatisfy { $0 == 0 })
+            var truncated = header + deflate
+            truncated.removeLast(40)
+            #expect(throws: LearningError.self) { try Gzip.decompress(Data(truncated), path: "cut.gz") }
         }
 
         @Test func malformedGzipIsReported() {
