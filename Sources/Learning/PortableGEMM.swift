@@ -1,8 +1,8 @@
 /// Single-precision GEMM in portable Swift: the fallback when OpenBLAS cannot be loaded.
 ///
-/// Computes C = alpha·op(A)·op(B) + beta·C for row-major operands. op(B) is packed into
-/// zero-padded panels 16 columns wide and blocks of `kBlock` rows; a 4×16 register tile of
-/// SIMD8 accumulators sweeps each panel.
+/// Computes C = alpha·op(A)·op(B) + beta·C for row-major operands, in blocks of `kBlock`
+/// along k. op(B) is taken in panels 16 columns wide (packed and zero-padded unless it can be
+/// read in place); a 4×16 register tile of SIMD8 accumulators sweeps each panel.
 enum PortableGEMM {
     private static let panelWidth = 16
     private static let kBlock = 256
@@ -25,7 +25,7 @@ enum PortableGEMM {
 
         let panels = (n + panelWidth - 1) / panelWidth
         let packedA = UnsafeMutablePointer<Float>.allocate(capacity: m * kBlock)
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: panels * kBlock * panelWidth)
+        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kBlock * panelWidth)
         defer {
             packedA.deallocate()
             packedB.deallocate()
@@ -34,36 +34,45 @@ enum PortableGEMM {
         var k0 = 0
         while k0 < k {
             let kc = min(kBlock, k - k0)
-            // packedA: m×kc row-major, scaled by alpha.
-            for i in 0..<m {
-                for p in 0..<kc {
-                    let value = transposeA ? a[(k0 + p) * lda + i] : a[i * lda + k0 + p]
-                    packedA[i * kc + p] = alpha * value
-                }
-            }
-            // packedB: per panel, kc rows of 16 columns, zero-padded past n.
-            for panel in 0..<panels {
-                let base = packedB + panel * kc * panelWidth
-                for p in 0..<kc {
-                    for jj in 0..<panelWidth {
-                        let j = panel * panelWidth + jj
-                        base[p * panelWidth + jj] = j < n
-                            ? (transposeB ? b[j * ldb + k0 + p] : b[(k0 + p) * ldb + j]) : 0
+            // A is used in place when it is row-major and unscaled, else packed m×kc with alpha applied.
+            let aInPlace = !transposeA && alpha == 1
+            if !aInPlace {
+                for i in 0..<m {
+                    for p in 0..<kc {
+                        let value = transposeA ? a[(k0 + p) * lda + i] : a[i * lda + k0 + p]
+                        packedA[i * kc + p] = alpha * value
                     }
                 }
             }
+            let blockA = aInPlace ? a + k0 : UnsafePointer(packedA)
+            let aStride = aInPlace ? lda : kc
             for panel in 0..<panels {
                 let columns = min(panelWidth, n - panel * panelWidth)
-                let panelB = UnsafePointer(packedB + panel * kc * panelWidth)
+                // Full panels of a row-major B are read in place; others are packed, zero-padded.
+                let panelB: UnsafePointer<Float>, bStride: Int
+                if !transposeB && columns == panelWidth {
+                    panelB = b + k0 * ldb + panel * panelWidth
+                    bStride = ldb
+                } else {
+                    for p in 0..<kc {
+                        for jj in 0..<panelWidth {
+                            let j = panel * panelWidth + jj
+                            packedB[p * panelWidth + jj] = j < n
+                                ? (transposeB ? b[j * ldb + k0 + p] : b[(k0 + p) * ldb + j]) : 0
+                        }
+                    }
+                    panelB = UnsafePointer(packedB)
+                    bStride = panelWidth
+                }
                 let cPanel = c + panel * panelWidth
                 var i = 0
                 while i + 4 <= m {
-                    tile4(UnsafePointer(packedA + i * kc), kc: kc, panelB, cPanel + i * ldc,
-                          ldc: ldc, columns: columns)
+                    tile4(blockA + i * aStride, aStride: aStride, kc: kc, panelB, bStride: bStride,
+                          cPanel + i * ldc, ldc: ldc, columns: columns)
                     i += 4
                 }
                 while i < m {
-                    tile1(UnsafePointer(packedA + i * kc), kc: kc, panelB, cPanel + i * ldc,
+                    tile1(blockA + i * aStride, kc: kc, panelB, bStride: bStride, cPanel + i * ldc,
                           columns: columns)
                     i += 1
                 }
@@ -72,10 +81,11 @@ enum PortableGEMM {
         }
     }
 
-    /// Adds four rows of A (kc wide) times one B panel into a 4×16 tile of C.
+    /// Adds four rows of A (kc wide, rows `aStride` apart) times one B panel (rows `bStride`
+    /// apart) into a 4×16 tile of C.
     @inline(__always)
     private static func tile4(
-        _ a: UnsafePointer<Float>, kc: Int, _ b: UnsafePointer<Float>,
+        _ a: UnsafePointer<Float>, aStride: Int, kc: Int, _ b: UnsafePointer<Float>, bStride: Int,
         _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int
     ) {
         var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
@@ -83,11 +93,11 @@ enum PortableGEMM {
         var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
         var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
         for p in 0..<kc {
-            let row = UnsafeRawPointer(b + p * panelWidth)
+            let row = UnsafeRawPointer(b + p * bStride)
             let b0 = row.loadUnaligned(as: SIMD8<Float>.self)
             let b1 = row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-            let a0 = SIMD8(repeating: a[p]), a1 = SIMD8(repeating: a[kc + p])
-            let a2 = SIMD8(repeating: a[2 * kc + p]), a3 = SIMD8(repeating: a[3 * kc + p])
+            let a0 = SIMD8(repeating: a[p]), a1 = SIMD8(repeating: a[aStride + p])
+            let a2 = SIMD8(repeating: a[2 * aStride + p]), a3 = SIMD8(repeating: a[3 * aStride + p])
             c00 += a0 * b0; c01 += a0 * b1
             c10 += a1 * b0; c11 += a1 * b1
             c20 += a2 * b0; c21 += a2 * b1
@@ -99,15 +109,15 @@ enum PortableGEMM {
         store(c30, c31, into: c + 3 * ldc, columns: columns)
     }
 
-    /// Adds one row of A (kc wide) times one B panel into a 1×16 tile of C.
+    /// Adds one row of A (kc wide) times one B panel (rows `bStride` apart) into a 1×16 tile of C.
     @inline(__always)
     private static func tile1(
-        _ a: UnsafePointer<Float>, kc: Int, _ b: UnsafePointer<Float>,
+        _ a: UnsafePointer<Float>, kc: Int, _ b: UnsafePointer<Float>, bStride: Int,
         _ c: UnsafeMutablePointer<Float>, columns: Int
     ) {
         var c0 = SIMD8<Float>(), c1 = SIMD8<Float>()
         for p in 0..<kc {
-            let row = UnsafeRawPointer(b + p * panelWidth)
+            let row = UnsafeRawPointer(b + p * bStride)
             let a0 = SIMD8(repeating: a[p])
             c0 += a0 * row.loadUnaligned(as: SIMD8<Float>.self)
             c1 += a0 * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
