@@ -36,6 +36,7 @@ public struct LearningError: Error, CustomStringConvertible, Sendable, Equatable
     /// Wraps `kind`.
     public init(_ kind: Kind) { self.kind = kind }
 
+    /// One line stating the problem and its facts.
     public var description: String {
         switch kind {
         case let .parameterCount(expected, actual):

@@ -9,6 +9,7 @@ public struct TrainingConfig: Sendable, Codable, Equatable {
     /// Seed of the per-epoch shuffles.
     public var seed: UInt64
 
+    /// A config with every setting given.
     public init(epochs: Int, batchSize: Int, learningRate: Float, seed: UInt64) {
         self.epochs = epochs
         self.batchSize = batchSize
@@ -26,6 +27,7 @@ public struct TrainingReport: Sendable, Equatable {
     /// SGD steps taken over all epochs.
     public var steps: Int
 
+    /// A report with every field given.
     public init(meanLoss: Double, samples: Int, steps: Int) {
         self.meanLoss = meanLoss
         self.samples = samples
@@ -42,6 +44,7 @@ public struct Evaluation: Sendable, Equatable {
     /// Number of samples evaluated.
     public var samples: Int
 
+    /// An evaluation with every field given.
     public init(loss: Double, accuracy: Double, samples: Int) {
         self.loss = loss
         self.accuracy = accuracy
