@@ -1,0 +1,48 @@
+/// The matrix kernels the layers use: OpenBLAS when it loads, portable Swift otherwise.
+enum LinearAlgebra {
+    /// Which implementation runs a kernel.
+    enum Kernel: Sendable, CaseIterable {
+        case openBLAS, portable
+    }
+
+    /// OpenBLAS if it could be loaded, else the portable Swift kernels.
+    static var preferred: Kernel { OpenBLAS.shared == nil ? .portable : .openBLAS }
+
+    /// C = alpha·op(A)·op(B) + beta·C for row-major matrices; op(X) is X or Xᵀ.
+    /// op(A) is m×k, op(B) is k×n, C is m×n; lda/ldb/ldc are the row strides as stored.
+    static func gemm(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, kernel: Kernel = preferred
+    ) {
+        if kernel == .openBLAS, let blas = OpenBLAS.shared {
+            blas.sgemm(OpenBLAS.rowMajor,
+                       transposeA ? OpenBLAS.transpose : OpenBLAS.noTranspose,
+                       transposeB ? OpenBLAS.transpose : OpenBLAS.noTranspose,
+                       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                       beta, c, Int32(ldc))
+        } else {
+            PortableGEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                  alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                                  beta: beta, c: c, ldc: ldc)
+        }
+    }
+
+    /// y += alpha·x over `count` contiguous elements.
+    static func axpy(count: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                     kernel: Kernel = preferred) {
+        if kernel == .openBLAS, let blas = OpenBLAS.shared {
+            blas.saxpy(Int32(count), alpha, x, 1, y, 1)
+        } else {
+            for i in 0..<count { y[i] += alpha * x[i] }
+        }
+    }
+}
+
+/// Which matrix-multiply implementation this process uses.
+public enum MatrixBackend {
+    /// "OpenBLAS (<core>)" when OpenBLAS was loaded, else "portable Swift".
+    public static var description: String {
+        OpenBLAS.shared.map { "OpenBLAS (\($0.coreName))" } ?? "portable Swift"
+    }
+}

@@ -1,0 +1,107 @@
+import Crypto
+import Foundation
+
+/// The MNIST handwritten digits, from the original gzip-compressed IDX files.
+public enum MNIST {
+    /// Which half of the data set.
+    public enum Split: Sendable, CaseIterable {
+        /// 60,000 training samples.
+        case train
+        /// 10,000 test samples.
+        case test
+
+        var fileNames: (images: String, labels: String) {
+            switch self {
+            case .train: ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
+            case .test: ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+            }
+        }
+    }
+
+    /// SHA-256 of each file as published.
+    static let checksums = [
+        "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+        "train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        "train-labels-idx1-ubyte.gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    ]
+
+    /// Normalisation applied after scaling pixels to [0, 1].
+    static let mean: Float = 0.1307
+    static let standardDeviation: Float = 0.3081
+
+    /// Loads `split` from the IDX .gz files in `directory`: checks each file's SHA-256 before
+    /// decoding, then yields features of shape [28, 28] scaled to [0, 1] and normalised with
+    /// mean 0.1307 / std 0.3081, and labels 0...9. Errors name the offending file.
+    public static func load(_ split: Split, from directory: String) throws -> LabeledData {
+        let names = split.fileNames
+        let imagesPath = URL(fileURLWithPath: directory).appendingPathComponent(names.images).path
+        let labelsPath = URL(fileURLWithPath: directory).appendingPathComponent(names.labels).path
+        let images = try IDXFile(bytes: verifiedContents(of: imagesPath, name: names.images), path: imagesPath)
+        let labels = try IDXFile(bytes: verifiedContents(of: labelsPath, name: names.labels), path: labelsPath)
+        guard images.dimensions.count == 3, images.dimensions[1] == 28, images.dimensions[2] == 28 else {
+            throw LearningError(.malformedFile(path: imagesPath,
+                                               reason: "expected n×28×28 images, found \(images.dimensions)"))
+        }
+        guard labels.dimensions.count == 1, labels.dimensions[0] == images.dimensions[0] else {
+            throw LearningError(.malformedFile(
+                path: labelsPath, reason: "expected \(images.dimensions[0]) labels, found \(labels.dimensions)"))
+        }
+        if let index = labels.payload.firstIndex(where: { $0 > 9 }) {
+            throw LearningError(.malformedFile(
+                path: labelsPath, reason: "label \(labels.payload[index]) at sample \(index - labels.payload.startIndex)"))
+        }
+
+        var table = [Float](repeating: 0, count: 256)
+        for pixel in 0..<256 { table[pixel] = (Float(pixel) / 255 - mean) / standardDeviation }
+        let pixels = images.payload
+        let features = [Float](unsafeUninitializedCapacity: pixels.count) { buffer, initialized in
+            table.withUnsafeBufferPointer { table in
+                pixels.withUnsafeBufferPointer { source in
+                    for i in 0..<source.count { buffer[i] = table[Int(source[i])] }
+                }
+            }
+            initialized = pixels.count
+        }
+        return LabeledData(features: features, labels: labels.payload.map { Int32($0) },
+                           featureShape: [28, 28], classCount: 10)
+    }
+
+    /// The file's bytes, decompressed, after checking its SHA-256 against `checksums[name]`.
+    private static func verifiedContents(of path: String, name: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LearningError(.missingFile(path: path))
+        }
+        let expected = checksums[name]!
+        let actual = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        guard actual == expected else {
+            throw LearningError(.checksumMismatch(path: path, expected: expected, actual: actual))
+        }
+        return try Gzip.decompress(data, path: path)
+    }
+}
+
+/// An IDX file of unsigned bytes: big-endian header with dimensions, then the values.
+struct IDXFile {
+    let dimensions: [Int]
+    let payload: ArraySlice<UInt8>
+
+    init(bytes: [UInt8], path: String) throws {
+        func failure(_ reason: String) -> LearningError {
+            LearningError(.malformedFile(path: path, reason: "IDX: \(reason)"))
+        }
+        guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else { throw failure("bad magic number") }
+        guard bytes[2] == 0x08 else { throw failure("element type 0x\(String(bytes[2], radix: 16)) is not unsigned byte") }
+        let rank = Int(bytes[3])
+        let headerSize = 4 + 4 * rank
+        guard bytes.count >= headerSize else { throw failure("header cut short") }
+        dimensions = (0..<rank).map { axis in
+            bytes[(4 + 4 * axis)..<(8 + 4 * axis)].reduce(0) { $0 << 8 | Int($1) }
+        }
+        let expected = headerSize + dimensions.elementCount
+        guard bytes.count == expected else {
+            throw failure("\(bytes.count) bytes, expected \(expected) for dimensions \(dimensions)")
+        }
+        payload = bytes[headerSize...]
+    }
+}

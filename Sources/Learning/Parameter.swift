@@ -1,0 +1,31 @@
+/// One trainable tensor of a layer together with its gradient.
+final class Parameter {
+    /// Name within the layer, e.g. "weight".
+    let name: String
+    var value: Tensor
+    /// dLoss/dValue for the last batch passed backward; same shape as `value`.
+    var gradient: Tensor
+
+    init(name: String, value: Tensor) {
+        self.name = name
+        self.value = value
+        self.gradient = Tensor(zeros: value.shape)
+    }
+}
+
+/// A trainable parameter's name (e.g. "dense0.weight") and shape.
+public struct ParameterSpec: Sendable, Equatable, Codable {
+    /// Layer name and parameter name joined by a dot, e.g. "dense0.weight".
+    public var name: String
+    /// Shape of the tensor.
+    public var shape: [Int]
+
+    /// A spec for a parameter `name` of shape `shape`.
+    public init(name: String, shape: [Int]) {
+        self.name = name
+        self.shape = shape
+    }
+
+    /// Number of elements.
+    public var count: Int { shape.elementCount }
+}

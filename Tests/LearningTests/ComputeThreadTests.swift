@@ -1,0 +1,54 @@
+import Foundation
+@testable import Learning
+import Testing
+
+extension LearningTests {
+    @Suite struct ComputeThreadTests {
+        struct Boom: Error, Equatable {}
+
+        /// Spins the CPU for `duration` and returns the name of the thread it ran on.
+        static func busyWork(_ duration: Duration) -> String {
+            let clock = ContinuousClock()
+            let end = clock.now + duration
+            var x = 0.0
+            while clock.now < end { x += 1 }
+            precondition(x > 0)
+            return Thread.current.name ?? ""
+        }
+
+        @Test func busyThreadsLeaveTheCooperativePoolFree() async throws {
+            // One busy compute thread per core: had they run on the cooperative pool (one
+            // thread per core), the short sleep below could not resume until they finished.
+            let threads = (0..<ProcessInfo.processInfo.activeProcessorCount).map { ComputeThread(name: "compute-\($0)") }
+            defer { threads.forEach { $0.stop() } }
+            let clock = ContinuousClock()
+            let start = clock.now
+            let busy = threads.map { thread in
+                Task { try await thread.run { Self.busyWork(.seconds(1)) } }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            let slept = clock.now - start
+            #expect(slept < .milliseconds(400), "a 50 ms sleep took \(slept)")
+            for (index, task) in busy.enumerated() {
+                let name = try await task.value; #expect(name == "compute-\(index)", "ran on \(name)")
+            }
+            #expect(clock.now - start >= .seconds(1))
+        }
+
+        @Test func errorsPropagateAndWorkRunsInOrder() async throws {
+            let thread = ComputeThread(name: "compute-errors")
+            defer { thread.stop() }
+            await #expect(throws: Boom()) { try await thread.run { () throws -> Int in throw Boom() } }
+            #expect(try await thread.run { 6 * 7 } == 42)
+        }
+
+        @Test func stoppedThreadRefusesWork() async throws {
+            let thread = ComputeThread(name: "compute-stopped")
+            #expect(try await thread.run { 1 } == 1)
+            thread.stop()
+            await #expect(throws: LearningError(.computeThreadStopped(name: "compute-stopped"))) {
+                try await thread.run { 2 }
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+@testable import Learning
+import Testing
+
+extension LearningTests {
+    @Suite struct GEMMTests {
+        /// Both kernels against a Float64 reference, for every transpose combination,
+        /// padded leading dimensions, beta 0 and non-zero, and k beyond one packing block.
+        @Test(arguments: [(1, 1, 1), (7, 13, 5), (10, 200, 784), (33, 17, 300), (4, 16, 9), (5, 35, 257)])
+        func kernelsAgreeWithReference(m: Int, n: Int, k: Int) {
+            var generator = SeededGenerator(seed: UInt64(m * 1_000_000 + n * 1000 + k))
+            for transposeA in [false, true] {
+                for transposeB in [false, true] {
+                    for (alpha, beta) in [(Float(1), Float(0)), (0.7, 0.3)] {
+                        let (aRows, aColumns) = transposeA ? (k, m) : (m, k)
+                        let (bRows, bColumns) = transposeB ? (n, k) : (k, n)
+                        let lda = aColumns + 3, ldb = bColumns + 1, ldc = n + 2
+                        let a = (0..<(aRows * lda)).map { _ in Float.random(in: -1...1, using: &generator) }
+                        let b = (0..<(bRows * ldb)).map { _ in Float.random(in: -1...1, using: &generator) }
+                        let c = (0..<(m * ldc)).map { _ in Float.random(in: -1...1, using: &generator) }
+
+                        var reference = [Double](repeating: 0, count: m * n)
+                        var scale = 1.0
+                        for i in 0..<m {
+                            for j in 0..<n {
+                                var sum = 0.0
+                                for p in 0..<k {
+                                    let x = transposeA ? a[p * lda + i] : a[i * lda + p]
+                                    let y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
+                                    sum += Double(x) * Double(y)
+                                }
+                                reference[i * n + j] = Double(alpha) * sum + Double(beta) * Double(c[i * ldc + j])
+                                scale = max(scale, abs(reference[i * n + j]))
+                            }
+                        }
+                        for kernel in LinearAlgebra.Kernel.allCases {
+                            var result = c
+                            a.withUnsafeBufferPointer { a in
+                                b.withUnsafeBufferPointer { b in
+                                    result.withUnsafeMutableBufferPointer { out in
+                                        LinearAlgebra.gemm(
+                                            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                            alpha: alpha, a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
+                                            beta: beta, c: out.baseAddress!, ldc: ldc, kernel: kernel)
+                                    }
+                                }
+                            }
+                            var worst = 0.0
+                            for i in 0..<m {
+                                for j in 0..<n {
+                                    worst = max(worst, abs(Double(result[i * ldc + j]) - reference[i * n + j]))
+                                }
+                                // Padding columns of C stay untouched.
+                                for j in n..<ldc { #expect(result[i * ldc + j] == c[i * ldc + j]) }
+                            }
+                            #expect(worst <= 1e-5 * scale,
+                                    "\(kernel) tA=\(transposeA) tB=\(transposeB) α=\(alpha) β=\(beta): error \(worst)")
+                        }
+                    }
+                }
+            }
+        }
+
+        @Test func axpyKernelsAgree() {
+            var generator = SeededGenerator(seed: 5)
+            let x = (0..<1001).map { _ in Float.random(in: -1...1, using: &generator) }
+            let y = (0..<1001).map { _ in Float.random(in: -1...1, using: &generator) }
+            let results = LinearAlgebra.Kernel.allCases.map { kernel in
+                var out = y
+                x.withUnsafeBufferPointer { x in
+                    out.withUnsafeMutableBufferPointer { out in
+                        LinearAlgebra.axpy(count: 1001, alpha: -0.25, x: x.baseAddress!, y: out.baseAddress!,
+                                           kernel: kernel)
+                    }
+                }
+                return out
+            }
+            for result in results {
+                for i in 0..<1001 { #expect(abs(result[i] - (y[i] - 0.25 * x[i])) <= 1e-6) }
+            }
+        }
+
+        @Test func openBLASIsLoadedWithAForcedCoreType() {
+            #expect(OpenBLAS.shared != nil)
+            #expect(MatrixBackend.description.hasPrefix("OpenBLAS"))
+            #expect(OpenBLAS.coreType(cpuFlags: ["sse2", "avx2", "avx512f"]) == "SkylakeX")
+            #expect(OpenBLAS.coreType(cpuFlags: ["sse2", "avx2"]) == "Haswell")
+            #expect(OpenBLAS.coreType(cpuFlags: ["sse2"]) == nil)
+        }
+    }
+}
