@@ -187,7 +187,7 @@ actor DeviceWorker {
                 let model = try ModelZoo.make(architecture, seed: 0)
                 try model.setParameters(weights)
                 let report = try Learning.train(model, on: client.data, config: config)
-                return (report, zip(model.parameters(), weights).map { $0.subtracting($1) })
+                return (report, ModelDelta.between(local: model.parameters(), global: weights))
             }
             let body = UpdateReport(client: id, samples: report.samples, trainLoss: report.meanLoss)
             let envelope = try Envelope(

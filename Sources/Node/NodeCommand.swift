@@ -67,8 +67,11 @@ struct NodeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = logging.bootstrap(label: "fedz.node")
-        logger[metadataKey: "fedz.node"] = "\(id)"
+        let logger = {
+            var logger = logging.bootstrap(label: "fedz.node")
+            logger[metadataKey: "fedz.node"] = "\(id)"
+            return logger
+        }()
 
         let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
         let training = try MNIST.load(.train, from: DataDirectory.resolve(dataDir))

@@ -53,13 +53,8 @@ private func sampleEnvelope(tensors: [WireTensor] = [
         ("random bytes header", [Array("fedz/1/report/".utf8), [0xFF, 0x00, 0x13, 0x37]], .badHeader),
         ("empty JSON header", [Array("fedz/1/report/".utf8), Array("{}".utf8)], .badHeader),
     ] as [(String, [[UInt8]], WireError.Reason)])
-    func rejectsMalformedFrames(_ label: String, frames: [[UInt8]], reason: WireError.Reason) {
-        #expect(throws: WireError.self, "\(label)") {
-            do { _ = try WireFormat.decode(frames) } catch {
-                #expect(error.reason == reason, "\(label): \(error)")
-                throw error
-            }
-        }
+    func rejectsMalformedFrames(_ label: String, frames: [[UInt8]], reason expected: WireError.Reason) {
+        #expect(reason(of: frames) == expected, "\(label)")
     }
 
     @Test func rejectsWrongProtocolVersion() throws {
@@ -123,9 +118,10 @@ private func sampleEnvelope(tensors: [WireTensor] = [
 
     @Test func rejectionCounterReportsEachReasonOnce() {
         var counter = RejectionCounter()
-        #expect(counter.record(.badHeader))
-        #expect(!counter.record(.badHeader))
-        #expect(counter.record(.truncated))
+        let first = counter.record(.badHeader)
+        let second = counter.record(.badHeader)
+        let other = counter.record(.truncated)
+        #expect(first && !second && other)
         #expect(counter.counts == ["bad_header": 2, "truncated": 1])
         #expect(counter.total == 3)
     }

@@ -112,7 +112,7 @@ final class ClusterHarness: @unchecked Sendable {
         process.executableURL = binDirectory.appendingPathComponent(name)
         process.arguments = arguments
         let logFile = logDirectory.appendingPathComponent(log)
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         process.standardError = handle
         process.standardOutput = output ?? handle
