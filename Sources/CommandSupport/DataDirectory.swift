@@ -1,21 +1,19 @@
 import Foundation
 
-/// Where the data sets are: an explicit directory, else `$FEDZ_DATA_DIR`, else the
-/// nearest `data/` folder above the running executable (the project's own, for a
-/// build inside a clone), else `./data`.
+/// Where a data set's files are: an explicit directory, else `DATASET` under
+/// `$FEDZ_DATA_DIR`, else under the nearest `data/` folder above the running
+/// executable (the project's own, for a build inside a clone), else under `./data`.
 public enum DataDirectory {
-    public static func resolve(_ explicit: String?) -> String {
+    public static func resolve(_ explicit: String?, dataset: String) -> String {
         if let explicit { return explicit }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["FEDZ_DATA_DIR"] { return fromEnvironment }
+        if let root = ProcessInfo.processInfo.environment["FEDZ_DATA_DIR"] { return root + "/" + dataset }
         var directory = ExecutableLocation.directory
         for _ in 0..<6 {
-            let candidate = directory.appendingPathComponent("data")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("mnist").path) {
-                return candidate.path
-            }
+            let candidate = directory.appendingPathComponent("data").appendingPathComponent(dataset)
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
             directory.deleteLastPathComponent()
         }
-        return "data"
+        return "data/" + dataset
     }
 }
 

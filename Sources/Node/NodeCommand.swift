@@ -74,7 +74,7 @@ struct NodeCommand: AsyncParsableCommand {
         }()
 
         let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
-        let training = try MNIST.load(.train, from: DataDirectory.resolve(dataDir))
+        let training = try MNIST.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset))
         let indices = plan.clientIndices(labels: training.labels)
         let local = plan.clients(ofNode: nodeIndex, count: nodeCount).map {
             LocalClient(id: $0, data: training.subset(indices[$0]))

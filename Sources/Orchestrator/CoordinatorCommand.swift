@@ -40,7 +40,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let logger = logging.bootstrap(label: "fedz.coordinator")
         let settings = CoordinatorSettings(
             publishEndpoint: publish, pullEndpoint: pull, model: federation.model,
-            dataDirectory: DataDirectory.resolve(federation.dataDir), strategy: federation.strategy,
+            dataDirectory: DataDirectory.resolve(federation.dataDir, dataset: federation.dataset), strategy: federation.strategy,
             rounds: federation.rounds, fraction: federation.fraction, minimumClients: federation.minClients,
             expectedClients: expectClients, startTimeout: .seconds(startTimeout),
             roundTimeout: .seconds(federation.roundTimeout), training: federation.training, seed: federation.seed,

@@ -105,7 +105,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         try Task.checkCancellation()
-        throw ValidationError(
+        throw FedzError(
             "the coordinator exited (status \(cluster.coordinator.exitStatus)) before finishing; see \(logs.path)/coordinator.log")
     }
 

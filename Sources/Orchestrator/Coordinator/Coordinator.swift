@@ -36,7 +36,7 @@ actor Coordinator {
     /// Loads the test set, builds the initial model and binds both sockets.
     static func start(settings: CoordinatorSettings, logger: Logger) async throws -> Coordinator {
         guard let strategy = Strategies.named(settings.strategy) else {
-            throw CoordinatorError("unknown strategy \(settings.strategy); known: \(Strategies.names.joined(separator: ", "))")
+            throw FedzError("unknown strategy \(settings.strategy); known: \(Strategies.names.joined(separator: ", "))")
         }
         let testData = try MNIST.load(.test, from: settings.dataDirectory)
         let model = try ModelZoo.make(settings.model, seed: settings.seed)
@@ -103,7 +103,7 @@ actor Coordinator {
                 } else {
                     attempts += 1
                     guard attempts < 3 else {
-                        throw CoordinatorError("round \(round) abandoned \(attempts) times; giving up")
+                        throw FedzError("round \(round) abandoned \(attempts) times; giving up")
                     }
                     try await waitForClients(settings.minimumClients)
                 }
@@ -126,7 +126,7 @@ actor Coordinator {
             try await Task.sleep(for: .milliseconds(100))
         }
         guard registeredClients >= max(1, min(wanted, settings.minimumClients)) else {
-            throw CoordinatorError("only \(registeredClients) client(s) registered after \(settings.startTimeout)")
+            throw FedzError("only \(registeredClients) client(s) registered after \(settings.startTimeout)")
         }
         logger.info("clients registered", metadata: ["fedz.clients": "\(registeredClients)", "fedz.nodes": "\(nodes.count)"])
     }
@@ -374,8 +374,3 @@ private struct PublishedModel {
     }
 }
 
-/// A coordinator failure that ends the run, with what happened.
-struct CoordinatorError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
