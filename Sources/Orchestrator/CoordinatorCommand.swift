@@ -57,6 +57,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let outcome = await work.result
         let rejected = await coordinator.rejected
         await coordinator.shutdown()
+        if work.isCancelled { throw ExitCode(130) }
         let history = try outcome.get()
         CoordinatorEvent.finished(
             rounds: history.count, finalTestAccuracy: history.last?.testAccuracy, rejected: rejected

@@ -67,7 +67,13 @@ struct RunCommand: AsyncParsableCommand {
         }
         defer { withExtendedLifetime(watch) {} }
         let outcome = await work.result
+        let stopping = ContinuousClock.now
         await cluster.stopAll()
+        logger.info("cluster stopped", metadata: ["seconds": "\((ContinuousClock.now - stopping).seconds)"])
+        if work.isCancelled {
+            print("interrupted: every process of the cluster has stopped")
+            throw ExitCode(130)
+        }
         let (rounds, rejected) = try outcome.get()
 
         print("done: \(rounds.count) rounds, final test accuracy \(percent(rounds.last?.testAccuracy)), "
