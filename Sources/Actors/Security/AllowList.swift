@@ -1,9 +1,9 @@
 /// The client public keys a CURVE server accepts (checked by the loop's ZAP authenticator).
 ///
 /// File format, one entry a line: a Z85 public key, optionally followed by a name and a
-/// `#` comment (`<key> node-3  # lab machine`). Blank lines and comment lines are skipped.
-/// Since `#` is itself a Z85 character, a line starting with `#` is a comment unless its first
-/// word is a valid 40-character key; so `#<key>` (41 characters) comments a key out.
+/// `#` comment (`<key> node-3  # lab machine`). Blank lines and lines starting with `#` are
+/// skipped. (`#` is a Z85 character, but never the first one of a key: it would overflow the
+/// first 32-bit group.)
 public struct AllowList: Sendable, Equatable {
     /// One accepted key, with its optional name.
     public struct Entry: Sendable, Equatable {
@@ -34,8 +34,7 @@ public struct AllowList: Sendable, Equatable {
         for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = offset + 1
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
-            guard let key = words.first else { continue }
-            if key.hasPrefix("#") && Z85Key.problem(with: key) != nil { continue }
+            guard let key = words.first, !key.hasPrefix("#") else { continue }
             if let problem = Z85Key.problem(with: key) {
                 throw CurveKeyError(source: source, line: number, reason: problem)
             }
