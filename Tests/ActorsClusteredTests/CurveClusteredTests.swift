@@ -73,9 +73,12 @@ extension ActorsClusteredTests {
                 throw error
             }
             await loop.shutdown()
-            var events: [SecurityEvent] = []
-            for await event in loop.securityEvents { events.append(event) }
-            #expect(events == [.refused(publicKey: stranger.publicKey, address: "127.0.0.1")])
+            let events = await loop.securityEvents.collected()
+            #expect(events.filter { if case .refused = $0 { true } else { false } }
+                == [.refused(publicKey: stranger.publicKey, address: "127.0.0.1")])
+            // Each client socket's monitor reports its refusal once.
+            let refusals = events.filter { if case .handshakeFailed(_, .refused(status: 400)) = $0 { true } else { false } }
+            #expect(refusals.count == 2)
         }
 
         @Test func aPlainTextClientGetsNothingThrough() async throws {
@@ -91,15 +94,23 @@ extension ActorsClusteredTests {
             }
         }
 
-        @Test func aClientWithTheWrongServerKeyGetsNothingThrough() async throws {
-            try await withLoop { loop in
+        @Test func aClientWithTheWrongServerKeyGetsNothingThroughAndOneEvent() async throws {
+            var endpoint = ""
+            let loop = try await withLoop { loop in
                 let puller = try await Puller(loop: loop, bind: "tcp://127.0.0.1:*", settings: serverSettings())
+                endpoint = puller.endpoint
                 let pusher = try await Pusher(
                     loop: loop, connect: puller.endpoint, settings: clientSettings(client, serverKey: stranger.publicKey))
                 await #expect(throws: ActorsError.self) {
                     try await pusher.send([bytes("lost")], timeout: .milliseconds(500))
                 }
                 #expect(await puller.messages.staysQuiet(for: .milliseconds(200)))
+                return loop
+            }
+            let events = await loop.securityEvents.collected()
+            #expect(events.count == 1)
+            if case .handshakeFailed(let peer, _)? = events.first { #expect(peer == endpoint) } else {
+                Issue.record("expected one handshake failure, got \(events)")
             }
         }
 

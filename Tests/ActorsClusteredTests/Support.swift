@@ -127,3 +127,12 @@ func waitUntil(
         while await !condition() { try await Task.sleep(for: .milliseconds(20)) }
     }
 }
+
+extension AsyncStream {
+    /// Every element until the stream ends (use on streams that a shutdown has finished).
+    func collected() async -> [Element] {
+        var elements: [Element] = []
+        for await element in self { elements.append(element) }
+        return elements
+    }
+}

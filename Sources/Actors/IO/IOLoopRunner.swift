@@ -5,12 +5,17 @@ private final class OpenSocket {
     var pending = PendingSends()
     let receiveBatch: Int
     let isCurveServer: Bool
+    /// Watches the handshakes of CURVE client sockets.
+    let monitor: SocketMonitor?
+    /// Peers whose handshake failure was reported and has not succeeded since.
+    var failingPeers: Set<String> = []
 
-    init(socket: ZMQSocket, inbound: InboundBuffer?, receiveBatch: Int, isCurveServer: Bool) {
+    init(socket: ZMQSocket, inbound: InboundBuffer?, receiveBatch: Int, isCurveServer: Bool, monitor: SocketMonitor?) {
         self.socket = socket
         self.inbound = inbound
         self.receiveBatch = receiveBatch
         self.isCurveServer = isCurveServer
+        self.monitor = monitor
     }
 }
 
@@ -61,6 +66,8 @@ final class IOLoopRunner {
                 poll.add(entry.socket, events: events)
                 polled.append(id)
             }
+            let monitored = sockets.values.compactMap { entry in entry.monitor.map { (entry, $0) } }
+            for (_, monitor) in monitored { poll.add(monitor.socket, events: .readable) }
             // Captured before commands run: an install during this pass is polled from the next.
             let polledZAP = zapHandler
             if let polledZAP { poll.add(polledZAP.socket, events: .readable) }
@@ -73,7 +80,11 @@ final class IOLoopRunner {
                 if events.contains(.writable) { flush(entry) }
                 if events.contains(.readable) { receive(entry) }
             }
-            if let polledZAP, poll.events(ofSocketAt: polled.count).contains(.readable) {
+            for (offset, (entry, monitor)) in monitored.enumerated()
+            where poll.events(ofSocketAt: polled.count + offset).contains(.readable) {
+                report(monitor.takeOutcomes(), of: entry)
+            }
+            if let polledZAP, poll.events(ofSocketAt: polled.count + monitored.count).contains(.readable) {
                 polledZAP.answerPending(authenticate: security.authenticate)
             }
             expireDeadlines()
@@ -125,10 +136,13 @@ final class IOLoopRunner {
 
     private func openSocket(_ request: SocketRequest) throws -> OpenedSocket {
         let socket = try ZMQSocket(context: context, kind: request.kind)
+        var monitor: SocketMonitor?
         do {
+            let id = inbox.makeID()
             try socket.apply(request.settings, kind: request.kind)
             if let curve = request.settings.curve {
                 try socket.apply(curve, zapDomain: zapHandler == nil ? nil : ZAPHandler.domain)
+                if !curve.isServer { monitor = try SocketMonitor(context: context, watching: socket, id: id) }
             }
             for topic in request.topics { try socket.subscribe(topic) }
             let endpoint: String
@@ -140,14 +154,15 @@ final class IOLoopRunner {
                 for address in addresses { try socket.connect(address) }
                 endpoint = addresses.first ?? ""
             }
-            let id = inbox.makeID()
             sockets[id] = OpenSocket(
                 socket: socket, inbound: request.inbound,
                 receiveBatch: max(request.settings.inboundBufferLimit, 1),
-                isCurveServer: request.settings.curve?.isServer ?? false)
+                isCurveServer: request.settings.curve?.isServer ?? false,
+                monitor: monitor)
             return OpenedSocket(id: id, endpoint: endpoint)
         } catch {
             socket.close()
+            monitor?.close()
             request.inbound?.finish()
             throw error
         }
@@ -185,6 +200,20 @@ final class IOLoopRunner {
         }
     }
 
+    /// Reports a peer's first handshake failure since opening or since its last success.
+    private func report(_ outcomes: [SocketMonitor.Outcome], of open: OpenSocket) {
+        for outcome in outcomes {
+            switch outcome {
+            case .succeeded(let endpoint):
+                open.failingPeers.remove(endpoint)
+            case .failed(let endpoint, let failure):
+                if open.failingPeers.insert(endpoint).inserted {
+                    security.report(.handshakeFailed(endpoint: endpoint, failure))
+                }
+            }
+        }
+    }
+
     private func expireDeadlines() {
         let now = ContinuousClock.now
         for open in sockets.values {
@@ -199,6 +228,7 @@ final class IOLoopRunner {
         for parked in open.pending.removeAll() { parked.continuation.resume(throwing: error) }
         open.inbound?.finish()
         open.socket.close()
+        open.monitor?.close()
     }
 
     private func tearDown() {

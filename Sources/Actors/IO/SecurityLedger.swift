@@ -42,6 +42,11 @@ final class SecurityLedger: @unchecked Sendable {
         return userID
     }
 
+    /// Publishes an event decided elsewhere on the loop (e.g. a handshake failure).
+    func report(_ event: SecurityEvent) {
+        continuation.yield(event)
+    }
+
     /// Ends the event stream (the loop has shut down).
     func finish() {
         continuation.finish()

@@ -3,8 +3,11 @@
 /// The binding side is the CURVE server: clients must know its public key. Without an
 /// authenticator on the server's loop, CURVE authenticates only the server (any client key pair
 /// gets in); with `IOLoop.installAuthenticator(allowList:)` only listed client keys do.
-/// A client configured with a wrong server key gets no error: libzmq retries the handshake
-/// about every 100 ms and nothing is delivered.
+/// A client configured with a wrong server key, or refused by the server's allow-list, gets no
+/// error from any call: libzmq retries the handshake about every 100 ms, sends wait for a
+/// connection (`ZMQ_IMMEDIATE`) and nothing is delivered. The client's loop watches its CURVE
+/// client sockets with a socket monitor and reports `SecurityEvent.handshakeFailed` once per peer
+/// (`.noDetail(errno: EPIPE)` for a wrong server key, `.refused(status: 400)` for an unlisted key).
 public struct CurveSettings: Sendable, Hashable {
     /// Which side of the handshake the socket takes.
     public enum Role: Sendable, Hashable {
