@@ -114,6 +114,19 @@ extension ActorsClusteredTests {
             }
         }
 
+        @Test func closingMonitoredClientsWhileTheirHandshakesFailIsClean() async throws {
+            try await withLoop { loop in
+                let puller = try await Puller(loop: loop, bind: "tcp://127.0.0.1:*", settings: serverSettings())
+                for _ in 0..<20 {
+                    let pusher = try await Pusher(
+                        loop: loop, connect: puller.endpoint, settings: clientSettings(client, serverKey: stranger.publicKey))
+                    try await Task.sleep(for: .milliseconds(10))
+                    await pusher.close()
+                }
+                #expect(await puller.messages.staysQuiet(for: .milliseconds(100)))
+            }
+        }
+
         @Test func withoutAnAuthenticatorAnyClientKeyGetsIn() async throws {
             try await withLoop { loop in
                 let puller = try await Puller(loop: loop, bind: "tcp://127.0.0.1:*", settings: serverSettings())

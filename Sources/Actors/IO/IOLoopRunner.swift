@@ -66,7 +66,7 @@ final class IOLoopRunner {
                 poll.add(entry.socket, events: events)
                 polled.append(id)
             }
-            let monitored = sockets.values.compactMap { entry in entry.monitor.map { (entry, $0) } }
+            let monitored = sockets.compactMap { id, entry in entry.monitor.map { (id, $0) } }
             for (_, monitor) in monitored { poll.add(monitor.socket, events: .readable) }
             // Captured before commands run: an install during this pass is polled from the next.
             let polledZAP = zapHandler
@@ -80,8 +80,10 @@ final class IOLoopRunner {
                 if events.contains(.writable) { flush(entry) }
                 if events.contains(.readable) { receive(entry) }
             }
-            for (offset, (entry, monitor)) in monitored.enumerated()
+            for (offset, (id, monitor)) in monitored.enumerated()
             where poll.events(ofSocketAt: polled.count + offset).contains(.readable) {
+                // A command of this pass may have closed the socket and its monitor.
+                guard let entry = sockets[id] else { continue }
                 report(monitor.takeOutcomes(), of: entry)
             }
             if let polledZAP, poll.events(ofSocketAt: polled.count + monitored.count).contains(.readable) {
