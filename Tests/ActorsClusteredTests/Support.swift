@@ -118,3 +118,21 @@ func unusedEndpoint() async throws -> String {
     await scratch.shutdown()
     return puller.endpoint
 }
+
+/// Polls `condition` every 20 ms until it holds; fails with `TimedOut` after `limit`.
+func waitUntil(
+    _ what: String, within limit: Duration = .seconds(5), _ condition: @escaping @Sendable () async -> Bool
+) async throws {
+    try await within(limit, what) {
+        while await !condition() { try await Task.sleep(for: .milliseconds(20)) }
+    }
+}
+
+extension AsyncStream {
+    /// Every element until the stream ends (use on streams that a shutdown has finished).
+    func collected() async -> [Element] {
+        var elements: [Element] = []
+        for await element in self { elements.append(element) }
+        return elements
+    }
+}

@@ -12,6 +12,9 @@ public struct ActorsError: Error, CustomStringConvertible, Sendable {
         public static let socketClosed = Code("socketClosed")
         /// A bounded wait (for example a send parked at the high-water mark) ran out of time.
         public static let deadlineExceeded = Code("deadlineExceeded")
+        /// A call came in an order the runtime refuses, e.g. an authenticator installed after a
+        /// CURVE server socket was already accepting clients.
+        public static let misconfigured = Code("misconfigured")
     }
 
     public var code: Code

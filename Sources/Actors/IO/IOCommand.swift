@@ -47,6 +47,7 @@ enum IOCommand: Sendable {
     case cancelSend(socket: IOLoopID, send: IOLoopID)
     case close(IOLoopID, CheckedContinuation<Void, Never>?)
     case shutdown(CheckedContinuation<Void, Never>)
+    case installAuthenticator(AllowList, CheckedContinuation<Void, any Error>)
 
     /// Completes a command that will never run because the loop has stopped.
     func reject() {
@@ -63,6 +64,8 @@ enum IOCommand: Sendable {
             continuation?.resume()
         case .shutdown(let continuation):
             continuation.resume()
+        case .installAuthenticator(_, let continuation):
+            continuation.resume(throwing: stopped)
         }
     }
 }

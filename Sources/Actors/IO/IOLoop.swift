@@ -2,21 +2,24 @@
 /// socket. Swift code never calls libzmq; it queues commands for the thread and awaits answers.
 public final class IOLoop: Sendable {
     let inbox: IOInbox
+    let security: SecurityLedger
     private let thread: LoopThread
 
-    private init(inbox: IOInbox, thread: LoopThread) {
+    private init(inbox: IOInbox, security: SecurityLedger, thread: LoopThread) {
         self.inbox = inbox
+        self.security = security
         self.thread = thread
     }
 
     /// Starts the thread (named `name`) and returns once it has created the ZMQ context.
     public static func start(name: String = "fedz-io") async throws -> IOLoop {
         let inbox = try IOInbox()
+        let security = SecurityLedger()
         var thread: LoopThread?
         do {
             try await withCheckedThrowingContinuation { (ready: CheckedContinuation<Void, any Error>) in
                 do {
-                    thread = try LoopThread(name: name) { IOLoopRunner.run(inbox: inbox, ready: ready) }
+                    thread = try LoopThread(name: name) { IOLoopRunner.run(inbox: inbox, security: security, ready: ready) }
                 } catch {
                     inbox.wakeUp.close()
                     ready.resume(throwing: error)
@@ -27,11 +30,11 @@ public final class IOLoop: Sendable {
             throw error
         }
         guard let thread else { preconditionFailure("the loop thread reported ready without starting") }
-        return IOLoop(inbox: inbox, thread: thread)
+        return IOLoop(inbox: inbox, security: security, thread: thread)
     }
 
     /// Closes every socket (LINGER applied), fails parked sends with `loopStopped`, ends every
-    /// inbound stream, terminates the context and joins the thread. Bounded by the sockets'
+    /// inbound stream and `securityEvents`, terminates the context and joins the thread. Bounded by the sockets'
     /// LINGER (well under 1 s with the defaults). Idempotent.
     public func shutdown() async {
         await withCheckedContinuation { inbox.submit(.shutdown($0)) }

@@ -4,11 +4,18 @@ private final class OpenSocket {
     let inbound: InboundBuffer?
     var pending = PendingSends()
     let receiveBatch: Int
+    let isCurveServer: Bool
+    /// Watches the handshakes of CURVE client sockets.
+    let monitor: SocketMonitor?
+    /// Peers whose handshake failure was reported and has not succeeded since.
+    var failingPeers: Set<String> = []
 
-    init(socket: ZMQSocket, inbound: InboundBuffer?, receiveBatch: Int) {
+    init(socket: ZMQSocket, inbound: InboundBuffer?, receiveBatch: Int, isCurveServer: Bool, monitor: SocketMonitor?) {
         self.socket = socket
         self.inbound = inbound
         self.receiveBatch = receiveBatch
+        self.isCurveServer = isCurveServer
+        self.monitor = monitor
     }
 }
 
@@ -17,28 +24,32 @@ private final class OpenSocket {
 final class IOLoopRunner {
     private let inbox: IOInbox
     private let context: ZMQContext
+    private let security: SecurityLedger
     private var sockets: [IOLoopID: OpenSocket] = [:]
+    private var zapHandler: ZAPHandler?
     private var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
 
-    private init(inbox: IOInbox, context: ZMQContext) {
+    private init(inbox: IOInbox, context: ZMQContext, security: SecurityLedger) {
         self.inbox = inbox
         self.context = context
+        self.security = security
     }
 
     /// The thread body: creates the context, reports readiness, serves commands until shutdown,
     /// then closes every socket, terminates the context and closes the eventfd.
-    static func run(inbox: IOInbox, ready: CheckedContinuation<Void, any Error>) {
+    static func run(inbox: IOInbox, security: SecurityLedger, ready: CheckedContinuation<Void, any Error>) {
         let context: ZMQContext
         do {
             context = try ZMQContext()
         } catch {
             for command in inbox.stop() { command.reject() }
             inbox.wakeUp.close()
+            security.finish()
             ready.resume(throwing: error)
             return
         }
         ready.resume()
-        let runner = IOLoopRunner(inbox: inbox, context: context)
+        let runner = IOLoopRunner(inbox: inbox, context: context, security: security)
         runner.serve()
         runner.tearDown()
     }
@@ -55,6 +66,11 @@ final class IOLoopRunner {
                 poll.add(entry.socket, events: events)
                 polled.append(id)
             }
+            let monitored = sockets.compactMap { id, entry in entry.monitor.map { (id, $0) } }
+            for (_, monitor) in monitored { poll.add(monitor.socket, events: .readable) }
+            // Captured before commands run: an install during this pass is polled from the next.
+            let polledZAP = zapHandler
+            if let polledZAP { poll.add(polledZAP.socket, events: .readable) }
             guard poll.poll(timeoutMilliseconds: pollTimeout()) else { continue }
             if poll.wakeUpIsReadable { inbox.wakeUp.drain() }
             for command in inbox.takeAll() { handle(command) }
@@ -63,6 +79,15 @@ final class IOLoopRunner {
                 let events = poll.events(ofSocketAt: index)
                 if events.contains(.writable) { flush(entry) }
                 if events.contains(.readable) { receive(entry) }
+            }
+            for (offset, (id, monitor)) in monitored.enumerated()
+            where poll.events(ofSocketAt: polled.count + offset).contains(.readable) {
+                // A command of this pass may have closed the socket and its monitor.
+                guard let entry = sockets[id] else { continue }
+                report(monitor.takeOutcomes(), of: entry)
+            }
+            if let polledZAP, poll.events(ofSocketAt: polled.count + monitored.count).contains(.readable) {
+                polledZAP.answerPending(authenticate: security.authenticate)
             }
             expireDeadlines()
         }
@@ -94,13 +119,33 @@ final class IOLoopRunner {
             continuation?.resume()
         case .shutdown(let continuation):
             shutdownWaiters.append(continuation)
+        case .installAuthenticator(let allowList, let continuation):
+            continuation.resume(with: Result { try installAuthenticator(allowList) })
         }
+    }
+
+    /// Binds the ZAP handler on first use (refused once a CURVE server socket is open, since its
+    /// clients so far got in unchecked), then (re)places the allow-list.
+    private func installAuthenticator(_ allowList: AllowList) throws {
+        if zapHandler == nil {
+            guard !sockets.values.contains(where: \.isCurveServer) else {
+                throw ActorsError(.misconfigured, "install the authenticator before opening CURVE server sockets")
+            }
+            zapHandler = try ZAPHandler(context: context)
+        }
+        security.install(allowList)
     }
 
     private func openSocket(_ request: SocketRequest) throws -> OpenedSocket {
         let socket = try ZMQSocket(context: context, kind: request.kind)
+        var monitor: SocketMonitor?
         do {
+            let id = inbox.makeID()
             try socket.apply(request.settings, kind: request.kind)
+            if let curve = request.settings.curve {
+                try socket.apply(curve, zapDomain: zapHandler == nil ? nil : ZAPHandler.domain)
+                if !curve.isServer { monitor = try SocketMonitor(context: context, watching: socket, id: id) }
+            }
             for topic in request.topics { try socket.subscribe(topic) }
             let endpoint: String
             switch request.attachment {
@@ -111,13 +156,15 @@ final class IOLoopRunner {
                 for address in addresses { try socket.connect(address) }
                 endpoint = addresses.first ?? ""
             }
-            let id = inbox.makeID()
             sockets[id] = OpenSocket(
                 socket: socket, inbound: request.inbound,
-                receiveBatch: max(request.settings.inboundBufferLimit, 1))
+                receiveBatch: max(request.settings.inboundBufferLimit, 1),
+                isCurveServer: request.settings.curve?.isServer ?? false,
+                monitor: monitor)
             return OpenedSocket(id: id, endpoint: endpoint)
         } catch {
             socket.close()
+            monitor?.close()
             request.inbound?.finish()
             throw error
         }
@@ -155,6 +202,20 @@ final class IOLoopRunner {
         }
     }
 
+    /// Reports a peer's first handshake failure since opening or since its last success.
+    private func report(_ outcomes: [SocketMonitor.Outcome], of open: OpenSocket) {
+        for outcome in outcomes {
+            switch outcome {
+            case .succeeded(let endpoint):
+                open.failingPeers.remove(endpoint)
+            case .failed(let endpoint, let failure):
+                if open.failingPeers.insert(endpoint).inserted {
+                    security.report(.handshakeFailed(endpoint: endpoint, failure))
+                }
+            }
+        }
+    }
+
     private func expireDeadlines() {
         let now = ContinuousClock.now
         for open in sockets.values {
@@ -169,12 +230,15 @@ final class IOLoopRunner {
         for parked in open.pending.removeAll() { parked.continuation.resume(throwing: error) }
         open.inbound?.finish()
         open.socket.close()
+        open.monitor?.close()
     }
 
     private func tearDown() {
         let stopped = ActorsError(.loopStopped, "the I/O loop has shut down")
         for open in sockets.values { close(open, failing: stopped) }
         sockets = [:]
+        zapHandler?.close()
+        zapHandler = nil
         for command in inbox.stop() {
             if case .shutdown(let continuation) = command {
                 shutdownWaiters.append(continuation)
@@ -184,6 +248,7 @@ final class IOLoopRunner {
         }
         context.terminate()
         inbox.wakeUp.close()
+        security.finish()
         for waiter in shutdownWaiters { waiter.resume() }
     }
 }

@@ -13,6 +13,8 @@ public struct SocketSettings: Sendable {
     public var immediate: Bool
     /// Messages buffered in Swift before the loop stops reading the socket (at least 1).
     public var inboundBufferLimit: Int
+    /// CurveZMQ encryption (and, on the server side, the loop's allow-list); `nil`: plain text.
+    public var curve: CurveSettings?
 
     public init(
         linger: Duration = .milliseconds(100),
@@ -20,7 +22,8 @@ public struct SocketSettings: Sendable {
         receiveHighWaterMark: Int32 = 1000,
         maxMessageSize: Int64 = 64 << 20,
         immediate: Bool = true,
-        inboundBufferLimit: Int = 64
+        inboundBufferLimit: Int = 64,
+        curve: CurveSettings? = nil
     ) {
         self.linger = linger
         self.sendHighWaterMark = sendHighWaterMark
@@ -28,6 +31,7 @@ public struct SocketSettings: Sendable {
         self.maxMessageSize = maxMessageSize
         self.immediate = immediate
         self.inboundBufferLimit = inboundBufferLimit
+        self.curve = curve
     }
 
     public static var `default`: SocketSettings { SocketSettings() }

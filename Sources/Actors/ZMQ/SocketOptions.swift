@@ -30,13 +30,20 @@ extension ZMQSocket {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    private func setOption<Value: FixedWidthInteger>(
+    func setOption<Value: FixedWidthInteger>(
         _ option: Int32, _ value: Value, _ name: String
     ) throws(ZMQError) {
         var value = value
         guard zmq_setsockopt(handle, option, &value, MemoryLayout<Value>.size) == 0 else {
             throw ZMQError.last("zmq_setsockopt(\(name))")
         }
+    }
+
+    /// Sets a string option (without a terminating NUL); `name` is used in errors, never the value.
+    func setOption(_ option: Int32, text: String, _ name: String) throws(ZMQError) {
+        let bytes = Array(text.utf8)
+        let rc = bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }
+        guard rc == 0 else { throw ZMQError.last("zmq_setsockopt(\(name))") }
     }
 }
 

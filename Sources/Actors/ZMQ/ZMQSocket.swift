@@ -1,9 +1,10 @@
 import CZMQ
 import Glibc
 
-/// The four socket roles fedz uses.
+/// The socket roles fedz uses: four for messages, ROUTER for the loop's ZAP handler, PAIR for
+/// socket monitors.
 enum SocketKind: Sendable {
-    case publish, subscribe, push, pull
+    case publish, subscribe, push, pull, router, pair
 
     var zmqType: Int32 {
         switch self {
@@ -11,6 +12,8 @@ enum SocketKind: Sendable {
         case .subscribe: ZMQ_SUB
         case .push: ZMQ_PUSH
         case .pull: ZMQ_PULL
+        case .router: ZMQ_ROUTER
+        case .pair: ZMQ_PAIR
         }
     }
 }
