@@ -37,6 +37,7 @@ let package = Package(
         .target(
             name: "CommandSupport",
             dependencies: [
+                "Actors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

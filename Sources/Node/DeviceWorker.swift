@@ -31,10 +31,12 @@ actor DeviceWorker {
         let specs = try ModelZoo.make(settings.model, seed: 0).parameterSpecs
         let loop = try await IOLoop.start(name: "fedz-node-io")
         do {
+            let sockets = SocketSettings(curve: settings.curve)
             let subscriber = try await Subscriber(
                 loop: loop, connect: [settings.coordinatorPublish],
-                topics: [Topic.round.rawValue, Topic.model.rawValue, Topic.node(settings.id).rawValue])
-            let pusher = try await Pusher(loop: loop, connect: settings.coordinatorPull)
+                topics: [Topic.round.rawValue, Topic.model.rawValue, Topic.node(settings.id).rawValue],
+                settings: sockets)
+            let pusher = try await Pusher(loop: loop, connect: settings.coordinatorPull, settings: sockets)
             return DeviceWorker(
                 settings: settings, clients: clients, specs: specs, logger: logger, loop: loop,
                 subscriber: subscriber, pusher: pusher)
@@ -65,6 +67,11 @@ actor DeviceWorker {
             }
             group.addTask {
                 for await _ in self.workSignals { await self.trainPending() }
+            }
+            group.addTask {
+                for await event in self.loop.securityEvents {
+                    self.logger.warning("transport security: cannot reach the coordinator", metadata: ["event": "\(event)"])
+                }
             }
             group.addTask {
                 while !Task.isCancelled {

@@ -52,6 +52,8 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Exit when the process with this id is no longer the parent.")
     var parentPid: Int32?
 
+    @OptionGroup var security: SecurityOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -81,7 +83,8 @@ struct NodeCommand: AsyncParsableCommand {
         }
         let settings = NodeSettings(
             id: id, coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull, model: model,
-            heartbeatInterval: .seconds(heartbeatInterval), parent: parentPid)
+            heartbeatInterval: .seconds(heartbeatInterval), parent: parentPid,
+            curve: try security.store?.client(name: id))
         let worker = try await DeviceWorker.start(settings: settings, clients: local, logger: logger)
         logger.info("node started", metadata: ["fedz.clients": "\(local.count)"])
 

@@ -1,3 +1,4 @@
+import Actors
 import Federation
 import Learning
 
@@ -12,6 +13,8 @@ struct NodeSettings: Sendable {
     var heartbeatInterval: Duration
     /// Exit when this process is no longer the parent (set by `fedz run`).
     var parent: Int32?
+    /// CURVE client settings; nil for plain text.
+    var curve: CurveSettings?
 }
 
 /// One virtual client hosted by a node: its id and its local data, which never

@@ -28,6 +28,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Exit when the process with this id is no longer the parent.")
     var parentPid: Int32?
 
+    @OptionGroup var security: SecurityOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -44,7 +46,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
             rounds: federation.rounds, fraction: federation.fraction, minimumClients: federation.minClients,
             expectedClients: expectClients, startTimeout: .seconds(startTimeout),
             roundTimeout: .seconds(federation.roundTimeout), training: federation.training, seed: federation.seed,
-            heartbeatInterval: .seconds(federation.heartbeatInterval), heartbeatLiveness: 3)
+            heartbeatInterval: .seconds(federation.heartbeatInterval), heartbeatLiveness: 3,
+            security: try security.store?.server())
         let coordinator = try await Coordinator.start(settings: settings, logger: logger)
         CoordinatorEvent.ready(publish: coordinator.publishEndpoint, pull: coordinator.pullEndpoint).emit()
 

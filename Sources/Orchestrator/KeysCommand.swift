@@ -1,6 +1,5 @@
-import Actors
 import ArgumentParser
-import Foundation
+import CommandSupport
 
 /// `fedz keys`: CurveZMQ key pairs for encrypted, allow-listed transport.
 struct KeysCommand: AsyncParsableCommand {
@@ -32,23 +31,7 @@ struct KeysCommand: AsyncParsableCommand {
         }
 
         func run() throws {
-            let names = ["coordinator"] + (0..<nodes).map { "node-\($0)" }
-            let allowListPath = (out as NSString).appendingPathComponent("allow-list")
-            if !force {
-                let targets = names.flatMap { ["\($0).key", "\($0).pub"] }.map { (out as NSString).appendingPathComponent($0) }
-                if let existing = (targets + [allowListPath]).first(where: FileManager.default.fileExists(atPath:)) {
-                    throw ValidationError("\(existing) already exists; pass --force to replace keys")
-                }
-            }
-            try FileManager.default.createDirectory(
-                atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            var allowList = "# fedz allow-list: the node keys the coordinator accepts (<public key> <name>)\n"
-            for name in names {
-                let pair = try CurveKeyPair.generate()
-                try pair.write(to: out, name: name)
-                if name != "coordinator" { allowList += "\(pair.publicKey) \(name)\n" }
-            }
-            try allowList.write(toFile: allowListPath, atomically: true, encoding: .utf8)
+            try KeyStore(directory: out).generate(nodes: nodes, force: force)
         }
     }
 }

@@ -34,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Coordinator PULL port on 127.0.0.1 (0: any free port).")
     var pullPort = 0
 
+    @Flag(help: "Run the cluster unencrypted (by default fedz run generates throw-away CurveZMQ keys).")
+    var plaintext = false
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -50,17 +53,20 @@ struct RunCommand: AsyncParsableCommand {
         let logs = URL(fileURLWithPath: stateDir).appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
 
+        let security = try prepareSecurity()
         let events = Pipe()
         let coordinator = try ChildProcess(
             name: "coordinator", executable: ExecutableLocation.sibling("fedz"),
             arguments: ["coordinator", "--publish", endpoint(publishPort), "--pull", endpoint(pullPort),
                         "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())",
-                        "--log-level", "\(logging.logLevel)"] + federation.arguments,
+                        "--log-level", "\(logging.logLevel)"] + federation.arguments + security,
             logFile: logs.appendingPathComponent("coordinator.log"), output: events)
         try events.fileHandleForWriting.close()
         let cluster = Cluster(coordinator: coordinator)
 
-        let work = Task { try await follow(events: LineReader.lines(of: events), cluster: cluster, logs: logs) }
+        let work = Task {
+            try await follow(events: LineReader.lines(of: events), cluster: cluster, logs: logs, security: security)
+        }
         let watch = ProcessLifecycle.onTermination { reason in
             logger.notice("stopping the cluster", metadata: ["reason": "\(reason)"])
             work.cancel()
@@ -91,14 +97,14 @@ struct RunCommand: AsyncParsableCommand {
     /// Follows the coordinator's events: starts the nodes once it is ready, prints
     /// each round, returns at `finished`.
     private func follow(
-        events: AsyncStream<String>, cluster: Cluster, logs: URL
+        events: AsyncStream<String>, cluster: Cluster, logs: URL, security: [String]
     ) async throws -> ([RoundResult], [String: Int]) {
         var rounds: [RoundResult] = []
         for await line in events {
             guard let event = try? JSONDecoder().decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
             switch event {
             case let .ready(publish, pull):
-                try await cluster.startNodes((0..<nodes).map(nodeArguments(publish: publish, pull: pull)), logs: logs)
+                try await cluster.startNodes((0..<nodes).map(nodeArguments(publish: publish, pull: pull, security: security)), logs: logs)
                 print("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
                     + "\(federation.model) on \(federation.dataset); logs in \(logs.path)")
             case let .round(result):
@@ -108,11 +114,13 @@ struct RunCommand: AsyncParsableCommand {
                 print("round \(round) abandoned: \(reason); retrying")
             case let .finished(_, _, rejected):
                 return (rounds, rejected)
+            case let .refused(publicKey):
+                print("refused a node with unknown key \(publicKey)")
             }
         }
         try Task.checkCancellation()
-        throw FedzError(
-            "the coordinator exited (status \(cluster.coordinator.exitStatus)) before finishing; see \(logs.path)/coordinator.log")
+        let status = await cluster.coordinator.exitStatus().map { "status \($0)" } ?? "output closed"
+        throw FedzError("the coordinator stopped (\(status)) before finishing; see \(logs.path)/coordinator.log")
     }
 
     private func progressLine(_ result: RoundResult) -> String {
@@ -130,14 +138,23 @@ struct RunCommand: AsyncParsableCommand {
         "tcp://127.0.0.1:" + (port == 0 ? "*" : "\(port)")
     }
 
-    private func nodeArguments(publish: String, pull: String) -> (Int) -> [String] {
+    /// Fresh CurveZMQ keys for this run's coordinator and nodes under the state
+    /// directory (or `--plaintext`), as arguments for the child processes.
+    private func prepareSecurity() throws -> [String] {
+        if plaintext { return ["--plaintext"] }
+        let directory = URL(fileURLWithPath: stateDir).appendingPathComponent("keys").path
+        try KeyStore(directory: directory).generate(nodes: nodes, force: true)
+        return ["--keys", directory]
+    }
+
+    private func nodeArguments(publish: String, pull: String, security: [String]) -> (Int) -> [String] {
         let common = [
             "--coordinator-publish", publish, "--coordinator-pull", pull, "--model", federation.model,
             "--dataset", federation.dataset, "--clients", "\(clients)", "--node-count", "\(nodes)",
             "--partition", partition, "--seed", "\(federation.seed)",
             "--heartbeat-interval", "\(federation.heartbeatInterval)", "--parent-pid", "\(getpid())",
             "--log-level", "\(logging.logLevel)",
-        ] + (federation.dataDir.map { ["--data-dir", $0] } ?? [])
+        ] + (federation.dataDir.map { ["--data-dir", $0] } ?? []) + security
         return { index in ["--id", "node-\(index)", "--node-index", "\(index)"] + common }
     }
 

@@ -24,7 +24,11 @@ final class ClusterHarness: @unchecked Sendable {
     private(set) var publish = ""
     private(set) var pull = ""
 
-    init() throws {
+    /// The harness's CurveZMQ key directory (coordinator and `node-0` … keys, allow-list).
+    var keyDirectory: String { logDirectory.appendingPathComponent("keys").path }
+
+    /// Finds the executables and generates CURVE keys for `nodes` nodes.
+    init(nodes: Int = 3) throws {
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("fedz-node").path) {
@@ -34,13 +38,18 @@ final class ClusterHarness: @unchecked Sendable {
         binDirectory = directory
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("fedz-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        let keys = try launch("fedz", ["keys", "generate", "--out", keyDirectory, "--nodes", "\(nodes)"], log: "keys.log")
+        keys.waitUntilExit()
+        guard keys.terminationStatus == 0 else { throw HarnessError("fedz keys generate failed: \(log("keys.log"))") }
     }
 
-    /// Starts the coordinator on ephemeral loopback ports and waits for its ready line.
-    func startCoordinator(_ arguments: [String]) async throws {
+    /// Starts the coordinator on ephemeral loopback ports (encrypted with the harness's
+    /// keys unless `plaintext`) and waits for its ready line.
+    func startCoordinator(_ arguments: [String], plaintext: Bool = false) async throws {
         let output = Pipe()
+        let security = plaintext ? ["--plaintext"] : ["--keys", keyDirectory]
         let process = try launch(
-            "fedz", ["coordinator", "--publish", "tcp://127.0.0.1:*", "--pull", "tcp://127.0.0.1:*"] + arguments,
+            "fedz", ["coordinator", "--publish", "tcp://127.0.0.1:*", "--pull", "tcp://127.0.0.1:*"] + security + arguments,
             log: "coordinator.log", output: output)
         coordinator = process
         try output.fileHandleForWriting.close()
@@ -69,13 +78,19 @@ final class ClusterHarness: @unchecked Sendable {
         pull = try #require(ready.json["pull"] as? String)
     }
 
-    /// Starts `count` nodes sharing `clients` clients.
-    func startNodes(_ count: Int, clients: Int, extra: [String] = []) throws {
+    /// Starts `count` nodes sharing `clients` clients, with the harness's keys unless
+    /// `security` says otherwise, connecting to the coordinator unless `via` names other
+    /// endpoints (publish, pull).
+    func startNodes(
+        _ count: Int, clients: Int, extra: [String] = [], security: [String]? = nil, via: (String, String)? = nil
+    ) throws {
+        let (publish, pull) = via ?? (self.publish, self.pull)
         for index in 0..<count {
             nodes.append(try launch(
                 "fedz-node",
                 ["--id", "node-\(index)", "--coordinator-publish", publish, "--coordinator-pull", pull,
-                 "--clients", "\(clients)", "--node-index", "\(index)", "--node-count", "\(count)"] + extra,
+                 "--clients", "\(clients)", "--node-index", "\(index)", "--node-count", "\(count)"]
+                    + (security ?? ["--keys", keyDirectory]) + extra,
                 log: "node-\(index).log"))
         }
     }

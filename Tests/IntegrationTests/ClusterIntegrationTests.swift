@@ -66,14 +66,18 @@ struct ClusterIntegrationTests {
     }
 
     private func runSmallFederation(sendingGarbage: Bool) async throws -> (accuracy: Double, rejected: [String: Int]) {
-        let cluster = try ClusterHarness()
+        let cluster = try ClusterHarness(nodes: 2)
         defer { cluster.tearDown() }
         try await cluster.startCoordinator(
             ["--rounds", "2", "--fraction", "0.1", "--expect-clients", "20", "--min-clients", "2"] + Self.quick)
         try cluster.startNodes(2, clients: 20)
         if sendingGarbage {
+            // From an enrolled node's key: garbage that gets through the allow-list.
             let loop = try await IOLoop.start(name: "garbage-io")
-            let pusher = try await Pusher(loop: loop, connect: cluster.pull)
+            let curve = CurveSettings.client(
+                try CurveKeyPair.load(from: cluster.keyDirectory, name: "node-1"),
+                serverPublicKey: try CurveKeyPair.loadPublicKey(from: cluster.keyDirectory, name: "coordinator"))
+            let pusher = try await Pusher(loop: loop, connect: cluster.pull, settings: SocketSettings(curve: curve))
             for _ in 0..<5 {
                 for message in try Garbage.messages() { try await pusher.send(message, timeout: .seconds(5)) }
             }

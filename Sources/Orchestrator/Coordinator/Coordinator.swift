@@ -42,8 +42,12 @@ actor Coordinator {
         let model = try ModelZoo.make(settings.model, seed: settings.seed)
         let loop = try await IOLoop.start(name: "fedz-coordinator-io")
         do {
-            let publisher = try await Publisher(loop: loop, bind: settings.publishEndpoint)
-            let puller = try await Puller(loop: loop, bind: settings.pullEndpoint)
+            if let security = settings.security {
+                try await loop.installAuthenticator(allowList: security.allowList)
+            }
+            let sockets = SocketSettings(curve: settings.security?.curve)
+            let publisher = try await Publisher(loop: loop, bind: settings.publishEndpoint, settings: sockets)
+            let puller = try await Puller(loop: loop, bind: settings.pullEndpoint, settings: sockets)
             return try Coordinator(
                 settings: settings, logger: logger, loop: loop, publisher: publisher, puller: puller,
                 strategy: strategy, specs: model.parameterSpecs, global: model.parameters(), testData: testData)
@@ -76,8 +80,13 @@ actor Coordinator {
     nonisolated var publishEndpoint: String { publisher.endpoint }
     nonisolated var pullEndpoint: String { puller.endpoint }
 
-    /// Messages rejected so far, by reason.
-    var rejected: [String: Int] { rejections.counts }
+    /// Messages rejected so far, by reason; refused CURVE handshakes count as `handshake_refused`.
+    var rejected: [String: Int] {
+        var counts = rejections.counts
+        let refused = loop.authenticatorCounters.refused
+        if refused > 0 { counts["handshake_refused"] = refused }
+        return counts
+    }
 
     /// Runs every round, emitting one event per round; returns the history.
     func run(onRound: @escaping @Sendable (RoundResult) -> Void) async throws -> [RoundResult] {
@@ -89,6 +98,12 @@ actor Coordinator {
                 while !Task.isCancelled {
                     try await Task.sleep(for: .milliseconds(100))
                     await self.tick()
+                }
+            }
+            group.addTask {
+                for await event in self.loop.securityEvents {
+                    self.logger.warning("transport security", metadata: ["event": "\(event)"])
+                    if case .refused(let publicKey, _) = event { CoordinatorEvent.refused(publicKey: publicKey).emit() }
                 }
             }
             defer { group.cancelAll() }

@@ -9,9 +9,12 @@ enum CoordinatorEvent: Codable, Sendable {
     case round(RoundResult)
     case abandoned(round: Int, reason: String)
     case finished(rounds: Int, finalTestAccuracy: Double?, rejected: [String: Int])
+    /// A CURVE handshake from a key not on the allow-list was refused (once per key).
+    case refused(publicKey: String)
 
     private enum Key: String, CodingKey {
         case event, publish, pull, round, reason, rounds, result, rejected
+        case publicKey = "public_key"
         case finalTestAccuracy = "final_test_accuracy"
     }
 
@@ -34,6 +37,9 @@ enum CoordinatorEvent: Codable, Sendable {
             try container.encode(rounds, forKey: .rounds)
             try container.encode(accuracy, forKey: .finalTestAccuracy)
             try container.encode(rejected, forKey: .rejected)
+        case let .refused(publicKey):
+            try container.encode("refused", forKey: .event)
+            try container.encode(publicKey, forKey: .publicKey)
         }
     }
 
@@ -55,6 +61,8 @@ enum CoordinatorEvent: Codable, Sendable {
                 rounds: try container.decode(Int.self, forKey: .rounds),
                 finalTestAccuracy: try container.decodeIfPresent(Double.self, forKey: .finalTestAccuracy),
                 rejected: try container.decode([String: Int].self, forKey: .rejected))
+        case "refused":
+            self = .refused(publicKey: try container.decode(String.self, forKey: .publicKey))
         case let other:
             throw DecodingError.dataCorruptedError(
                 forKey: .event, in: container, debugDescription: "unknown event \(other)")

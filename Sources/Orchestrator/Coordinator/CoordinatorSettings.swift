@@ -1,3 +1,4 @@
+import Actors
 import Learning
 
 /// Everything a coordinator needs to run a federation, independent of where the
@@ -24,4 +25,6 @@ struct CoordinatorSettings: Sendable {
     var seed: UInt64
     var heartbeatInterval: Duration
     var heartbeatLiveness: Int
+    /// CURVE server settings and the nodes admitted; nil for plain text.
+    var security: (curve: CurveSettings, allowList: AllowList)?
 }

@@ -23,7 +23,16 @@ final class ChildProcess: Sendable {
 
     var pid: Int32 { process.process.processIdentifier }
     var isRunning: Bool { process.process.isRunning }
-    var exitStatus: Int32 { process.process.terminationStatus }
+
+    /// The exit status once the process has exited, waiting up to `timeout`; nil if it
+    /// is still running then.
+    func exitStatus(within timeout: Duration = .seconds(2)) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return isRunning ? nil : process.process.terminationStatus
+    }
 
     /// SIGTERM, then SIGKILL if still running after `grace`; returns once it has exited.
     func stop(grace: Duration = .seconds(2)) async {

@@ -1,0 +1,53 @@
+import Actors
+import Foundation
+
+/// A directory of CurveZMQ keys as `fedz keys generate` writes it: `coordinator.key/.pub`,
+/// `node-<i>.key/.pub` (secret keys mode 0600) and `allow-list` (the node public keys
+/// the coordinator admits).
+public struct KeyStore: Sendable {
+    public static let coordinatorName = "coordinator"
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    var allowListPath: String { (directory as NSString).appendingPathComponent("allow-list") }
+
+    /// Writes fresh key pairs for the coordinator and `nodes` nodes (`node-0` …) and the
+    /// allow-list; refuses to replace existing files unless `force`.
+    public func generate(nodes: Int, force: Bool) throws {
+        let names = [Self.coordinatorName] + (0..<nodes).map { "node-\($0)" }
+        if !force {
+            let targets = names.flatMap { ["\($0).key", "\($0).pub"] }.map { (directory as NSString).appendingPathComponent($0) }
+            if let existing = (targets + [allowListPath]).first(where: FileManager.default.fileExists(atPath:)) {
+                throw KeyStoreError("\(existing) already exists; pass --force to replace keys")
+            }
+        }
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var allowList = "# fedz allow-list: the node keys the coordinator accepts (<public key> <name>)\n"
+        for name in names {
+            let pair = try CurveKeyPair.generate()
+            try pair.write(to: directory, name: name)
+            if name != Self.coordinatorName { allowList += "\(pair.publicKey) \(name)\n" }
+        }
+        try allowList.write(toFile: allowListPath, atomically: true, encoding: .utf8)
+    }
+
+    /// The coordinator's side: CURVE server settings and the allow-list to enforce.
+    public func server() throws -> (curve: CurveSettings, allowList: AllowList) {
+        (.server(try CurveKeyPair.load(from: directory, name: Self.coordinatorName)), try AllowList.load(path: allowListPath))
+    }
+
+    /// A node's side: its own key pair `name.key` and the coordinator's public key.
+    public func client(name: String) throws -> CurveSettings {
+        .client(
+            try CurveKeyPair.load(from: directory, name: name),
+            serverPublicKey: try CurveKeyPair.loadPublicKey(from: directory, name: Self.coordinatorName))
+    }
+}
+
+/// A key directory that cannot be used as asked, with the reason.
+public struct KeyStoreError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
