@@ -23,7 +23,7 @@ struct FederationOptions: ParsableArguments, Sendable {
     var localEpochs = 5
 
     @Option(help: "B: local mini-batch size.")
-    var batchSize = 10
+    var batchSize = 5
 
     @Option(help: "Local learning rate (SGD).")
     var lr: Float = 0.05

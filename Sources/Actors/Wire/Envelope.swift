@@ -17,7 +17,9 @@ public struct Envelope: Sendable {
         header.tensors = tensors.map(\.descriptor)
         self.topic = topic
         self.header = header
-        self.headerJSON = Array(try JSONEncoder().encode(HeaderDocument(header: header, body: body)))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys  // the same message always encodes to the same bytes
+        self.headerJSON = Array(try encoder.encode(HeaderDocument(header: header, body: body)))
         self.tensors = tensors
     }
 
