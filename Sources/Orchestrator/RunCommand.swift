@@ -75,7 +75,7 @@ struct RunCommand: AsyncParsableCommand {
         let outcome = await work.result
         let stopping = ContinuousClock.now
         await cluster.stopAll()
-        logger.info("cluster stopped", metadata: ["seconds": "\((ContinuousClock.now - stopping).seconds)"])
+        logger.debug("cluster stopped", metadata: ["seconds": "\((ContinuousClock.now - stopping).seconds)"])
         if work.isCancelled {
             print("interrupted: every process of the cluster has stopped")
             throw ExitCode(130)
