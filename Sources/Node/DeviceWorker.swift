@@ -16,7 +16,8 @@ actor DeviceWorker {
     private let incarnation = Incarnation.now()
     private let (workSignals, workSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
-    private var welcomed = false
+    private var link: CoordinatorLink
+    private var generator = SystemRandomNumberGenerator()
     /// The latest model version received, checked against its announced hash.
     private var model: (version: Int, hash: String, weights: [Tensor])?
     /// The latest round that has work for this node.
@@ -57,6 +58,7 @@ actor DeviceWorker {
         self.loop = loop
         self.subscriber = subscriber
         self.pusher = pusher
+        self.link = CoordinatorLink(interval: settings.heartbeatInterval)
     }
 
     /// Runs until cancelled.
@@ -75,8 +77,7 @@ actor DeviceWorker {
             }
             group.addTask {
                 while !Task.isCancelled {
-                    await self.beat()
-                    try await Task.sleep(for: self.settings.heartbeatInterval)
+                    try await Task.sleep(for: await self.beat())
                 }
             }
             try await group.next()
@@ -93,14 +94,17 @@ actor DeviceWorker {
 
     // MARK: - Membership
 
-    /// Says hello until welcomed, then heartbeats.
-    private func beat() async {
-        if welcomed {
+    /// Says hello until welcomed, then heartbeats; returns how long to wait until the next beat.
+    private func beat() async -> Duration {
+        let (action, wait) = link.onTick(now: .now, using: &generator)
+        switch action {
+        case .heartbeat:
             await push(kind: .heartbeat, body: Empty())
-        } else {
+        case .hello:
             let infos = clients.values.sorted { $0.id < $1.id }.map { ClientInfo(id: $0.id, samples: $0.data.count) }
             await push(kind: .hello, body: Hello(clients: infos, architecture: settings.model))
         }
+        return wait
     }
 
     // MARK: - Receiving
@@ -110,6 +114,11 @@ actor DeviceWorker {
             let envelope = try WireFormat.decode(frames)
             guard envelope.header.sender == "coordinator" else {
                 throw WireError(.unexpected, "message from \(envelope.header.sender)")
+            }
+            switch link.onMessage(incarnation: envelope.header.incarnation, now: .now) {
+            case .stale: throw WireError(.unexpected, "message from an old coordinator incarnation")
+            case .restarted: logger.notice("the coordinator restarted; joining again")
+            case .fresh: break
             }
             try handle(envelope)
         } catch {
@@ -123,12 +132,14 @@ actor DeviceWorker {
     private func handle(_ envelope: Envelope) throws(WireError) {
         switch envelope.header.kind {
         case .welcome:
-            if try envelope.body(Welcome.self).incarnation == incarnation, !welcomed {
-                welcomed = true
+            if try envelope.body(Welcome.self).incarnation == incarnation, !link.welcomed {
+                link.onWelcome()
                 logger.info("joined the federation", metadata: ["fedz.node": "\(settings.id)"])
             }
         case .rejoin:
-            welcomed = false
+            link.onRejoin()
+        case .heartbeat:
+            break
         case .model:
             try acceptModel(envelope)
         case .roundStart:

@@ -101,6 +101,12 @@ actor Coordinator {
                 }
             }
             group.addTask {
+                while !Task.isCancelled {
+                    await self.send(try Envelope(topic: .round, header: self.header(.heartbeat), body: Empty()))
+                    try await Task.sleep(for: self.settings.heartbeatInterval)
+                }
+            }
+            group.addTask {
                 for await event in self.loop.securityEvents {
                     self.logger.warning("transport security", metadata: ["event": "\(event)"])
                     if case .refused(let publicKey, _) = event { CoordinatorEvent.refused(publicKey: publicKey).emit() }
