@@ -17,6 +17,12 @@ actor DeviceWorker {
     private let (workSignals, workSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
     private var link: CoordinatorLink
+    private let started = ContinuousClock.now
+    private var outboundFaults: FaultInjector<SeededGenerator>
+    private var inboundFaults: FaultInjector<SeededGenerator>
+    /// This round's reports (updates and failures) by client, kept until the coordinator
+    /// lists the client as answered, so that a lost report is sent again.
+    private var outbox: [Int: (frames: Multipart, sentAt: ContinuousClock.Instant)] = [:]
     private var generator = SystemRandomNumberGenerator()
     /// The latest model version received, checked against its announced hash.
     private var model: (version: Int, hash: String, weights: [Tensor])?
@@ -58,14 +64,18 @@ actor DeviceWorker {
         self.loop = loop
         self.subscriber = subscriber
         self.pusher = pusher
-        self.link = CoordinatorLink(interval: settings.heartbeatInterval)
+        self.link = CoordinatorLink(interval: settings.heartbeatInterval, liveness: settings.heartbeatLiveness)
+        // Each node draws its own faults: the plan's seed mixed with an FNV-1a hash of the node id.
+        let seed = settings.id.utf8.reduce(settings.faultPlan.seed ^ 0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+        self.outboundFaults = FaultInjector(plan: settings.faultPlan, generator: SeededGenerator(seed: seed))
+        self.inboundFaults = FaultInjector(plan: settings.faultPlan, generator: SeededGenerator(seed: seed ^ 0xFA17))
     }
 
     /// Runs until cancelled.
     func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await message in self.subscriber.messages { await self.receive(message) }
+                for await message in self.subscriber.messages { try await self.admit(message) }
             }
             group.addTask {
                 for await _ in self.workSignals { await self.trainPending() }
@@ -109,6 +119,12 @@ actor DeviceWorker {
 
     // MARK: - Receiving
 
+    /// Passes an inbound message through the fault plan (the identity unless one is set).
+    private func admit(_ frames: Multipart) async throws {
+        let deliveries = inboundFaults.onMessage(frames, elapsed: .now - started)
+        try await FaultDelivery.perform(deliveries) { await self.receive($0) }
+    }
+
     private func receive(_ frames: Multipart) async {
         do {
             let envelope = try WireFormat.decode(frames)
@@ -120,7 +136,7 @@ actor DeviceWorker {
             case .restarted: logger.notice("the coordinator restarted; joining again")
             case .fresh: break
             }
-            try handle(envelope)
+            try await handle(envelope)
         } catch {
             let wireError = error as? WireError ?? WireError(.unexpected, "\(error)")
             if rejections.record(wireError.reason) {
@@ -129,7 +145,7 @@ actor DeviceWorker {
         }
     }
 
-    private func handle(_ envelope: Envelope) throws(WireError) {
+    private func handle(_ envelope: Envelope) async throws(WireError) {
         switch envelope.header.kind {
         case .welcome:
             if try envelope.body(Welcome.self).incarnation == incarnation, !link.welcomed {
@@ -149,7 +165,9 @@ actor DeviceWorker {
                 guard start.round > pendingRound?.round ?? 0 else { return }
                 pendingRound = start
                 done = []
+                outbox = [:]
             }
+            await resendUnanswered(answered: Set(start.answered))
             workSignal.yield()
         default:
             throw WireError(.unexpected, "kind \(envelope.header.kind)")
@@ -164,7 +182,7 @@ actor DeviceWorker {
         guard version > model?.version ?? -1 else { return }
         let weights = try ModelCodec.tensors(envelope.tensors, matching: specs)
         guard ModelCodec.contentHash(weights) == announcement.hash else {
-            throw WireError(.badBody, "model \(version) does not match its hash")
+            throw WireError(.checksum, "model \(version) does not match its hash")
         }
         model = (version, announcement.hash, weights)
         workSignal.yield()
@@ -207,15 +225,43 @@ actor DeviceWorker {
                 let report = try Learning.train(model, on: client.data, config: config)
                 return (report, ModelDelta.between(local: model.parameters(), global: weights))
             }
-            let body = UpdateReport(client: id, samples: report.samples, trainLoss: report.meanLoss)
+            let body = UpdateReport(
+                client: id, samples: report.samples, trainLoss: report.meanLoss, hash: ModelCodec.contentHash(delta))
             let envelope = try Envelope(
                 topic: .report, header: header(.update, round: start), body: body,
                 tensors: ModelCodec.wireTensors(delta, specs: specs))
-            try await pusher.send(WireFormat.encode(envelope))
-            logger.debug("update sent", metadata: ["fedz.round": "\(start.round)", "fedz.client": "\(id)"])
+            await sendReport(WireFormat.encode(envelope), client: id, round: start.round)
         } catch {
             logger.warning("training failed", metadata: ["fedz.client": "\(id)", "error": "\(error)"])
-            await push(kind: .trainingFailed, round: start, body: TrainingFailure(client: id, reason: "\(error)"))
+            if let envelope = try? Envelope(
+                topic: .report, header: header(.trainingFailed, round: start),
+                body: TrainingFailure(client: id, reason: "\(error)"))
+            {
+                await sendReport(WireFormat.encode(envelope), client: id, round: start.round)
+            }
+        }
+    }
+
+    /// Sends a client's report and keeps it until the coordinator confirms it.
+    private func sendReport(_ frames: Multipart, client: Int, round: Int) async {
+        guard pendingRound?.round == round else { return }
+        outbox[client] = (frames, .now)
+        await transmit(frames, timeout: .seconds(10))
+    }
+
+    /// Re-sends reports the coordinator has not listed as answered for a while: the
+    /// re-broadcast round start doubles as an acknowledgement.
+    private func resendUnanswered(answered: Set<Int>) async {
+        let now = ContinuousClock.now
+        for client in Array(outbox.keys) {
+            guard let entry = outbox[client] else { continue }
+            if answered.contains(client) {
+                outbox[client] = nil
+            } else if now - entry.sentAt > settings.heartbeatInterval * 2 {
+                outbox[client] = (entry.frames, now)
+                logger.debug("report not acknowledged; sending it again", metadata: ["fedz.client": "\(client)"])
+                await transmit(entry.frames, timeout: .seconds(10))
+            }
         }
     }
 
@@ -228,11 +274,19 @@ actor DeviceWorker {
     }
 
     private func push<Body: Encodable>(kind: MessageKind, round: RoundStart? = nil, body: Body) async {
+        guard let envelope = try? Envelope(topic: .report, header: header(kind, round: round), body: body) else { return }
+        await transmit(WireFormat.encode(envelope), timeout: settings.heartbeatInterval)
+    }
+
+    /// Sends through the fault plan (the identity unless one is set); failures are
+    /// logged, as every message the node sends is repeated or re-sent when it matters.
+    private func transmit(_ frames: Multipart, timeout: Duration) async {
+        let deliveries = outboundFaults.onMessage(frames, elapsed: .now - started)
+        let pusher = self.pusher
         do {
-            let envelope = try Envelope(topic: .report, header: header(kind, round: round), body: body)
-            try await pusher.send(WireFormat.encode(envelope), timeout: settings.heartbeatInterval)
+            try await FaultDelivery.perform(deliveries) { try await pusher.send($0, timeout: timeout) }
         } catch {
-            logger.debug("push failed", metadata: ["kind": "\(kind)", "error": "\(error)"])
+            logger.debug("send failed", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -46,11 +46,13 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Seed of the data split (must match across nodes).")
     var seed: UInt64 = 1
 
-    @Option(help: "Seconds between heartbeats.")
-    var heartbeatInterval = 1.0
+    @OptionGroup var heartbeat: HeartbeatOptions
 
     @Option(help: "Exit when the process with this id is no longer the parent.")
     var parentPid: Int32?
+
+    @Option(help: "Faults to inject into this node's messages, e.g. drop=0.1,duplicate=0.05,delay=0.2:150,reorder=0.1,corrupt=0.01,partition=5-8,seed=7.")
+    var faultPlan: String?
 
     @OptionGroup var security: SecurityOptions
 
@@ -64,8 +66,8 @@ struct NodeCommand: AsyncParsableCommand {
         guard clients > 0, nodeCount > 0, (0..<nodeCount).contains(nodeIndex) else {
             throw ValidationError("need --clients > 0 and 0 ≤ --node-index < --node-count")
         }
-        guard heartbeatInterval > 0 else { throw ValidationError("--heartbeat-interval must be positive") }
         _ = try DataPlan.Partition(partition)
+        if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
     }
 
     func run() async throws {
@@ -83,8 +85,8 @@ struct NodeCommand: AsyncParsableCommand {
         }
         let settings = NodeSettings(
             id: id, coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull, model: model,
-            heartbeatInterval: .seconds(heartbeatInterval), parent: parentPid,
-            curve: try security.store?.client(name: id))
+            heartbeatInterval: heartbeat.interval, heartbeatLiveness: heartbeat.heartbeatLiveness, parent: parentPid,
+            curve: try security.store?.client(name: id), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan())
         let worker = try await DeviceWorker.start(settings: settings, clients: local, logger: logger)
         logger.info("node started", metadata: ["fedz.clients": "\(local.count)"])
 

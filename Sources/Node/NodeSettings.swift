@@ -11,10 +11,14 @@ struct NodeSettings: Sendable {
     var coordinatorPull: String
     var model: String
     var heartbeatInterval: Duration
+    /// Silent intervals after which the coordinator is considered gone.
+    var heartbeatLiveness: Int
     /// Exit when this process is no longer the parent (set by `fedz run`).
     var parent: Int32?
     /// CURVE client settings; nil for plain text.
     var curve: CurveSettings?
+    /// Faults to inject into this node's messages (none by default).
+    var faultPlan: FaultPlan
 }
 
 /// One virtual client hosted by a node: its id and its local data, which never

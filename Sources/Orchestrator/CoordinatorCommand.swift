@@ -28,6 +28,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Exit when the process with this id is no longer the parent.")
     var parentPid: Int32?
 
+    @Option(help: "Faults to inject into the coordinator's messages (same form as fedz-node --fault-plan).")
+    var faultPlan: String?
+
     @OptionGroup var security: SecurityOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -36,6 +39,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         guard expectClients > 0, startTimeout > 0 else {
             throw ValidationError("--expect-clients and --start-timeout must be positive")
         }
+        if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
     }
 
     func run() async throws {
@@ -46,8 +50,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
             rounds: federation.rounds, fraction: federation.fraction, minimumClients: federation.minClients,
             expectedClients: expectClients, startTimeout: .seconds(startTimeout),
             roundTimeout: .seconds(federation.roundTimeout), training: federation.training, seed: federation.seed,
-            heartbeatInterval: .seconds(federation.heartbeatInterval), heartbeatLiveness: 3,
-            security: try security.store?.server())
+            heartbeatInterval: federation.heartbeat.interval, heartbeatLiveness: federation.heartbeat.heartbeatLiveness,
+            security: try security.store?.server(), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan())
         let coordinator = try await Coordinator.start(settings: settings, logger: logger)
         CoordinatorEvent.ready(publish: coordinator.publishEndpoint, pull: coordinator.pullEndpoint).emit()
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Federation
 import Learning
 
@@ -37,8 +38,7 @@ struct FederationOptions: ParsableArguments, Sendable {
     @Option(help: "Seconds a round waits for updates before closing with what it has.")
     var roundTimeout = 60.0
 
-    @Option(help: "Seconds between node heartbeats; a node silent for 3 intervals is considered dead.")
-    var heartbeatInterval = 1.0
+    @OptionGroup var heartbeat: HeartbeatOptions
 
     @Option(help: "Seed for model initialisation, client sampling and local shuffling.")
     var seed: UInt64 = 1
@@ -56,9 +56,7 @@ struct FederationOptions: ParsableArguments, Sendable {
         guard localEpochs > 0, batchSize > 0 else { throw ValidationError("--local-epochs and --batch-size must be positive") }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number") }
         guard minClients > 0 else { throw ValidationError("--min-clients must be positive") }
-        guard roundTimeout > 0, heartbeatInterval > 0 else {
-            throw ValidationError("--round-timeout and --heartbeat-interval must be positive")
-        }
+        guard roundTimeout > 0 else { throw ValidationError("--round-timeout must be positive") }
     }
 
     var training: TrainingConfig {
@@ -71,7 +69,7 @@ struct FederationOptions: ParsableArguments, Sendable {
             "--model", model, "--dataset", dataset, "--rounds", "\(rounds)", "--fraction", "\(fraction)",
             "--local-epochs", "\(localEpochs)", "--batch-size", "\(batchSize)", "--lr", "\(lr)",
             "--strategy", strategy, "--min-clients", "\(minClients)", "--round-timeout", "\(roundTimeout)",
-            "--heartbeat-interval", "\(heartbeatInterval)", "--seed", "\(seed)",
-        ] + (dataDir.map { ["--data-dir", $0] } ?? [])
+            "--seed", "\(seed)",
+        ] + heartbeat.arguments + (dataDir.map { ["--data-dir", $0] } ?? [])
     }
 }

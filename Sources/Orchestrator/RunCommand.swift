@@ -34,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Coordinator PULL port on 127.0.0.1 (0: any free port).")
     var pullPort = 0
 
+    @Option(help: "Faults to inject into every node's messages, e.g. drop=0.1,duplicate=0.05,delay=0.2:150 (see fedz-node --help).")
+    var faultPlan: String?
+
     @Flag(help: "Run the cluster unencrypted (by default fedz run generates throw-away CurveZMQ keys).")
     var plaintext = false
 
@@ -42,6 +45,7 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         guard nodes > 0, clients >= nodes else { throw ValidationError("need --nodes > 0 and --clients ≥ --nodes") }
         _ = try DataPlan.Partition(partition)
+        if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
         for port in [publishPort, pullPort] where !(0...65535).contains(port) {
             throw ValidationError("port \(port) is not in 0…65535")
         }
@@ -152,9 +156,10 @@ struct RunCommand: AsyncParsableCommand {
             "--coordinator-publish", publish, "--coordinator-pull", pull, "--model", federation.model,
             "--dataset", federation.dataset, "--clients", "\(clients)", "--node-count", "\(nodes)",
             "--partition", partition, "--seed", "\(federation.seed)",
-            "--heartbeat-interval", "\(federation.heartbeatInterval)", "--parent-pid", "\(getpid())",
+            "--parent-pid", "\(getpid())",
             "--log-level", "\(logging.logLevel)",
-        ] + (federation.dataDir.map { ["--data-dir", $0] } ?? []) + security
+        ] + federation.heartbeat.arguments + (federation.dataDir.map { ["--data-dir", $0] } ?? []) + (faultPlan.map { ["--fault-plan", $0] } ?? [])
+            + security
         return { index in ["--id", "node-\(index)", "--node-index", "\(index)"] + common }
     }
 

@@ -33,9 +33,9 @@ private struct TestGenerator: RandomNumberGenerator, Sendable {
 @Suite struct FaultInjectorTests {
     let message: [[UInt8]] = [Array("fedz/1/report/".utf8), [1, 2, 3, 4]]
 
-    private func run(_ plan: String, messages: Int = 10_000) throws -> (FaultInjector<TestGenerator>, [FaultInjector<TestGenerator>.Delivery]) {
+    private func run(_ plan: String, messages: Int = 10_000) throws -> (FaultInjector<TestGenerator>, [FaultDelivery]) {
         var injector = FaultInjector(plan: try FaultPlan(parsing: plan), generator: TestGenerator(state: 1))
-        var all: [FaultInjector<TestGenerator>.Delivery] = []
+        var all: [FaultDelivery] = []
         for _ in 0..<messages { all += injector.onMessage(message, elapsed: .seconds(1)) }
         return (injector, all)
     }

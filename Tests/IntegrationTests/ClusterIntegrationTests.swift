@@ -95,13 +95,21 @@ struct ClusterIntegrationTests {
 
 /// One message of every malformed class the coordinator must survive.
 enum Garbage {
+    /// An update body as the protocol defines it.
+    struct FakeReport: Encodable {
+        var client: Int
+        var samples: Int
+        var trainLoss: Double
+        var hash: String
+    }
+
     static func messages() throws -> [Multipart] {
         var random = SystemRandomNumberGenerator()
         let randomBytes = (0..<64).map { _ in UInt8.random(in: 0...255, using: &random) }
         let update = try Envelope(
             topic: .report,
             header: Header(kind: MessageKind("update"), sender: "intruder", incarnation: 1, round: 1, modelVersion: 0),
-            body: ["client": 0, "samples": 10, "trainLoss": 0.1] as [String: Double],
+            body: FakeReport(client: 0, samples: 10, trainLoss: 0.1, hash: "00"),
             tensors: [WireTensor(name: "dense0.weight", shape: [3, 3], values: Array(repeating: 0.5, count: 9))])
         let valid = WireFormat.encode(update)
         var truncated = valid

@@ -2,12 +2,6 @@
 /// gives the deliveries to make now (possibly none, possibly several), each with the
 /// delay to wait first. The shell carries them out; nothing here sleeps or sends.
 public struct FaultInjector<Generator: RandomNumberGenerator & Sendable>: Sendable {
-    /// One message to deliver after `delay`.
-    public struct Delivery: Sendable, Equatable {
-        public var delay: Duration
-        public var frames: [[UInt8]]
-    }
-
     /// How many messages each fault hit so far.
     public struct Counters: Sendable, Equatable {
         public var passed = 0
@@ -30,7 +24,7 @@ public struct FaultInjector<Generator: RandomNumberGenerator & Sendable>: Sendab
     }
 
     /// The deliveries for one message arriving `elapsed` after the process started.
-    public mutating func onMessage(_ frames: [[UInt8]], elapsed: Duration) -> [Delivery] {
+    public mutating func onMessage(_ frames: [[UInt8]], elapsed: Duration) -> [FaultDelivery] {
         if let partition = plan.partition, partition.contains(elapsed.seconds) {
             counters.dropped += 1
             return []
@@ -52,14 +46,14 @@ public struct FaultInjector<Generator: RandomNumberGenerator & Sendable>: Sendab
             return []
         }
         counters.passed += 1
-        var deliveries = [Delivery(delay: delay, frames: frames)]
+        var deliveries = [FaultDelivery(delay: delay, frames: frames)]
         if chance(plan.duplicate) {
             counters.duplicated += 1
-            deliveries.append(Delivery(delay: delay, frames: frames))
+            deliveries.append(FaultDelivery(delay: delay, frames: frames))
         }
         if let earlier = held {
             held = nil
-            deliveries.append(Delivery(delay: delay, frames: earlier))
+            deliveries.append(FaultDelivery(delay: delay, frames: earlier))
         }
         return deliveries
     }
@@ -77,10 +71,14 @@ public struct FaultInjector<Generator: RandomNumberGenerator & Sendable>: Sendab
 }
 
 
-extension FaultInjector {
+/// One message to deliver after `delay`.
+public struct FaultDelivery: Sendable, Equatable {
+    public var delay: Duration
+    public var frames: [[UInt8]]
+
     /// Carries out deliveries in order, waiting for each one's delay first.
-    public static func deliver(
-        _ deliveries: [Delivery], with send: @Sendable ([[UInt8]]) async throws -> Void
+    public static func perform(
+        _ deliveries: [FaultDelivery], with send: @Sendable ([[UInt8]]) async throws -> Void
     ) async throws {
         for delivery in deliveries {
             if delivery.delay > .zero { try await Task.sleep(for: delivery.delay) }

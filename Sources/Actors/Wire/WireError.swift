@@ -23,6 +23,8 @@ public struct WireError: Error, Sendable, CustomStringConvertible {
         public static let oversized = Reason(rawValue: "oversized")
         /// A tensor holds NaN or infinity.
         public static let nonFinite = Reason(rawValue: "non_finite")
+        /// Tensors that do not match the content hash their message announces.
+        public static let checksum = Reason(rawValue: "checksum")
         /// The kind-specific body is missing or has the wrong fields.
         public static let badBody = Reason(rawValue: "bad_body")
         /// A result that arrived twice for the same client and round.

@@ -46,10 +46,13 @@ public struct RoundStart: Codable, Sendable, Equatable {
     public var training: TrainingConfig
     /// Seconds from the round's start until the coordinator stops waiting.
     public var deadlineSeconds: Double
+    /// Clients whose update (or failure) the coordinator already holds: the
+    /// acknowledgement nodes use to re-send reports that were lost.
+    public var answered: [Int]
 
     public init(
         round: Int, modelVersion: Int, modelHash: String, assignments: [String: [Int]],
-        training: TrainingConfig, deadlineSeconds: Double
+        training: TrainingConfig, deadlineSeconds: Double, answered: [Int] = []
     ) {
         self.round = round
         self.modelVersion = modelVersion
@@ -57,6 +60,7 @@ public struct RoundStart: Codable, Sendable, Equatable {
         self.assignments = assignments
         self.training = training
         self.deadlineSeconds = deadlineSeconds
+        self.answered = answered
     }
 }
 
@@ -85,11 +89,15 @@ public struct UpdateReport: Codable, Sendable, Equatable {
     public var client: Int
     public var samples: Int
     public var trainLoss: Double
+    /// Content hash of the delta (see `ModelCodec.contentHash`), so that a damaged
+    /// update is refused rather than aggregated.
+    public var hash: String
 
-    public init(client: Int, samples: Int, trainLoss: Double) {
+    public init(client: Int, samples: Int, trainLoss: Double, hash: String) {
         self.client = client
         self.samples = samples
         self.trainLoss = trainLoss
+        self.hash = hash
     }
 }
 

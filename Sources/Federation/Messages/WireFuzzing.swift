@@ -34,7 +34,7 @@ public enum WireFuzzing {
             try Envelope(topic: .report, header: header(.heartbeat), body: Empty()),
             try Envelope(topic: .report, header: header(.modelRequest), body: ModelRequest(version: 1)),
             try Envelope(topic: .report, header: header(.update),
-                         body: UpdateReport(client: 1, samples: 600, trainLoss: 0.25), tensors: tensors),
+                         body: UpdateReport(client: 1, samples: 600, trainLoss: 0.25, hash: "ab"), tensors: tensors),
             try Envelope(topic: .report, header: header(.trainingFailed), body: TrainingFailure(client: 1, reason: "x")),
             try Envelope(topic: .round, header: header(.roundStart), body: RoundStart(
                 round: 2, modelVersion: 1, modelHash: "ab", assignments: ["node-1": [1, 2]], training: config,

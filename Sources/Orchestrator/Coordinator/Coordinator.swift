@@ -32,6 +32,9 @@ actor Coordinator {
     private var generator: SeededGenerator
     private var rejections = RejectionCounter()
     private var history: [RoundResult] = []
+    private let started = ContinuousClock.now
+    private var inboundFaults: FaultInjector<SeededGenerator>
+    private var outboundFaults: FaultInjector<SeededGenerator>
 
     /// Loads the test set, builds the initial model and binds both sockets.
     static func start(settings: CoordinatorSettings, logger: Logger) async throws -> Coordinator {
@@ -73,6 +76,9 @@ actor Coordinator {
         self.testData = testData
         self.detector = FailureDetector(interval: settings.heartbeatInterval, liveness: settings.heartbeatLiveness)
         self.generator = SeededGenerator(seed: settings.seed)
+        self.inboundFaults = FaultInjector(plan: settings.faultPlan, generator: SeededGenerator(seed: settings.faultPlan.seed))
+        self.outboundFaults = FaultInjector(
+            plan: settings.faultPlan, generator: SeededGenerator(seed: settings.faultPlan.seed ^ 0xFA17))
         self.published = try PublishedModel(
             version: 0, weights: global, specs: specs, architecture: settings.model, incarnation: incarnation)
     }
@@ -92,7 +98,10 @@ actor Coordinator {
     func run(onRound: @escaping @Sendable (RoundResult) -> Void) async throws -> [RoundResult] {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await message in self.puller.messages { await self.receive(message) }
+                for await message in self.puller.messages {
+                    let deliveries = await self.inboundFaults(message)
+                    try await FaultDelivery.perform(deliveries) { await self.receive($0) }
+                }
             }
             group.addTask {
                 while !Task.isCancelled {
@@ -234,8 +243,9 @@ actor Coordinator {
     }
 
     private func broadcastRoundStart() async {
-        guard let start = currentStart,
-              let envelope = try? Envelope(topic: .round, header: header(.roundStart, round: start.round), body: start)
+        guard var start = currentStart else { return }
+        if let state = current { start.answered = (Array(state.results.keys) + state.failed).sorted() }
+        guard let envelope = try? Envelope(topic: .round, header: header(.roundStart, round: start.round), body: start)
         else { return }
         await send(envelope)
     }
@@ -309,6 +319,9 @@ actor Coordinator {
         let header = envelope.header
         let report = try envelope.body(UpdateReport.self)
         let delta = try ModelCodec.tensors(envelope.tensors, matching: specs)
+        guard ModelCodec.contentHash(delta) == report.hash else {
+            throw WireError(.checksum, "update of client \(report.client) from \(header.sender) does not match its hash")
+        }
         guard var state = current, header.round == state.round else {
             throw WireError(.staleUpdate, "update for round \(header.round ?? -1) from \(header.sender)")
         }
@@ -369,9 +382,16 @@ actor Coordinator {
         await send(envelope)
     }
 
+    /// The deliveries the fault plan makes of an inbound message (the message itself unless a plan is set).
+    private func inboundFaults(_ frames: Multipart) -> [FaultDelivery] {
+        inboundFaults.onMessage(frames, elapsed: .now - started)
+    }
+
     private func send(_ envelope: Envelope) async {
+        let deliveries = outboundFaults.onMessage(WireFormat.encode(envelope), elapsed: .now - started)
+        let publisher = self.publisher
         do {
-            try await publisher.send(WireFormat.encode(envelope))
+            try await FaultDelivery.perform(deliveries) { try await publisher.send($0) }
         } catch {
             logger.warning("publish failed", metadata: ["kind": "\(envelope.header.kind)", "error": "\(error)"])
         }

@@ -27,4 +27,6 @@ struct CoordinatorSettings: Sendable {
     var heartbeatLiveness: Int
     /// CURVE server settings and the nodes admitted; nil for plain text.
     var security: (curve: CurveSettings, allowList: AllowList)?
+    /// Faults to inject into the coordinator's messages (none by default).
+    var faultPlan: FaultPlan
 }

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// Nodes whose messages are dropped, duplicated, delayed and reordered in-process
+/// (`--fault-plan`): every round still gets every sampled update, exactly once.
+@Suite(.serialized, .timeLimit(.minutes(10)))
+struct FaultInjectionIntegrationTests {
+    static let settings = ["--rounds", "3", "--fraction", "0.2", "--expect-clients", "20", "--round-timeout", "120",
+                           "--heartbeat-interval", "0.3", "--heartbeat-liveness", "20"] + ClusterIntegrationTests.quick
+
+    @Test func lossyNodesLoseNothingAndReachTheFaultFreeResult() async throws {
+        let clean = try await run(faultPlan: nil)
+        let faulty = try await run(faultPlan: "drop=0.25,duplicate=0.25,reorder=0.2,delay=0.3:80,seed=5")
+        #expect(faulty.participants == faulty.sampled, "every sampled client answered: \(faulty)")
+        #expect(faulty.accuracy == clean.accuracy, "the same updates were aggregated: \(faulty.accuracy) vs \(clean.accuracy)")
+        #expect((faulty.rejected["duplicate"] ?? 0) > 0, "duplicates arrived and were dropped: \(faulty.rejected)")
+    }
+
+    private func run(faultPlan: String?) async throws -> (accuracy: Double, participants: [Int], sampled: [Int], rejected: [String: Int]) {
+        let cluster = try ClusterHarness(nodes: 2)
+        defer { cluster.tearDown() }
+        try await cluster.startCoordinator(Self.settings)
+        try cluster.startNodes(
+            2, clients: 20,
+            extra: ["--heartbeat-interval", "0.3", "--heartbeat-liveness", "20"] + (faultPlan.map { ["--fault-plan", $0] } ?? []))
+        var participants: [Int] = []
+        var sampled: [Int] = []
+        for _ in 1...3 {
+            let result = try await cluster.waitFor("round", within: .seconds(180)).result
+            participants.append(try #require(result["participants"] as? Int))
+            sampled.append(try #require(result["sampled"] as? Int))
+        }
+        let finished = try await cluster.waitFor("finished", within: .seconds(30)).json
+        return (try #require(finished["final_test_accuracy"] as? Double), participants, sampled,
+                finished["rejected"] as? [String: Int] ?? [:])
+    }
+}
