@@ -7,7 +7,7 @@ import Foundation
 /// `gracePeriod`). The window always adapts; `direction` only decides which cuts count as drift.
 public struct ADWIN: DriftDetector {
     /// Settings; the defaults are river's, with `direction` both.
-    public struct Configuration: Sendable, Equatable {
+    public struct Configuration: Sendable, Equatable, Encodable {
         /// Confidence of the cut test: smaller means fewer false alarms and longer delays.
         public var delta: Double
         /// Values between two cut tests.

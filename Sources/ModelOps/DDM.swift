@@ -13,7 +13,7 @@
 /// of low error rates remains its weak spot: the monitor should not rely on it alone.
 public struct DDM: DriftDetector {
     /// Settings; see the type's documentation for the defaults.
-    public struct Configuration: Sendable, Equatable {
+    public struct Configuration: Sendable, Equatable, Encodable {
         /// Observations after a reset before the method may signal (it starts with the next one).
         public var warmStart: Int
         /// Standard deviations above the minimum that warn.

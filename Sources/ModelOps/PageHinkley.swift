@@ -6,7 +6,7 @@ public struct PageHinkley: DriftDetector {
     /// Settings. The defaults detect a 0.2 drop of a mean whose noise has σ = 0.05 within
     /// 30 observations, and raise no alarm on 10,000 stable ones (see the tests). The
     /// threshold scales with the noise: for noisier streams raise it.
-    public struct Configuration: Sendable, Equatable {
+    public struct Configuration: Sendable, Equatable, Encodable {
         /// Observations after a reset before the test may signal (river: 30).
         public var minInstances: Int
         /// Tolerated change of the mean per observation (river: 0.005).

@@ -13,10 +13,11 @@ struct BenchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the drift detectors on seeded synthetic streams and print JSON.",
             discussion: """
-                Prints {"streams":[{"name","seed","change_point","values"}], "outcomes":[{"detector",\
-                "stream","seed","false_alarms","delay"}]}: every stream's values, and each detector's \
-                false alarms before the change point and delay (changed values read up to its first \
-                drift signal, null if missed). bench/drift_compare.py feeds the same values to river.
+                Prints {"settings":{"page_hinkley","ddm","adwin"}, "streams":[{"name","seed",\
+                "change_point","values"}], "outcomes":[{"detector","stream","seed","false_alarms","delay"}]}: \
+                the detectors' default settings, every stream's values, and each detector's false alarms \
+                before the change point and delay (changed values read up to its first drift signal; \
+                absent if missed). bench/drift_compare.py feeds the same values to river.
                 """)
 
         @Option(help: "Seeds 1…N: each stream family is drawn once per seed.")
@@ -30,7 +31,13 @@ struct BenchCommand: ParsableCommand {
         }
 
         func run() throws {
+            struct Settings: Encodable {
+                var pageHinkley = PageHinkley.Configuration()
+                var ddm = DDM.Configuration()
+                var adwin = ADWIN.Configuration()
+            }
             struct Report: Encodable {
+                var settings = Settings()
                 var streams: [SyntheticStream]
                 var outcomes: [DetectionOutcome]
             }
