@@ -29,7 +29,8 @@ public enum DriftDirection: String, Sendable, Codable, CaseIterable {
 }
 
 /// An online change detector over a stream of numbers: pure, with no clock and no I/O.
-/// Feed it one value at a time; after `.drift` it has reset itself and learns the new regime.
+/// Feed it one value at a time; after `.drift` it follows the new regime (Page-Hinkley and DDM
+/// restart, ADWIN has dropped the older part of its window).
 public protocol DriftDetector: Sendable {
     /// The detector's name as recorded in alerts (`page-hinkley`, `ddm`, `adwin`).
     static var name: String { get }
