@@ -120,9 +120,9 @@ def main():
         rows = [r for r in results if r["detector"] == detector]
         labels = [label for label, _ in factories[detector]]
         print(f"\n{detector}")
-        print(f"  {'stream':<22}{'fedz':<32}" + "".join(f"{label:<32}" for label in labels))
+        print(f"  {'stream':<22}{'fedz':<36}" + "".join(f"{label:<36}" for label in labels))
         for r in rows:
-            print(f"  {r['stream']:<22}{cell(r['fedz']):<32}" + "".join(f"{cell(r[label]):<32}" for label in labels))
+            print(f"  {r['stream']:<22}{cell(r['fedz']):<36}" + "".join(f"{cell(r[label]):<36}" for label in labels))
     print(json.dumps(results))
     return 0
 
