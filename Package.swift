@@ -13,11 +13,13 @@ let package = Package(
         .library(name: "Actors", targets: ["Actors"]),
         .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Federation", targets: ["Federation"]),
+        .library(name: "ModelOps", targets: ["ModelOps"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
@@ -33,6 +35,14 @@ let package = Package(
         .target(
             name: "Federation",
             dependencies: ["Actors", "Learning", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(
+            name: "ModelOps",
+            dependencies: [
+                "Learning",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         .target(
             name: "CommandSupport",
@@ -53,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "Orchestrator",
             dependencies: [
-                "Actors", "Learning", "Federation", "CommandSupport",
+                "Actors", "Learning", "Federation", "ModelOps", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -62,6 +72,7 @@ let package = Package(
         .testTarget(name: "ActorsClusteredTests", dependencies: ["Actors"], swiftSettings: strict),
         .testTarget(name: "LearningTests", dependencies: ["Learning"], swiftSettings: strict),
         .testTarget(name: "FederationTests", dependencies: ["Federation", "Learning", "Actors"], swiftSettings: strict),
+        .testTarget(name: "ModelOpsTests", dependencies: ["ModelOps", "Learning"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["Actors", "Federation"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

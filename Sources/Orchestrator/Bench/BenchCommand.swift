@@ -3,5 +3,5 @@ import ArgumentParser
 /// `fedz bench …`: benchmarks that print machine-readable results.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Run a benchmark; results are printed as JSON.", subcommands: [FuzzBench.self])
+        commandName: "bench", abstract: "Run a benchmark; results are printed as JSON.", subcommands: [FuzzBench.self, DriftBench.self])
 }
