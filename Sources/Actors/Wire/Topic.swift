@@ -14,6 +14,8 @@ public struct Topic: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public static let model = Topic(rawValue: prefix + "model/")
     /// Round results and other metrics, for the monitor and dashboards.
     public static let metrics = Topic(rawValue: prefix + "metrics/")
+    /// Drift alerts, published by the monitor on its own PUB socket for anyone.
+    public static let driftAlert = Topic(rawValue: prefix + "alert/drift/")
     /// Messages pushed to the coordinator (PUSH/PULL carries a topic frame too, so
     /// every message has the same framing).
     public static let report = Topic(rawValue: prefix + "report/")

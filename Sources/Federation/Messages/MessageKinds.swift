@@ -6,7 +6,8 @@ extension MessageKind {
     public static let hello = MessageKind("hello")
     /// Coordinator → node topic: the hello of this incarnation was registered.
     public static let welcome = MessageKind("welcome")
-    /// Node → coordinator: still alive.
+    /// Node → coordinator: still alive. Coordinator → round topic: still alive, with its
+    /// `CoordinatorStatus` (round, production and candidate versions).
     public static let heartbeat = MessageKind("heartbeat")
     /// Coordinator → node topic: you are unknown here (e.g. after a coordinator restart); say hello again.
     public static let rejoin = MessageKind("rejoin")
@@ -22,4 +23,12 @@ extension MessageKind {
     public static let trainingFailed = MessageKind("training_failed")
     /// Coordinator → metrics topic: the outcome of a round.
     public static let roundResult = MessageKind("round_result")
+    /// Node → coordinator: accuracy of the served model(s) on a fresh batch of field data.
+    public static let fieldReport = MessageKind("field_report")
+    /// Coordinator → metrics topic: a node's field report, republished for the monitor.
+    public static let fieldMetrics = MessageKind("field_metrics")
+    /// Monitor → coordinator: drift was detected; retrain from production on recent data.
+    public static let retrainRequest = MessageKind("retrain_request")
+    /// Monitor → its alert topic: a drift alert, for anyone who listens.
+    public static let driftAlert = MessageKind("drift_alert")
 }
