@@ -6,33 +6,38 @@ import Logging
 /// A device worker: joins the federation, keeps a heartbeat, fetches model versions,
 /// trains its sampled clients off the cooperative pool and pushes their updates.
 actor DeviceWorker {
-    private let settings: NodeSettings
-    private let clients: [Int: LocalClient]
-    private let logger: Logger
-    private let loop: IOLoop
-    private let subscriber: Subscriber
-    private let pusher: Pusher
-    private let compute = ComputeThread(name: "fedz-node-compute")
-    private let incarnation = Incarnation.now()
-    private let (workSignals, workSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    let settings: NodeSettings
+    /// The hosted clients and their local data (shifted once injected drift begins).
+    var clients: [Int: LocalClient]
+    let logger: Logger
+    let loop: IOLoop
+    let subscriber: Subscriber
+    let pusher: Pusher
+    let compute = ComputeThread(name: "fedz-node-compute")
+    let incarnation = Incarnation.now()
+    let (workSignals, workSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
-    private var link: CoordinatorLink
-    private let started = ContinuousClock.now
-    private var outboundFaults: FaultInjector<SeededGenerator>
-    private var inboundFaults: FaultInjector<SeededGenerator>
+    var link: CoordinatorLink
+    let started = ContinuousClock.now
+    var outboundFaults: FaultInjector<SeededGenerator>
+    var inboundFaults: FaultInjector<SeededGenerator>
     /// This round's reports (updates and failures) by client, kept until the coordinator
     /// lists the client as answered, so that a lost report is sent again.
-    private var outbox: [Int: (frames: Multipart, sentAt: ContinuousClock.Instant)] = [:]
-    private var generator = SystemRandomNumberGenerator()
-    /// The latest model version received, checked against its announced hash.
-    private var model: (version: Int, hash: String, weights: [Tensor])?
+    var outbox: [Int: (frames: Multipart, sentAt: ContinuousClock.Instant)] = [:]
+    var generator = SystemRandomNumberGenerator()
+    /// Model versions received, checked against their announced hashes: the ones being
+    /// trained, served and evaluated.
+    var models: [Int: (hash: String, weights: [Tensor])] = [:]
+    /// What the coordinator says to serve (production) and evaluate (candidate).
+    var serving: CoordinatorStatus?
+    var drifted = false
     /// The latest round that has work for this node.
-    private var pendingRound: RoundStart?
+    var pendingRound: RoundStart?
     /// Clients already trained (or failed) in `pendingRound`.
-    private var done: Set<Int> = []
-    private var lastModelRequest: (version: Int, at: ContinuousClock.Instant)?
-    private var rejections = RejectionCounter()
-    private let specs: [ParameterSpec]
+    var done: Set<Int> = []
+    var lastModelRequest: (version: Int, at: ContinuousClock.Instant)?
+    var rejections = RejectionCounter()
+    let specs: [ParameterSpec]
 
     static func start(settings: NodeSettings, clients: [LocalClient], logger: Logger) async throws -> DeviceWorker {
         let specs = try ModelZoo.make(settings.model, seed: 0).parameterSpecs
@@ -90,6 +95,12 @@ actor DeviceWorker {
                     try await Task.sleep(for: await self.beat())
                 }
             }
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: self.settings.fieldInterval)
+                    await self.monitorField()
+                }
+            }
             try await group.next()
             group.cancelAll()
         }
@@ -105,7 +116,7 @@ actor DeviceWorker {
     // MARK: - Membership
 
     /// Says hello until welcomed, then heartbeats; returns how long to wait until the next beat.
-    private func beat() async -> Duration {
+    func beat() async -> Duration {
         let (action, wait) = link.onTick(now: .now, using: &generator)
         switch action {
         case .heartbeat:
@@ -120,12 +131,12 @@ actor DeviceWorker {
     // MARK: - Receiving
 
     /// Passes an inbound message through the fault plan (the identity unless one is set).
-    private func admit(_ frames: Multipart) async throws {
+    func admit(_ frames: Multipart) async throws {
         let deliveries = inboundFaults.onMessage(frames, elapsed: .now - started)
         try await FaultDelivery.perform(deliveries) { await self.receive($0) }
     }
 
-    private func receive(_ frames: Multipart) async {
+    func receive(_ frames: Multipart) async {
         do {
             let envelope = try WireFormat.decode(frames)
             guard envelope.header.sender == "coordinator" else {
@@ -145,7 +156,7 @@ actor DeviceWorker {
         }
     }
 
-    private func handle(_ envelope: Envelope) async throws(WireError) {
+    func handle(_ envelope: Envelope) async throws(WireError) {
         switch envelope.header.kind {
         case .welcome:
             if try envelope.body(Welcome.self).incarnation == incarnation, !link.welcomed {
@@ -155,11 +166,12 @@ actor DeviceWorker {
         case .rejoin:
             link.onRejoin()
         case .heartbeat:
-            break
+            await serve(try envelope.body(CoordinatorStatus.self))
         case .model:
             try acceptModel(envelope)
         case .roundStart:
             let start = try envelope.body(RoundStart.self)
+            observeRound(start.round)
             guard start.assignments[settings.id]?.isEmpty == false else { return }
             if start.round != pendingRound?.round {
                 guard start.round > pendingRound?.round ?? 0 else { return }
@@ -174,17 +186,18 @@ actor DeviceWorker {
         }
     }
 
-    private func acceptModel(_ envelope: Envelope) throws(WireError) {
+    func acceptModel(_ envelope: Envelope) throws(WireError) {
         let announcement = try envelope.body(ModelAnnouncement.self)
         guard let version = envelope.header.modelVersion, announcement.architecture == settings.model else {
             throw WireError(.unexpected, "model for \(announcement.architecture), this node trains \(settings.model)")
         }
-        guard version > model?.version ?? -1 else { return }
+        guard models[version]?.hash != announcement.hash else { return }
         let weights = try ModelCodec.tensors(envelope.tensors, matching: specs)
         guard ModelCodec.contentHash(weights) == announcement.hash else {
             throw WireError(.checksum, "model \(version) does not match its hash")
         }
-        model = (version, announcement.hash, weights)
+        models[version] = (announcement.hash, weights)
+        pruneModels()
         workSignal.yield()
     }
 
@@ -192,11 +205,11 @@ actor DeviceWorker {
 
     /// Trains the clients of the pending round one by one while the round stays
     /// current; asks for the model version first when it is missing.
-    private func trainPending() async {
+    func trainPending() async {
         while let start = pendingRound,
               let client = start.assignments[settings.id]?.first(where: { !done.contains($0) })
         {
-            guard let model, model.version == start.modelVersion, model.hash == start.modelHash else {
+            guard let model = models[start.modelVersion], model.hash == start.modelHash else {
                 await requestModel(start.modelVersion)
                 return
             }
@@ -205,14 +218,14 @@ actor DeviceWorker {
         }
     }
 
-    private func requestModel(_ version: Int) async {
+    func requestModel(_ version: Int) async {
         let now = ContinuousClock.now
         if let last = lastModelRequest, last.version == version, now - last.at < .seconds(1) { return }
         lastModelRequest = (version, now)
         await push(kind: .modelRequest, body: ModelRequest(version: version))
     }
 
-    private func trainClient(_ id: Int, round start: RoundStart, weights: [Tensor]) async {
+    func trainClient(_ id: Int, round start: RoundStart, weights: [Tensor]) async {
         guard let client = clients[id] else {
             await push(kind: .trainingFailed, round: start, body: TrainingFailure(client: id, reason: "client \(id) is not hosted here"))
             return
@@ -243,7 +256,7 @@ actor DeviceWorker {
     }
 
     /// Sends a client's report and keeps it until the coordinator confirms it.
-    private func sendReport(_ frames: Multipart, client: Int, round: Int) async {
+    func sendReport(_ frames: Multipart, client: Int, round: Int) async {
         guard pendingRound?.round == round else { return }
         outbox[client] = (frames, .now)
         await transmit(frames, timeout: .seconds(10))
@@ -251,7 +264,7 @@ actor DeviceWorker {
 
     /// Re-sends reports the coordinator has not listed as answered for a while: the
     /// re-broadcast round start doubles as an acknowledgement.
-    private func resendUnanswered(answered: Set<Int>) async {
+    func resendUnanswered(answered: Set<Int>) async {
         let now = ContinuousClock.now
         for client in Array(outbox.keys) {
             guard let entry = outbox[client] else { continue }
@@ -267,20 +280,20 @@ actor DeviceWorker {
 
     // MARK: - Sending
 
-    private func header(_ kind: MessageKind, round: RoundStart? = nil) -> Header {
+    func header(_ kind: MessageKind, round: RoundStart? = nil) -> Header {
         Header(
             kind: kind, sender: settings.id, incarnation: incarnation, round: round?.round,
             modelVersion: round?.modelVersion)
     }
 
-    private func push<Body: Encodable>(kind: MessageKind, round: RoundStart? = nil, body: Body) async {
+    func push<Body: Encodable>(kind: MessageKind, round: RoundStart? = nil, body: Body) async {
         guard let envelope = try? Envelope(topic: .report, header: header(kind, round: round), body: body) else { return }
         await transmit(WireFormat.encode(envelope), timeout: settings.heartbeatInterval)
     }
 
     /// Sends through the fault plan (the identity unless one is set); failures are
     /// logged, as every message the node sends is repeated or re-sent when it matters.
-    private func transmit(_ frames: Multipart, timeout: Duration) async {
+    func transmit(_ frames: Multipart, timeout: Duration) async {
         let deliveries = outboundFaults.onMessage(frames, elapsed: .now - started)
         let pusher = self.pusher
         do {

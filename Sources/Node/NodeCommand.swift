@@ -54,6 +54,15 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Faults to inject into this node's messages, e.g. drop=0.1,duplicate=0.05,delay=0.2:150,reorder=0.1,corrupt=0.01,partition=5-8,seed=7.")
     var faultPlan: String?
 
+    @Option(help: "Seconds between field reports (accuracy of the served model on fresh local data).")
+    var fieldInterval = 0.5
+
+    @Option(help: "Samples in each field report's batch.")
+    var fieldBatch = 200
+
+    @Option(help: "Inject drift, e.g. round=15,kind=rotate:60,fraction=0.5 (kinds: rotate:DEG, permute-labels, noise:SIGMA).")
+    var drift: String?
+
     @OptionGroup var security: SecurityOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -68,6 +77,8 @@ struct NodeCommand: AsyncParsableCommand {
         }
         _ = try DataPlan.Partition(partition)
         if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
+        if let drift { _ = try DriftSpec(parsing: drift) }
+        guard fieldInterval > 0, fieldBatch > 0 else { throw ValidationError("--field-interval and --field-batch must be positive") }
     }
 
     func run() async throws {
@@ -86,7 +97,9 @@ struct NodeCommand: AsyncParsableCommand {
         let settings = NodeSettings(
             id: id, coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull, model: model,
             heartbeatInterval: heartbeat.interval, heartbeatLiveness: heartbeat.heartbeatLiveness, parent: parentPid,
-            curve: try security.store?.client(name: id), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan())
+            curve: try security.store?.client(name: id), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan(),
+            fieldInterval: .seconds(fieldInterval), fieldBatch: fieldBatch,
+            drift: try drift.map(DriftSpec.init(parsing:)).flatMap { $0.affects(node: nodeIndex, of: nodeCount) ? $0 : nil })
         let worker = try await DeviceWorker.start(settings: settings, clients: local, logger: logger)
         logger.info("node started", metadata: ["fedz.clients": "\(local.count)"])
 

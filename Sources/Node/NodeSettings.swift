@@ -19,6 +19,11 @@ struct NodeSettings: Sendable {
     var curve: CurveSettings?
     /// Faults to inject into this node's messages (none by default).
     var faultPlan: FaultPlan
+    /// Seconds between field reports, each on `fieldBatch` fresh samples.
+    var fieldInterval: Duration
+    var fieldBatch: Int
+    /// Drift to inject, when this node is among the drifting ones.
+    var drift: DriftSpec?
 }
 
 /// One virtual client hosted by a node: its id and its local data, which never

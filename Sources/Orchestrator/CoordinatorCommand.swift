@@ -25,6 +25,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for --expect-clients before starting with whoever is there.")
     var startTimeout = 60.0
 
+    @Option(help: "Directory of the model registry and the run's checkpoint.")
+    var stateDir = "state"
+
+    @Flag(help: "Resume an unfinished run from the checkpoint in --state-dir (after a crash).")
+    var resume = false
+
     @Option(help: "Exit when the process with this id is no longer the parent.")
     var parentPid: Int32?
 
@@ -51,7 +57,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
             expectedClients: expectClients, startTimeout: .seconds(startTimeout),
             roundTimeout: .seconds(federation.roundTimeout), training: federation.training, seed: federation.seed,
             heartbeatInterval: federation.heartbeat.interval, heartbeatLiveness: federation.heartbeat.heartbeatLiveness,
-            security: try security.store?.server(), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan())
+            security: try security.store?.server(), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan(),
+            stateDirectory: stateDir, resume: resume)
         let coordinator = try await Coordinator.start(settings: settings, logger: logger)
         CoordinatorEvent.ready(publish: coordinator.publishEndpoint, pull: coordinator.pullEndpoint).emit()
 
@@ -62,12 +69,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
         }
         defer { withExtendedLifetime(watch) {} }
         let outcome = await work.result
-        let rejected = await coordinator.rejected
+        let report = await coordinator.report
         await coordinator.shutdown()
         if work.isCancelled { throw ExitCode(130) }
-        let history = try outcome.get()
-        CoordinatorEvent.finished(
-            rounds: history.count, finalTestAccuracy: history.last?.testAccuracy, rejected: rejected
-        ).emit()
+        _ = try outcome.get()
+        CoordinatorEvent.finished(report).emit()
     }
 }

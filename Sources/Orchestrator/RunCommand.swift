@@ -34,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Coordinator PULL port on 127.0.0.1 (0: any free port).")
     var pullPort = 0
 
+    @Option(help: "Inject drift into the nodes' data, e.g. round=15,kind=rotate:60,fraction=1.0 (kinds: rotate:DEG, permute-labels, noise:SIGMA).")
+    var drift: String?
+
     @Option(help: "Faults to inject into every node's messages, e.g. drop=0.1,duplicate=0.05,delay=0.2:150 (see fedz-node --help).")
     var faultPlan: String?
 
@@ -46,6 +49,7 @@ struct RunCommand: AsyncParsableCommand {
         guard nodes > 0, clients >= nodes else { throw ValidationError("need --nodes > 0 and --clients ≥ --nodes") }
         _ = try DataPlan.Partition(partition)
         if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
+        if let drift { _ = try DriftSpec(parsing: drift) }
         for port in [publishPort, pullPort] where !(0...65535).contains(port) {
             throw ValidationError("port \(port) is not in 0…65535")
         }
@@ -62,7 +66,7 @@ struct RunCommand: AsyncParsableCommand {
         let coordinator = try ChildProcess(
             name: "coordinator", executable: ExecutableLocation.sibling("fedz"),
             arguments: ["coordinator", "--publish", endpoint(publishPort), "--pull", endpoint(pullPort),
-                        "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())",
+                        "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())", "--state-dir", stateDir,
                         "--log-level", "\(logging.logLevel)"] + federation.arguments + security,
             logFile: logs.appendingPathComponent("coordinator.log"), output: events)
         try events.fileHandleForWriting.close()
@@ -84,16 +88,14 @@ struct RunCommand: AsyncParsableCommand {
             print("interrupted: every process of the cluster has stopped")
             throw ExitCode(130)
         }
-        let (rounds, rejected) = try outcome.get()
+        let report = try outcome.get()
 
-        print("done: \(rounds.count) rounds, final test accuracy \(percent(rounds.last?.testAccuracy)), "
+        print("done: \(report.rounds.count) rounds, final test accuracy \(percent(report.finalTestAccuracy)), "
+            + "production version \(report.productionVersion.map(String.init) ?? "none"), \(report.alerts.count) alert(s), "
             + "\(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s; logs in \(logs.path)")
         if let summary {
-            try RunSummary(
-                config: summaryConfig, rounds: rounds, finalTestAccuracy: rounds.last?.testAccuracy, alerts: [],
-                productionVersion: rounds.last?.modelVersion, rejected: rejected,
-                seconds: (ContinuousClock.now - started).seconds
-            ).write(to: summary)
+            try RunSummary(config: summaryConfig, report: report, seconds: (ContinuousClock.now - started).seconds)
+                .write(to: summary)
             print("summary written to \(summary)")
         }
     }
@@ -102,8 +104,7 @@ struct RunCommand: AsyncParsableCommand {
     /// each round, returns at `finished`.
     private func follow(
         events: AsyncStream<String>, cluster: Cluster, logs: URL, security: [String]
-    ) async throws -> ([RoundResult], [String: Int]) {
-        var rounds: [RoundResult] = []
+    ) async throws -> RunReport {
         for await line in events {
             guard let event = try? JSONDecoder().decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
             switch event {
@@ -112,12 +113,15 @@ struct RunCommand: AsyncParsableCommand {
                 print("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
                     + "\(federation.model) on \(federation.dataset); logs in \(logs.path)")
             case let .round(result):
-                rounds.append(result)
                 print(progressLine(result))
             case let .abandoned(round, reason):
                 print("round \(round) abandoned: \(reason); retrying")
-            case let .finished(_, _, rejected):
-                return (rounds, rejected)
+            case let .finished(report):
+                return report
+            case let .promoted(version, reason):
+                print("version \(version) promoted to production: \(reason)")
+            case let .retraining(alert, reason):
+                print("drift alert \(alert): \(reason); retraining from production")
             case let .refused(publicKey):
                 print("refused a node with unknown key \(publicKey)")
             }
@@ -159,6 +163,7 @@ struct RunCommand: AsyncParsableCommand {
             "--parent-pid", "\(getpid())",
             "--log-level", "\(logging.logLevel)",
         ] + federation.heartbeat.arguments + (federation.dataDir.map { ["--data-dir", $0] } ?? []) + (faultPlan.map { ["--fault-plan", $0] } ?? [])
+            + (drift.map { ["--drift", $0] } ?? [])
             + security
         return { index in ["--id", "node-\(index)", "--node-index", "\(index)"] + common }
     }
@@ -169,7 +174,7 @@ struct RunCommand: AsyncParsableCommand {
             "rounds": "\(federation.rounds)", "fraction": "\(federation.fraction)",
             "local_epochs": "\(federation.localEpochs)", "batch_size": "\(federation.batchSize)",
             "lr": "\(federation.lr)", "partition": partition, "strategy": federation.strategy,
-            "min_clients": "\(federation.minClients)", "seed": "\(federation.seed)",
+            "min_clients": "\(federation.minClients)", "seed": "\(federation.seed)", "drift": drift ?? "none",
         ]
     }
 }

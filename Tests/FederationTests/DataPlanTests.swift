@@ -26,3 +26,18 @@ import Testing
         #expect(base.forClient(3, round: 5).learningRate == base.learningRate)
     }
 }
+
+@Suite struct DriftSpecTests {
+    @Test func parsesAndSelectsTheFirstFractionOfNodes() throws {
+        let spec = try DriftSpec(parsing: "round=15,kind=rotate:60,fraction=0.5")
+        #expect(spec.round == 15 && spec.shift == .rotate(degrees: 60) && spec.fraction == 0.5)
+        #expect((0..<4).filter { spec.affects(node: $0, of: 4) } == [0, 1])
+        #expect(try DriftSpec(parsing: spec.description) == spec)
+        #expect((0..<3).allSatisfy { try! DriftSpec(parsing: "round=2,kind=permute-labels").affects(node: $0, of: 3) })
+    }
+
+    @Test(arguments: ["round=15", "kind=rotate:60", "round=0,kind=rotate:1", "round=3,kind=rotate:1,fraction=2", "round=3,kind=x", "when=3"])
+    func refusesBadSpecs(_ text: String) {
+        #expect(throws: PlanError.self) { try DriftSpec(parsing: text) }
+    }
+}

@@ -14,6 +14,12 @@ final class ClusterHarness: @unchecked Sendable {
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: line) as? [String: Any]) ?? [:] }
         /// The round result of a `round` event.
         var result: [String: Any] { json["result"] as? [String: Any] ?? [:] }
+        /// The run report of a `finished` event.
+        var report: [String: Any] { json["report"] as? [String: Any] ?? [:] }
+        /// Rejected messages by reason, from a `finished` event.
+        var rejected: [String: Int] { report["rejected"] as? [String: Int] ?? [:] }
+        /// The last round's test accuracy, from a `finished` event.
+        var finalTestAccuracy: Double? { (report["rounds"] as? [[String: Any]])?.last?["test_accuracy"] as? Double }
     }
 
     let binDirectory: URL
@@ -23,6 +29,9 @@ final class ClusterHarness: @unchecked Sendable {
     private let events = EventBuffer()
     private(set) var publish = ""
     private(set) var pull = ""
+
+    /// The coordinator's registry and checkpoint.
+    var stateDirectory: String { logDirectory.appendingPathComponent("state").path }
 
     /// The harness's CurveZMQ key directory (coordinator and `node-0` … keys, allow-list).
     var keyDirectory: String { logDirectory.appendingPathComponent("keys").path }
@@ -49,7 +58,9 @@ final class ClusterHarness: @unchecked Sendable {
         let output = Pipe()
         let security = plaintext ? ["--plaintext"] : ["--keys", keyDirectory]
         let process = try launch(
-            "fedz", ["coordinator", "--publish", "tcp://127.0.0.1:*", "--pull", "tcp://127.0.0.1:*"] + security + arguments,
+            "fedz",
+            ["coordinator", "--publish", "tcp://127.0.0.1:*", "--pull", "tcp://127.0.0.1:*", "--state-dir", stateDirectory]
+                + security + arguments,
             log: "coordinator.log", output: output)
         coordinator = process
         try output.fileHandleForWriting.close()

@@ -30,8 +30,7 @@ struct FaultInjectionIntegrationTests {
             participants.append(try #require(result["participants"] as? Int))
             sampled.append(try #require(result["sampled"] as? Int))
         }
-        let finished = try await cluster.waitFor("finished", within: .seconds(30)).json
-        return (try #require(finished["final_test_accuracy"] as? Double), participants, sampled,
-                finished["rejected"] as? [String: Int] ?? [:])
+        let finished = try await cluster.waitFor("finished", within: .seconds(30))
+        return (try #require(finished.finalTestAccuracy), participants, sampled, finished.rejected)
     }
 }

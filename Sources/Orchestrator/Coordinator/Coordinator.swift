@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import Learning
 import Logging
+import ModelOps
 
 /// The coordinator: holds the global model, runs rounds (sample, broadcast, collect,
 /// aggregate, evaluate) and keeps track of live nodes. A thin shell around the pure
@@ -10,31 +11,44 @@ import Logging
 /// training-sized work on a compute thread.
 actor Coordinator {
     static let senderID = "coordinator"
+    /// The monitor's sender id: it heartbeats and asks for retraining, but hosts no clients.
+    static let monitorID = "monitor"
 
-    private let settings: CoordinatorSettings
-    private let logger: Logger
-    private let loop: IOLoop
-    private let publisher: Publisher
-    private let puller: Puller
-    private let compute: ComputeThread
-    private let strategy: any Strategy
-    private let specs: [ParameterSpec]
-    private let testData: LabeledData
-    private let incarnation = Incarnation.now()
+    let settings: CoordinatorSettings
+    let logger: Logger
+    let loop: IOLoop
+    let publisher: Publisher
+    let puller: Puller
+    let compute: ComputeThread
+    let strategy: any Strategy
+    let specs: [ParameterSpec]
+    let testData: LabeledData
+    let incarnation = Incarnation.now()
 
-    private var detector: FailureDetector
+    var detector: FailureDetector
     /// Live, welcomed nodes and the clients each hosts.
-    private var nodes: [String: [ClientInfo]] = [:]
-    private var global: [Tensor]
-    private var published: PublishedModel
-    private var current: RoundState<ClientUpdate>?
-    private var currentStart: RoundStart?
-    private var generator: SeededGenerator
-    private var rejections = RejectionCounter()
-    private var history: [RoundResult] = []
-    private let started = ContinuousClock.now
-    private var inboundFaults: FaultInjector<SeededGenerator>
-    private var outboundFaults: FaultInjector<SeededGenerator>
+    var nodes: [String: [ClientInfo]] = [:]
+    var global: [Tensor]
+    /// The latest global model: the one rounds train from.
+    var published: PublishedModel
+    /// Versions nodes may ask for by number: the latest, production and candidate.
+    var servable: [Int: PublishedModel] = [:]
+    let registry: ModelRegistry
+    var deployment = Deployment()
+    /// The open drift alert whose retraining is under way.
+    var retrainingAlert: Int?
+    var promotions: [Promotion] = []
+    /// The round to run next (greater than 1 after a resume).
+    var nextRound = 1
+    let runStarted = Date()
+    var current: RoundState<ClientUpdate>?
+    var currentStart: RoundStart?
+    var generator: SeededGenerator
+    var rejections = RejectionCounter()
+    var history: [RoundResult] = []
+    let started = ContinuousClock.now
+    var inboundFaults: FaultInjector<SeededGenerator>
+    var outboundFaults: FaultInjector<SeededGenerator>
 
     /// Loads the test set, builds the initial model and binds both sockets.
     static func start(settings: CoordinatorSettings, logger: Logger) async throws -> Coordinator {
@@ -43,6 +57,7 @@ actor Coordinator {
         }
         let testData = try MNIST.load(.test, from: settings.dataDirectory)
         let model = try ModelZoo.make(settings.model, seed: settings.seed)
+        let registry = try ModelRegistry.open(directory: URL(fileURLWithPath: settings.stateDirectory))
         let loop = try await IOLoop.start(name: "fedz-coordinator-io")
         do {
             if let security = settings.security {
@@ -51,19 +66,24 @@ actor Coordinator {
             let sockets = SocketSettings(curve: settings.security?.curve)
             let publisher = try await Publisher(loop: loop, bind: settings.publishEndpoint, settings: sockets)
             let puller = try await Puller(loop: loop, bind: settings.pullEndpoint, settings: sockets)
-            return try Coordinator(
+            let coordinator = try Coordinator(
                 settings: settings, logger: logger, loop: loop, publisher: publisher, puller: puller,
-                strategy: strategy, specs: model.parameterSpecs, global: model.parameters(), testData: testData)
+                strategy: strategy, specs: model.parameterSpecs, global: model.parameters(), testData: testData,
+                registry: registry)
+            try await coordinator.prepare(initialWeights: model.parameters())
+            return coordinator
         } catch {
             await loop.shutdown()
             throw error
         }
     }
 
-    private init(
+    init(
         settings: CoordinatorSettings, logger: Logger, loop: IOLoop, publisher: Publisher, puller: Puller,
-        strategy: any Strategy, specs: [ParameterSpec], global: [Tensor], testData: LabeledData
+        strategy: any Strategy, specs: [ParameterSpec], global: [Tensor], testData: LabeledData,
+        registry: ModelRegistry
     ) throws {
+        self.registry = registry
         self.settings = settings
         self.logger = logger
         self.loop = loop
@@ -111,7 +131,7 @@ actor Coordinator {
             }
             group.addTask {
                 while !Task.isCancelled {
-                    await self.send(try Envelope(topic: .round, header: self.header(.heartbeat), body: Empty()))
+                    await self.announceStatus()
                     try await Task.sleep(for: self.settings.heartbeatInterval)
                 }
             }
@@ -123,12 +143,13 @@ actor Coordinator {
             }
             defer { group.cancelAll() }
             try await waitForClients(settings.expectedClients)
-            var round = 1
+            var round = nextRound
             var attempts = 0
             while round <= settings.rounds {
                 if let result = try await runRound(round) {
                     onRound(result)
                     round += 1
+                    nextRound = round
                     attempts = 0
                 } else {
                     attempts += 1
@@ -138,6 +159,7 @@ actor Coordinator {
                     try await waitForClients(settings.minimumClients)
                 }
             }
+            try await saveCheckpoint(finished: true)
             return history
         }
     }
@@ -150,7 +172,7 @@ actor Coordinator {
 
     // MARK: - Rounds
 
-    private func waitForClients(_ wanted: Int) async throws {
+    func waitForClients(_ wanted: Int) async throws {
         let deadline = ContinuousClock.now + settings.startTimeout
         while registeredClients < wanted && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
@@ -161,10 +183,10 @@ actor Coordinator {
         logger.info("clients registered", metadata: ["fedz.clients": "\(registeredClients)", "fedz.nodes": "\(nodes.count)"])
     }
 
-    private var registeredClients: Int { nodes.values.reduce(0) { $0 + $1.count } }
+    var registeredClients: Int { nodes.values.reduce(0) { $0 + $1.count } }
 
     /// One round; nil when it was abandoned.
-    private func runRound(_ round: Int) async throws -> RoundResult? {
+    func runRound(_ round: Int) async throws -> RoundResult? {
         let started = ContinuousClock.now
         var clientNodes: [Int: String] = [:]
         for (node, clients) in nodes {
@@ -205,15 +227,11 @@ actor Coordinator {
         }
     }
 
-    private func finish(_ state: RoundState<ClientUpdate>, started: ContinuousClock.Instant) async throws -> RoundResult {
+    func finish(_ state: RoundState<ClientUpdate>, started: ContinuousClock.Instant) async throws -> RoundResult {
         let updates = state.results.values.sorted { $0.client < $1.client }
         let strategy = self.strategy
         let before = global
         global = try await compute.run { strategy.aggregate(global: before, updates: updates) }
-        published = try PublishedModel(
-            version: published.version + 1, weights: global, specs: specs, architecture: settings.model,
-            incarnation: incarnation)
-        await send(published.envelope)
 
         let (architecture, weights, testData) = (settings.model, global, self.testData)
         let evaluation = try await compute.run {
@@ -223,11 +241,16 @@ actor Coordinator {
         }
         let samples = updates.reduce(0) { $0 + $1.samples }
         let trainLoss = updates.reduce(0.0) { $0 + $1.trainLoss * Double($1.samples) } / Double(max(samples, 1))
+        let version = try await registerVersion(
+            parent: published.version, round: state.round, weights: weights, metrics: TrainingMetrics(
+                testAccuracy: evaluation.accuracy, loss: evaluation.loss, participants: updates.count))
         let result = RoundResult(
-            round: state.round, modelVersion: modelVersion, participants: updates.count, sampled: state.sampledCount,
+            round: state.round, modelVersion: version, participants: updates.count, sampled: state.sampledCount,
             trainLoss: trainLoss, testLoss: evaluation.loss, testAccuracy: evaluation.accuracy,
             seconds: (ContinuousClock.now - started).seconds)
         history.append(result)
+        nextRound = state.round + 1
+        try await saveCheckpoint(finished: false)
         if let envelope = try? Envelope(
             topic: .metrics, header: header(.roundResult, round: state.round), body: result)
         {
@@ -242,7 +265,7 @@ actor Coordinator {
         return result
     }
 
-    private func broadcastRoundStart() async {
+    func broadcastRoundStart() async {
         guard var start = currentStart else { return }
         if let state = current { start.answered = (Array(state.results.keys) + state.failed).sorted() }
         guard let envelope = try? Envelope(topic: .round, header: header(.roundStart, round: start.round), body: start)
@@ -252,7 +275,7 @@ actor Coordinator {
 
     // MARK: - Receiving
 
-    private func receive(_ frames: Multipart) async {
+    func receive(_ frames: Multipart) async {
         let envelope: Envelope
         do {
             envelope = try WireFormat.decode(frames)
@@ -278,7 +301,7 @@ actor Coordinator {
         }
     }
 
-    private func handle(_ envelope: Envelope) async throws(WireError) {
+    func handle(_ envelope: Envelope) async throws(WireError) {
         let header = envelope.header
         switch header.kind {
         case .hello:
@@ -290,17 +313,20 @@ actor Coordinator {
             logger.info("node joined", metadata: ["fedz.node": "\(header.sender)", "fedz.clients": "\(hello.clients.count)"])
             await sendToNode(header.sender, kind: .welcome, body: Welcome(incarnation: header.incarnation))
         case .heartbeat:
-            if nodes[header.sender] == nil {
+            if nodes[header.sender] == nil, header.sender != Self.monitorID {
                 await sendToNode(header.sender, kind: .rejoin, body: Empty())
             }
         case .modelRequest:
             let request = try envelope.body(ModelRequest.self)
-            guard request.version == modelVersion else {
-                throw WireError(.unexpected, "\(header.sender) asked for model \(request.version), current is \(modelVersion)")
+            guard var message = await servableModel(request.version)?.envelope else {
+                throw WireError(.unexpected, "\(header.sender) asked for model \(request.version), which is not served")
             }
-            var message = published.envelope
             message.topic = .node(header.sender)
             await send(message)
+        case .fieldReport:
+            try await acceptFieldReport(envelope)
+        case .retrainRequest:
+            try await acceptRetrainRequest(envelope)
         case .update:
             try acceptUpdate(envelope)
         case .trainingFailed:
@@ -315,7 +341,7 @@ actor Coordinator {
         }
     }
 
-    private func acceptUpdate(_ envelope: Envelope) throws(WireError) {
+    func acceptUpdate(_ envelope: Envelope) throws(WireError) {
         let header = envelope.header
         let report = try envelope.body(UpdateReport.self)
         let delta = try ModelCodec.tensors(envelope.tensors, matching: specs)
@@ -325,8 +351,8 @@ actor Coordinator {
         guard var state = current, header.round == state.round else {
             throw WireError(.staleUpdate, "update for round \(header.round ?? -1) from \(header.sender)")
         }
-        guard header.modelVersion == modelVersion else {
-            throw WireError(.staleUpdate, "update on model \(header.modelVersion ?? -1), current is \(modelVersion)")
+        guard header.modelVersion == currentStart?.modelVersion else {
+            throw WireError(.staleUpdate, "update on model \(header.modelVersion ?? -1), the round trains \(modelVersion)")
         }
         guard report.samples > 0 else {
             throw WireError(.badBody, "update with \(report.samples) samples")
@@ -337,7 +363,7 @@ actor Coordinator {
         current = state
     }
 
-    private func check(_ verdict: RoundState<ClientUpdate>.Verdict) throws(WireError) {
+    func check(_ verdict: RoundState<ClientUpdate>.Verdict) throws(WireError) {
         switch verdict {
         case .accepted: return
         case .duplicate: throw WireError(.duplicate, "a client reported twice in one round")
@@ -346,7 +372,7 @@ actor Coordinator {
         }
     }
 
-    private func reject(_ error: any Error) {
+    func reject(_ error: any Error) {
         let wireError = error as? WireError ?? WireError(.unexpected, "\(error)")
         if rejections.record(wireError.reason) {
             logger.warning("message rejected", metadata: ["reason": "\(wireError.reason)", "detail": "\(wireError.detail)"])
@@ -357,37 +383,37 @@ actor Coordinator {
 
     // MARK: - Liveness
 
-    private func tick() {
+    func tick() {
         for case .died(let id, _) in detector.onTick(now: .now) {
             logger.warning("node silent, considered dead", metadata: ["fedz.node": "\(id)"])
             nodeLost(id)
         }
     }
 
-    private func nodeLost(_ id: String) {
+    func nodeLost(_ id: String) {
         nodes[id] = nil
         current?.onNodeLost(id)
     }
 
     // MARK: - Sending
 
-    private var modelVersion: Int { published.version }
+    var modelVersion: Int { published.version }
 
-    private func header(_ kind: MessageKind, round: Int? = nil) -> Header {
+    func header(_ kind: MessageKind, round: Int? = nil) -> Header {
         Header(kind: kind, sender: Self.senderID, incarnation: incarnation, round: round, modelVersion: modelVersion)
     }
 
-    private func sendToNode<Body: Encodable>(_ node: String, kind: MessageKind, body: Body) async {
+    func sendToNode<Body: Encodable>(_ node: String, kind: MessageKind, body: Body) async {
         guard let envelope = try? Envelope(topic: .node(node), header: header(kind), body: body) else { return }
         await send(envelope)
     }
 
     /// The deliveries the fault plan makes of an inbound message (the message itself unless a plan is set).
-    private func inboundFaults(_ frames: Multipart) -> [FaultDelivery] {
+    func inboundFaults(_ frames: Multipart) -> [FaultDelivery] {
         inboundFaults.onMessage(frames, elapsed: .now - started)
     }
 
-    private func send(_ envelope: Envelope) async {
+    func send(_ envelope: Envelope) async {
         let deliveries = outboundFaults.onMessage(WireFormat.encode(envelope), elapsed: .now - started)
         let publisher = self.publisher
         do {
@@ -397,21 +423,3 @@ actor Coordinator {
         }
     }
 }
-
-/// The current global model version, encoded once for every node that needs it.
-private struct PublishedModel {
-    let version: Int
-    let hash: String
-    let envelope: Envelope
-
-    init(version: Int, weights: [Tensor], specs: [ParameterSpec], architecture: String, incarnation: UInt64) throws {
-        self.version = version
-        self.hash = ModelCodec.contentHash(weights)
-        self.envelope = try Envelope(
-            topic: .model,
-            header: Header(kind: .model, sender: Coordinator.senderID, incarnation: incarnation, modelVersion: version),
-            body: ModelAnnouncement(architecture: architecture, hash: hash),
-            tensors: ModelCodec.wireTensors(weights, specs: specs))
-    }
-}
-

@@ -8,14 +8,17 @@ enum CoordinatorEvent: Codable, Sendable {
     case ready(publish: String, pull: String)
     case round(RoundResult)
     case abandoned(round: Int, reason: String)
-    case finished(rounds: Int, finalTestAccuracy: Double?, rejected: [String: Int])
+    case finished(RunReport)
+    /// A version became production.
+    case promoted(version: Int, reason: String)
+    /// A drift alert restarted training from production.
+    case retraining(alert: Int, reason: String)
     /// A CURVE handshake from a key not on the allow-list was refused (once per key).
     case refused(publicKey: String)
 
     private enum Key: String, CodingKey {
-        case event, publish, pull, round, reason, rounds, result, rejected
+        case event, publish, pull, round, reason, result, report, version, alert
         case publicKey = "public_key"
-        case finalTestAccuracy = "final_test_accuracy"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -32,11 +35,17 @@ enum CoordinatorEvent: Codable, Sendable {
             try container.encode("abandoned", forKey: .event)
             try container.encode(round, forKey: .round)
             try container.encode(reason, forKey: .reason)
-        case let .finished(rounds, accuracy, rejected):
+        case let .finished(report):
             try container.encode("finished", forKey: .event)
-            try container.encode(rounds, forKey: .rounds)
-            try container.encode(accuracy, forKey: .finalTestAccuracy)
-            try container.encode(rejected, forKey: .rejected)
+            try container.encode(report, forKey: .report)
+        case let .promoted(version, reason):
+            try container.encode("promoted", forKey: .event)
+            try container.encode(version, forKey: .version)
+            try container.encode(reason, forKey: .reason)
+        case let .retraining(alert, reason):
+            try container.encode("retraining", forKey: .event)
+            try container.encode(alert, forKey: .alert)
+            try container.encode(reason, forKey: .reason)
         case let .refused(publicKey):
             try container.encode("refused", forKey: .event)
             try container.encode(publicKey, forKey: .publicKey)
@@ -57,10 +66,13 @@ enum CoordinatorEvent: Codable, Sendable {
                 round: try container.decode(Int.self, forKey: .round),
                 reason: try container.decode(String.self, forKey: .reason))
         case "finished":
-            self = .finished(
-                rounds: try container.decode(Int.self, forKey: .rounds),
-                finalTestAccuracy: try container.decodeIfPresent(Double.self, forKey: .finalTestAccuracy),
-                rejected: try container.decode([String: Int].self, forKey: .rejected))
+            self = .finished(try container.decode(RunReport.self, forKey: .report))
+        case "promoted":
+            self = .promoted(
+                version: try container.decode(Int.self, forKey: .version), reason: try container.decode(String.self, forKey: .reason))
+        case "retraining":
+            self = .retraining(
+                alert: try container.decode(Int.self, forKey: .alert), reason: try container.decode(String.self, forKey: .reason))
         case "refused":
             self = .refused(publicKey: try container.decode(String.self, forKey: .publicKey))
         case let other:

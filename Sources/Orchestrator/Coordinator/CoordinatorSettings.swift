@@ -29,4 +29,16 @@ struct CoordinatorSettings: Sendable {
     var security: (curve: CurveSettings, allowList: AllowList)?
     /// Faults to inject into the coordinator's messages (none by default).
     var faultPlan: FaultPlan
+    /// Where the registry (versions, aliases, field metrics, alerts, checkpoint) lives.
+    var stateDirectory: String
+    /// Continue an unfinished run from the registry's checkpoint instead of starting afresh.
+    var resume: Bool
+
+    /// The settings that shape a model version, as recorded with it in the registry.
+    var describedConfig: String {
+        """
+        {"model":"\(model)","strategy":"\(strategy)","fraction":\(fraction),"epochs":\(training.epochs),\
+        "batch_size":\(training.batchSize),"lr":\(training.learningRate),"seed":\(seed)}
+        """
+    }
 }

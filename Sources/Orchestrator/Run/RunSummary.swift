@@ -4,19 +4,25 @@ import Foundation
 /// The `--summary` JSON of `fedz run` (DESIGN §6).
 struct RunSummary: Encodable {
     var config: [String: String]
-    var rounds: [RoundResult]
-    var finalTestAccuracy: Double?
-    var alerts: [String]
-    /// The model version nodes would serve: the last aggregated one.
-    var productionVersion: Int?
-    /// Messages the coordinator rejected, by reason.
-    var rejected: [String: Int]
+    var report: RunReport
     var seconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case config, rounds, alerts, rejected, seconds
+        case config, rounds, alerts, promotions, rejected, seconds
         case finalTestAccuracy = "final_test_accuracy"
         case productionVersion = "production_version"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(config, forKey: .config)
+        try container.encode(report.rounds, forKey: .rounds)
+        try container.encode(report.finalTestAccuracy, forKey: .finalTestAccuracy)
+        try container.encode(report.alerts, forKey: .alerts)
+        try container.encode(report.promotions, forKey: .promotions)
+        try container.encode(report.productionVersion, forKey: .productionVersion)
+        try container.encode(report.rejected, forKey: .rejected)
+        try container.encode(seconds, forKey: .seconds)
     }
 
     func write(to path: String) throws {

@@ -1,0 +1,70 @@
+/// Which version nodes serve, as a pure state machine: the first version goes straight
+/// to production; every later one becomes the candidate, and the candidate is promoted
+/// only once it beats production on the same fresh field batches — paired reports in
+/// which nodes evaluated both — by at least `margin`, over at least `minimumReports`.
+public struct Deployment: Sendable, Equatable {
+    /// What the shell should do.
+    public enum Decision: Sendable, Equatable {
+        /// Make this version production (it was the first, or it won on field data).
+        case promote(version: Int, reason: String)
+        /// This version is now the candidate under evaluation.
+        case evaluate(version: Int)
+    }
+
+    public let minimumReports: Int
+    public let margin: Double
+    public private(set) var production: Int?
+    public private(set) var candidate: Int?
+    private var candidateCorrect = 0.0
+    private var productionCorrect = 0.0
+    private var samples = 0
+    private var reports = 0
+
+    public init(production: Int? = nil, minimumReports: Int = 3, margin: Double = 0.005) {
+        self.production = production
+        self.minimumReports = minimumReports
+        self.margin = margin
+    }
+
+    /// A new version was aggregated.
+    public mutating func onNewVersion(_ version: Int) -> Decision {
+        guard production != nil else {
+            production = version
+            return .promote(version: version, reason: "first version")
+        }
+        candidate = version
+        (candidateCorrect, productionCorrect, samples, reports) = (0, 0, 0, 0)
+        return .evaluate(version: version)
+    }
+
+    /// One field batch evaluated by a node with production and (possibly) the candidate;
+    /// reports about other versions are ignored.
+    public mutating func onFieldReport(
+        production served: Int, productionAccuracy: Double, candidate evaluated: Int?, candidateAccuracy: Double?,
+        samples batch: Int
+    ) -> Decision? {
+        guard let candidate, served == production, evaluated == candidate, let candidateAccuracy, batch > 0 else {
+            return nil
+        }
+        candidateCorrect += candidateAccuracy * Double(batch)
+        productionCorrect += productionAccuracy * Double(batch)
+        samples += batch
+        reports += 1
+        let (candidateScore, productionScore) = (candidateCorrect / Double(samples), productionCorrect / Double(samples))
+        guard reports >= minimumReports, candidateScore >= productionScore + margin else { return nil }
+        let reason = "field accuracy \(percent(candidateScore)) vs production's \(percent(productionScore)) on \(samples) samples"
+        promote(candidate)
+        return .promote(version: candidate, reason: reason)
+    }
+
+    /// Production moved by other means (a promotion or rollback from the command line).
+    public mutating func promote(_ version: Int) {
+        production = version
+        if candidate == version { candidate = nil }
+        (candidateCorrect, productionCorrect, samples, reports) = (0, 0, 0, 0)
+    }
+
+    private func percent(_ value: Double) -> String {
+        "\((value * 10_000).rounded() / 100) %"
+    }
+}

@@ -1,0 +1,84 @@
+import Actors
+import Federation
+import Learning
+
+/// Serving and field monitoring: the node serves the production version the coordinator
+/// names, evaluates it (and the candidate, if any) on fresh batches of its own data, and
+/// reports field accuracy. Injected drift shifts the node's data from a given round on.
+extension DeviceWorker {
+    /// Switches to what the coordinator says to serve, fetching versions it lacks.
+    func serve(_ status: CoordinatorStatus) async {
+        observeRound(status.round)
+        if status.production?.version != serving?.production?.version, let production = status.production {
+            logger.info("serving a new production version", metadata: ["fedz.version": "\(production.version)"])
+        }
+        serving = status
+        pruneModels()
+        for model in [status.production, status.candidate].compactMap({ $0 }) where models[model.version]?.hash != model.hash {
+            await requestModel(model.version)
+        }
+    }
+
+    /// Evaluates the served model(s) on a fresh batch of local data and reports it.
+    func monitorField() async {
+        guard let production = serving?.production, let served = models[production.version], served.hash == production.hash
+        else { return }
+        let candidate = serving?.candidate.flatMap { candidate in
+            models[candidate.version].flatMap { $0.hash == candidate.hash ? (candidate.version, $0.weights) : nil }
+        }
+        let batch = fieldBatch()
+        let architecture = settings.model
+        do {
+            let (productionAccuracy, candidateAccuracy) = try await compute.run {
+                let model = try ModelZoo.make(architecture, seed: 0)
+                try model.setParameters(served.weights)
+                let productionAccuracy = evaluate(model, on: batch).accuracy
+                guard let candidate else { return (productionAccuracy, Double?.none) }
+                try model.setParameters(candidate.1)
+                return (productionAccuracy, Optional(evaluate(model, on: batch).accuracy))
+            }
+            let observation = FieldObservation(
+                version: production.version, accuracy: productionAccuracy, samples: batch.count,
+                candidateVersion: candidate?.0, candidateAccuracy: candidateAccuracy)
+            await push(kind: .fieldReport, body: observation)
+        } catch {
+            logger.warning("field evaluation failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Starts injected drift once the federation reaches its round.
+    func observeRound(_ round: Int) {
+        guard let drift = settings.drift, !drifted, round >= drift.round else { return }
+        drifted = true
+        let seed = settings.faultPlan.seed
+        clients = clients.mapValues { client in
+            LocalClient(id: client.id, data: drift.shift.apply(to: client.data, seed: seed))
+        }
+        logger.notice("injected drift begins", metadata: ["fedz.round": "\(round)", "drift": "\(drift)"])
+    }
+
+    /// `fieldBatch` samples drawn at random from the node's clients' data as it is now.
+    private func fieldBatch() -> LabeledData {
+        let pool = clients.values.sorted { $0.id < $1.id }
+        var features: [Float] = []
+        var labels: [Int32] = []
+        let first = pool[0].data
+        features.reserveCapacity(settings.fieldBatch * first.featureSize)
+        for _ in 0..<settings.fieldBatch {
+            let data = pool[Int.random(in: 0..<pool.count, using: &generator)].data
+            let index = Int.random(in: 0..<data.count, using: &generator)
+            features += data.features[index * data.featureSize..<(index + 1) * data.featureSize]
+            labels.append(data.labels[index])
+        }
+        return LabeledData(features: features, labels: labels, featureShape: first.featureShape, classCount: first.classCount)
+    }
+
+    /// Keeps only the versions still needed: the round's, production's, the candidate's
+    /// and the newest received.
+    func pruneModels() {
+        let newest = models.keys.max()
+        let keep = Set([pendingRound?.modelVersion, serving?.production?.version, serving?.candidate?.version, newest]
+            .compactMap { $0 })
+        models = models.filter { keep.contains($0.key) }
+    }
+}

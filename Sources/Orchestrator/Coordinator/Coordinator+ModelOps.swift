@@ -1,0 +1,199 @@
+import Actors
+import Federation
+import Foundation
+import Learning
+import ModelOps
+
+/// A production change made during this run.
+struct Promotion: Codable, Sendable, Equatable {
+    var version: Int
+    var reason: String
+}
+
+/// What the coordinator needs to resume a run after a crash, kept with the registry's
+/// checkpoint (the round, production version and sampling state are the checkpoint's own).
+struct RunCheckpoint: Codable, Sendable {
+    /// The latest global version: the one the next round trains.
+    var version: Int
+    var candidate: Int?
+    var retrainingAlert: Int?
+    var history: [RoundResult]
+    var promotions: [Promotion]
+    var finished: Bool
+}
+
+/// ModelOps in the coordinator: every aggregated model becomes a registry version; the
+/// `Deployment` policy decides production and candidate; nodes' field reports are
+/// recorded, republished for the monitor and used to promote; drift alerts restart
+/// training from production.
+extension Coordinator {
+    /// Resumes from the registry's checkpoint (`--resume`, after a crash), or registers
+    /// the initial weights as the first version of a fresh run.
+    func prepare(initialWeights: [Tensor]) async throws {
+        if settings.resume, let checkpoint = try registry.loadCheckpoint(),
+           let run = try? JSONDecoder().decode(RunCheckpoint.self, from: Data(checkpoint.extra.utf8)), !run.finished,
+           let resumed = SeededGenerator(state: checkpoint.rngState)
+        {
+            global = try registry.weights(of: run.version)
+            published = try model(run.version, weights: global)
+            generator = resumed
+            history = run.history
+            promotions = run.promotions
+            retrainingAlert = run.retrainingAlert
+            nextRound = checkpoint.round + 1
+            deployment = Deployment(production: checkpoint.productionVersion)
+            if let production = checkpoint.productionVersion { try cache(production) }
+            if let candidate = run.candidate {
+                _ = deployment.onNewVersion(candidate)
+                try cache(candidate)
+            }
+            servable[published.version] = published
+            logger.notice("resumed", metadata: ["fedz.round": "\(checkpoint.round)", "fedz.version": "\(run.version)"])
+            return
+        }
+        let version = try await registerVersion(parent: nil, round: 0, weights: initialWeights, metrics: TrainingMetrics())
+        published = try model(version, weights: initialWeights)
+        servable[version] = published
+    }
+
+    /// What nodes should serve, sent with every coordinator heartbeat.
+    var status: CoordinatorStatus {
+        CoordinatorStatus(
+            round: currentStart?.round ?? nextRound - 1,
+            production: deployment.production.flatMap { servable[$0]?.served },
+            candidate: deployment.candidate.flatMap { servable[$0]?.served })
+    }
+
+    /// Registers new global weights as a version, lets the deployment policy place it and
+    /// makes it the one rounds train from; returns its number.
+    func registerVersion(parent: Int?, round: Int, weights: [Tensor], metrics: TrainingMetrics) async throws -> Int {
+        let draft = VersionDraft(
+            parent: parent, round: round, architecture: settings.model, strategy: settings.strategy,
+            config: settings.describedConfig, metrics: metrics)
+        let registry = self.registry
+        let version = try await compute.run { try registry.register(draft, weights: weights).number }
+        published = try model(version, weights: weights)
+        servable[version] = published
+        await send(published.envelope)
+        switch deployment.onNewVersion(version) {
+        case let .promote(version, reason):
+            try await promote(version, reason: reason)
+        case let .evaluate(version):
+            try registry.setAlias(.candidate, to: version, reason: "trained in round \(round)", by: Coordinator.senderID)
+        }
+        prune()
+        await announceStatus()
+        return version
+    }
+
+    /// Makes `version` production in the registry and for the nodes; resolves the open
+    /// drift alert when the version was trained after it.
+    func promote(_ version: Int, reason: String) async throws {
+        try registry.promote(version, reason: reason, by: Coordinator.senderID)
+        deployment.promote(version)
+        promotions.append(Promotion(version: version, reason: reason))
+        CoordinatorEvent.promoted(version: version, reason: reason).emit()
+        logger.notice("promoted to production", metadata: ["fedz.version": "\(version)", "reason": "\(reason)"])
+        if let alert = retrainingAlert {
+            _ = try? registry.resolveAlert(alert, resolution: "version \(version) promoted: \(reason)")
+            retrainingAlert = nil
+        }
+        await announceStatus()
+    }
+
+    /// Tells nodes at once what to serve (the heartbeat repeats it every interval).
+    func announceStatus() async {
+        if let message = try? Envelope(topic: .round, header: header(.heartbeat), body: status) { await send(message) }
+    }
+
+    /// Records a node's field report, republishes it for the monitor and feeds the
+    /// candidate's evaluation.
+    func acceptFieldReport(_ envelope: Envelope) async throws(WireError) {
+        let header = envelope.header
+        let observation = try envelope.body(FieldObservation.self)
+        guard (0...1).contains(observation.accuracy), observation.samples > 0,
+              (observation.candidateAccuracy.map { (0...1).contains($0) } ?? true)
+        else { throw WireError(.badBody, "field report with accuracy \(observation.accuracy) on \(observation.samples) samples") }
+        var reports = [FieldReport(
+            version: observation.version, node: header.sender, accuracy: observation.accuracy,
+            samples: observation.samples, time: Date())]
+        if let version = observation.candidateVersion, let accuracy = observation.candidateAccuracy {
+            reports.append(FieldReport(version: version, node: header.sender, accuracy: accuracy,
+                                       samples: observation.samples, time: Date()))
+        }
+        do {
+            try registry.recordFieldMetrics(reports)
+        } catch {
+            logger.warning("could not record field metrics", metadata: ["error": "\(error)"])
+        }
+        let metrics = FieldMetrics(node: header.sender, round: status.round, observation: observation)
+        if let message = try? Envelope(topic: .metrics, header: self.header(.fieldMetrics), body: metrics) {
+            await send(message)
+        }
+        if case let .promote(version, reason) = deployment.onFieldReport(
+            production: observation.version, productionAccuracy: observation.accuracy,
+            candidate: observation.candidateVersion, candidateAccuracy: observation.candidateAccuracy,
+            samples: observation.samples)
+        {
+            do {
+                try await promote(version, reason: reason)
+            } catch {
+                logger.error("promotion failed", metadata: ["fedz.version": "\(version)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// A drift alert from the monitor: training restarts from production, on the data the
+    /// nodes hold now; what it produces must beat production on field data to replace it.
+    func acceptRetrainRequest(_ envelope: Envelope) async throws(WireError) {
+        let request = try envelope.body(RetrainRequest.self)
+        guard envelope.header.sender == Coordinator.monitorID else {
+            throw WireError(.unexpected, "retrain request from \(envelope.header.sender)")
+        }
+        guard retrainingAlert == nil, let production = deployment.production, let model = servable[production] else {
+            return
+        }
+        retrainingAlert = request.alert
+        global = model.weights
+        published = model
+        CoordinatorEvent.retraining(alert: request.alert, reason: request.reason).emit()
+        logger.notice("retraining from production", metadata: ["fedz.version": "\(production)", "alert": "\(request.alert)"])
+    }
+
+    /// A version nodes may serve or train, from memory or the registry.
+    func servableModel(_ version: Int) async -> PublishedModel? {
+        if let model = servable[version] { return model }
+        guard let weights = try? registry.weights(of: version), let model = try? model(version, weights: weights) else {
+            return nil
+        }
+        return model
+    }
+
+    func saveCheckpoint(finished: Bool) async throws {
+        let run = RunCheckpoint(
+            version: published.version, candidate: deployment.candidate, retrainingAlert: retrainingAlert,
+            history: history, promotions: promotions, finished: finished)
+        let extra = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
+        try registry.saveCheckpoint(
+            round: nextRound - 1, productionVersion: deployment.production, rngState: generator.state, extra: extra)
+    }
+
+    /// Alerts raised during this run, for the summary.
+    func alertsOfThisRun() -> [AlertRecord] {
+        ((try? registry.alerts()) ?? []).filter { $0.alert.time >= runStarted }
+    }
+
+    private func model(_ version: Int, weights: [Tensor]) throws -> PublishedModel {
+        try PublishedModel(version: version, weights: weights, specs: specs, architecture: settings.model, incarnation: incarnation)
+    }
+
+    private func cache(_ version: Int) throws {
+        servable[version] = try model(version, weights: try registry.weights(of: version))
+    }
+
+    /// Keeps only the versions nodes may still ask for.
+    private func prune() {
+        let keep = Set([published.version, deployment.production, deployment.candidate].compactMap { $0 })
+        servable = servable.filter { keep.contains($0.key) }
+    }
+}
