@@ -15,6 +15,8 @@ struct NodeSettings: Sendable {
     var parent: Int32?
     /// CURVE client settings; nil for plain text.
     var curve: CurveSettings?
+    /// How this node corrupts its updates, for robustness experiments; nil when honest.
+    var byzantine: ByzantineBehavior?
 }
 
 /// One virtual client hosted by a node: its id and its local data, which never

@@ -19,8 +19,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "K: virtual clients in the federation, spread over the nodes.")
     var clients = 100
 
-    @Option(help: "How the training set is split into clients: iid or shards.")
+    @Option(help: "How the training set is split into clients: \(DataPlan.Partition.forms).")
     var partition = "iid"
+
+    @Option(help: "Make round(F·nodes) nodes, chosen from the seed, corrupt their updates: fraction=F,kind=scale:FACTOR|noise[:SIGMA]|flip-labels.")
+    var byzantine: String?
 
     @Option(help: "Directory for logs (and later the registry).")
     var stateDir = "state"
@@ -42,6 +45,7 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         guard nodes > 0, clients >= nodes else { throw ValidationError("need --nodes > 0 and --clients ≥ --nodes") }
         _ = try DataPlan.Partition(partition)
+        _ = try byzantinePlan
         for port in [publishPort, pullPort] where !(0...65535).contains(port) {
             throw ValidationError("port \(port) is not in 0…65535")
         }
@@ -155,7 +159,16 @@ struct RunCommand: AsyncParsableCommand {
             "--heartbeat-interval", "\(federation.heartbeatInterval)", "--parent-pid", "\(getpid())",
             "--log-level", "\(logging.logLevel)",
         ] + (federation.dataDir.map { ["--data-dir", $0] } ?? []) + security
-        return { index in ["--id", "node-\(index)", "--node-index", "\(index)"] + common }
+        let byzantine = (try? byzantinePlan).flatMap { $0 }
+        let corrupted = Set(byzantine?.byzantineNodes(of: nodes, seed: federation.seed) ?? [])
+        return { index in
+            ["--id", "node-\(index)", "--node-index", "\(index)"] + common
+                + (corrupted.contains(index) ? ["--byzantine", byzantine!.behavior.description] : [])
+        }
+    }
+
+    private var byzantinePlan: ByzantinePlan? {
+        get throws { try byzantine.map { text throws(PlanError) in try ByzantinePlan(text) } }
     }
 
     private var summaryConfig: [String: String] {
@@ -165,6 +178,11 @@ struct RunCommand: AsyncParsableCommand {
             "local_epochs": "\(federation.localEpochs)", "batch_size": "\(federation.batchSize)",
             "lr": "\(federation.lr)", "partition": partition, "strategy": federation.strategy,
             "min_clients": "\(federation.minClients)", "seed": "\(federation.seed)",
+            "strategy_parameters": federation.strategySpec.parameterSummary,
+            "target_accuracy": federation.targetAccuracy.map { "\($0)" } ?? "none",
+            "byzantine": byzantine ?? "none",
+            "byzantine_nodes": ((try? byzantinePlan).flatMap { $0 }?.byzantineNodes(of: nodes, seed: federation.seed) ?? [])
+                .map { "node-\($0)" }.joined(separator: ","),
         ]
     }
 }

@@ -17,7 +17,7 @@ actor Coordinator {
     private let publisher: Publisher
     private let puller: Puller
     private let compute: ComputeThread
-    private let strategy: any Strategy
+    private var strategy: any Strategy
     private let specs: [ParameterSpec]
     private let testData: LabeledData
     private let incarnation = Incarnation.now()
@@ -35,9 +35,7 @@ actor Coordinator {
 
     /// Loads the test set, builds the initial model and binds both sockets.
     static func start(settings: CoordinatorSettings, logger: Logger) async throws -> Coordinator {
-        guard let strategy = Strategies.named(settings.strategy) else {
-            throw FedzError("unknown strategy \(settings.strategy); known: \(Strategies.names.joined(separator: ", "))")
-        }
+        let strategy = try settings.strategy.make()
         let testData = try MNIST.load(.test, from: settings.dataDirectory)
         let model = try ModelZoo.make(settings.model, seed: settings.seed)
         let loop = try await IOLoop.start(name: "fedz-coordinator-io")
@@ -113,6 +111,7 @@ actor Coordinator {
             while round <= settings.rounds {
                 if let result = try await runRound(round) {
                     onRound(result)
+                    if let target = settings.targetAccuracy, result.testAccuracy >= target { break }
                     round += 1
                     attempts = 0
                 } else {
@@ -162,7 +161,7 @@ actor Coordinator {
         current = state
         currentStart = RoundStart(
             round: round, modelVersion: published.version, modelHash: published.hash, assignments: assignments,
-            training: settings.training, deadlineSeconds: settings.roundTimeout.seconds)
+            training: strategy.configure(settings.training), deadlineSeconds: settings.roundTimeout.seconds)
         logger.info("round started", metadata: ["fedz.round": "\(round)", "fedz.sampled": "\(state.sampledCount)"])
 
         var lastBroadcast = ContinuousClock.now - .seconds(1)
@@ -192,9 +191,11 @@ actor Coordinator {
 
     private func finish(_ state: RoundState<ClientUpdate>, started: ContinuousClock.Instant) async throws -> RoundResult {
         let updates = state.results.values.sorted { $0.client < $1.client }
-        let strategy = self.strategy
-        let before = global
-        global = try await compute.run { strategy.aggregate(global: before, updates: updates) }
+        let (before, strategy) = (global, self.strategy)
+        (global, self.strategy) = try await compute.run {
+            var strategy = strategy
+            return (strategy.aggregate(global: before, updates: updates), strategy)
+        }
         published = try PublishedModel(
             version: published.version + 1, weights: global, specs: specs, architecture: settings.model,
             incarnation: incarnation)

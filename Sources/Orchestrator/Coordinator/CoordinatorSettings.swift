@@ -1,4 +1,5 @@
 import Actors
+import Federation
 import Learning
 
 /// Everything a coordinator needs to run a federation, independent of where the
@@ -10,8 +11,10 @@ struct CoordinatorSettings: Sendable {
     var pullEndpoint: String
     var model: String
     var dataDirectory: String
-    var strategy: String
+    var strategy: StrategySpec
     var rounds: Int
+    /// Stop after the first round whose test accuracy reaches this; nil to run every round.
+    var targetAccuracy: Double?
     /// C: the fraction of registered clients sampled per round.
     var fraction: Double
     /// A round needs at least this many results (capped at the number sampled).
