@@ -6,6 +6,8 @@
 #   bench/paper-strategies.sh noniid     # FedAvg, FedProx, FedAvgM, FedAdam on Dirichlet(0.3), 50 rounds
 #   bench/paper-strategies.sh byzantine  # 5 nodes, 1 Byzantine (20 %) with scale:-10, IID, 30 rounds
 #
+# A run whose fedz run fails (a collapsed model: every client's loss non-finite, every
+# round abandoned) is reported with "error" and no accuracies.
 # Extra arguments go to every fedz run (e.g. --seed 2). Needs a release build and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,9 +25,10 @@ import json, sys
 report = json.load(sys.stdin)
 run = report["runs"][0]
 curve = run["accuracy_curve"]
-print(json.dumps({"experiment": sys.argv[1], "name": sys.argv[2], "final_test_accuracy": run["final_test_accuracy"],
-    "mean_last5": sum(curve[-5:]) / len(curve[-5:]), "best_test_accuracy": run["best_test_accuracy"],
-    "seconds_per_round": run["seconds_per_round"], "extra_arguments": report["extra_arguments"], "accuracy_curve": curve}))
+print(json.dumps({"experiment": sys.argv[1], "name": sys.argv[2], "final_test_accuracy": run.get("final_test_accuracy"),
+    "mean_last5": sum(curve[-5:]) / len(curve[-5:]) if curve else None, "best_test_accuracy": run.get("best_test_accuracy"),
+    "seconds_per_round": run.get("seconds_per_round"), "error": run.get("error"),
+    "extra_arguments": report["extra_arguments"], "accuracy_curve": curve}))
 ' "$experiment" "$name"
 }
 
@@ -38,7 +41,8 @@ noniid)
 byzantine)
     run clean-fedavg 30 5 --strategy fedavg "$@"
     for strategy in fedavg trimmed-mean krum multi-krum median; do
-        run "byzantine-$strategy" 30 5 --strategy "$strategy" --byzantine fraction=0.2,kind=scale:-10 "$@"
+        run "byzantine-$strategy" 30 5 --strategy "$strategy" --byzantine fraction=0.2,kind=scale:-10 \
+            --round-timeout 10 "$@"
     done
     ;;
 *)

@@ -3,6 +3,7 @@ import ArgumentParser
 import CommandSupport
 import Federation
 import Foundation
+import Learning
 
 /// `fedz bench paper SETTING`: runs `fedz run` on a FedAvg-paper setting until the
 /// paper's target accuracy or a round budget, once per learning rate, and prints JSON
@@ -15,8 +16,9 @@ struct BenchPaperCommand: AsyncParsableCommand {
             SETTING is mnist-{2nn|cnn}-{iid|noniid}-{eE-bB|eE-binf|fedsgd}, e.g. \
             \(BenchPaperSetting.examples.joined(separator: ", ")). Arguments after -- go to fedz run \
             (e.g. -- --strategy fedprox --partition dirichlet:0.3). Progress goes to standard error; \
-            standard output (or --out) gets {"setting", "target_accuracy", "round_budget", \
-            "paper_rounds_to_target", "runs":[{"lr", "rounds_to_target", "rounds_run", \
+            standard output (or --out) gets {"setting":{"name", "model", "partition", "strategy", \
+            "local_epochs", "batch_size", "target", "paper_rounds_to_target"}, "target_accuracy", \
+            "round_budget", "extra_arguments", "runs":[{"lr", "rounds_to_target", "rounds_run", \
             "final_test_accuracy", "best_test_accuracy", "seconds_per_round", "accuracy_curve"}], "best"}.
             """)
 
@@ -51,7 +53,11 @@ struct BenchPaperCommand: AsyncParsableCommand {
     var extra: [String] = []
 
     func validate() throws {
-        do { _ = try BenchPaperSetting(setting) } catch { throw ValidationError(error.description) }
+        let parsed: BenchPaperSetting
+        do { parsed = try BenchPaperSetting(setting) } catch { throw ValidationError(error.description) }
+        guard ModelZoo.names.contains(parsed.model) else {
+            throw ValidationError("\(setting) needs model '\(parsed.model)', which this build lacks; known: \(ModelZoo.names.joined(separator: ", "))")
+        }
         guard (rounds ?? 1) > 0, nodes > 0 else { throw ValidationError("--rounds and --nodes must be positive") }
         if let target, !(0...1).contains(target) { throw ValidationError("--target must be in [0, 1]") }
         guard try learningRates.allSatisfy({ $0 > 0 && $0.isFinite }) else {
@@ -78,9 +84,8 @@ struct BenchPaperCommand: AsyncParsableCommand {
             runs.append(try await runOnce(setting, lr: lr, target: target, budget: budget))
         }
         let report = BenchPaperReport(
-            setting: setting.name, model: setting.model, partition: setting.partition, strategy: setting.strategy,
-            localEpochs: setting.localEpochs, batchSize: setting.batchSize, targetAccuracy: target, roundBudget: budget,
-            paperRoundsToTarget: setting.paperRounds, extraArguments: extra, runs: runs, best: BenchPaperRun.best(runs))
+            setting: setting, targetAccuracy: target, roundBudget: budget, extraArguments: extra, runs: runs,
+            best: BenchPaperRun.best(runs))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(report) + Data("\n".utf8)
@@ -108,7 +113,9 @@ struct BenchPaperCommand: AsyncParsableCommand {
         // A Ctrl-C reaches the child too: it is in this terminal's process group.
         let status = await child.exitStatus(within: .seconds(86_400))
         guard status == 0 else {
-            throw FedzError("fedz run exited with \(status.map { "status \($0)" } ?? "no status"); see \(directory.path)/run.log")
+            let error = "fedz run exited with \(status.map { "status \($0)" } ?? "no status"); see \(directory.path)/run.log"
+            FileHandle.standardError.write(Data("bench paper: lr \(lr): \(error)\n".utf8))
+            return BenchPaperRun(lr: lr, rounds: [], target: target, error: error)
         }
         struct Summary: Decodable { var rounds: [RoundResult] }
         let rounds = try JSONDecoder().decode(Summary.self, from: Data(contentsOf: summary)).rounds

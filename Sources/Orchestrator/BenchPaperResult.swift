@@ -11,9 +11,12 @@ struct BenchPaperRun: Encodable, Equatable {
     /// Mean of the rounds' wall times.
     var secondsPerRound: Double?
     var accuracyCurve: [Double]
+    /// Why `fedz run` failed (e.g. the model diverged and every round was abandoned); nil if it finished.
+    var error: String?
 
-    init(lr: Float, rounds: [RoundResult], target: Double) {
+    init(lr: Float, rounds: [RoundResult], target: Double, error: String? = nil) {
         self.lr = lr
+        self.error = error
         roundsToTarget = rounds.first { $0.testAccuracy >= target }?.round
         roundsRun = rounds.count
         finalTestAccuracy = rounds.last?.testAccuracy
@@ -35,7 +38,7 @@ struct BenchPaperRun: Encodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case lr
+        case lr, error
         case roundsToTarget = "rounds_to_target"
         case roundsRun = "rounds_run"
         case finalTestAccuracy = "final_test_accuracy"
@@ -45,28 +48,19 @@ struct BenchPaperRun: Encodable, Equatable {
     }
 }
 
-/// What `fedz bench paper` prints: the setting, the paper's figure and every run.
+/// What `fedz bench paper` prints: the setting with the paper's figure, and every run.
 struct BenchPaperReport: Encodable {
-    var setting: String
-    var model: String
-    var partition: String
-    var strategy: String
-    var localEpochs: Int
-    var batchSize: Int?
+    var setting: BenchPaperSetting
     var targetAccuracy: Double
     var roundBudget: Int
-    var paperRoundsToTarget: Int?
     var extraArguments: [String]
     var runs: [BenchPaperRun]
     var best: BenchPaperRun?
 
     enum CodingKeys: String, CodingKey {
-        case setting, model, partition, strategy, runs, best
-        case localEpochs = "local_epochs"
-        case batchSize = "batch_size"
+        case setting, runs, best
         case targetAccuracy = "target_accuracy"
         case roundBudget = "round_budget"
-        case paperRoundsToTarget = "paper_rounds_to_target"
         case extraArguments = "extra_arguments"
     }
 }

@@ -2,7 +2,7 @@
 /// `mnist-MODEL-SPLIT-RUN`: MODEL `2nn` (the `mlp`) or `cnn`; SPLIT `iid` or `noniid`
 /// (the pathological 2-shards-per-client split); RUN `eE-bB` (FedAvg with E local epochs
 /// and batch B, `binf` for the full local data set) or `fedsgd`. K = 100, C = 0.1.
-struct BenchPaperSetting: Equatable {
+struct BenchPaperSetting: Equatable, Encodable {
     var name: String
     var model: String
     var partition: String
@@ -48,6 +48,13 @@ struct BenchPaperSetting: Equatable {
         "cnn e1 b10": (34, 350), "cnn e5 b50": (29, 334), "cnn e20 b50": (32, 426), "cnn e5 b10": (20, 229),
         "cnn e20 b10": (18, 173), "2nn fedsgd": (1474, 1796), "2nn e1 b10": (87, 664),
     ]
+
+    enum CodingKeys: String, CodingKey {
+        case name, model, partition, strategy, target
+        case localEpochs = "local_epochs"
+        case batchSize = "batch_size"
+        case paperRounds = "paper_rounds_to_target"
+    }
 
     /// `fedz run` arguments for this setting (100 clients, C = 0.1).
     var runArguments: [String] {

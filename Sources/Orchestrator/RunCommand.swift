@@ -159,16 +159,21 @@ struct RunCommand: AsyncParsableCommand {
             "--heartbeat-interval", "\(federation.heartbeatInterval)", "--parent-pid", "\(getpid())",
             "--log-level", "\(logging.logLevel)",
         ] + (federation.dataDir.map { ["--data-dir", $0] } ?? []) + security
-        let byzantine = (try? byzantinePlan).flatMap { $0 }
-        let corrupted = Set(byzantine?.byzantineNodes(of: nodes, seed: federation.seed) ?? [])
+        let (plan, corrupted) = ((try? byzantinePlan) ?? nil, Set(byzantineNodes))
         return { index in
             ["--id", "node-\(index)", "--node-index", "\(index)"] + common
-                + (corrupted.contains(index) ? ["--byzantine", byzantine!.behavior.description] : [])
+                + (plan.map { corrupted.contains(index) ? ["--byzantine", $0.behavior.description] : [] } ?? [])
         }
     }
 
+    /// The parsed `--byzantine`, checked in `validate`.
     private var byzantinePlan: ByzantinePlan? {
         get throws { try byzantine.map { text throws(PlanError) in try ByzantinePlan(text) } }
+    }
+
+    /// Indices of the nodes `--byzantine` makes Byzantine.
+    private var byzantineNodes: [Int] {
+        ((try? byzantinePlan) ?? nil)?.byzantineNodes(of: nodes, seed: federation.seed) ?? []
     }
 
     private var summaryConfig: [String: String] {
@@ -181,8 +186,7 @@ struct RunCommand: AsyncParsableCommand {
             "strategy_parameters": federation.strategySpec.parameterSummary,
             "target_accuracy": federation.targetAccuracy.map { "\($0)" } ?? "none",
             "byzantine": byzantine ?? "none",
-            "byzantine_nodes": ((try? byzantinePlan).flatMap { $0 }?.byzantineNodes(of: nodes, seed: federation.seed) ?? [])
-                .map { "node-\($0)" }.joined(separator: ","),
+            "byzantine_nodes": byzantineNodes.map { "node-\($0)" }.joined(separator: ","),
         ]
     }
 }
