@@ -7,7 +7,7 @@ struct StrategyFlags: ParsableArguments, Sendable {
     var serverLr: Float?
 
     @Option(help: "Server momentum β (fedavgm).")
-    var serverMomentum: Float = 0.9
+    var serverMomentum: Float = 0.6
 
     @Option(help: "Proximal strength μ of the nodes' local objective (fedprox).")
     var mu: Float = 0.01

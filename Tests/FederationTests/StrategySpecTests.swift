@@ -16,8 +16,8 @@ import Testing
         let adam = try #require(try StrategySpec(name: "fedadam").make() as? FedAdaptive)
         #expect(adam.beta1 == 0.9 && adam.beta2 == 0.99 && adam.tau == 1e-3 && adam.learningRate == 0.01)
         let momentum = try #require(try StrategySpec(name: "fedavgm").make() as? FedAvgM)
-        #expect(momentum.learningRate == 1 && momentum.momentum == 0.9)
-        #expect(StrategySpec(name: "fedavgm").parameterSummary == "server_lr=1.0,server_momentum=0.9")
+        #expect(momentum.learningRate == 1 && momentum.momentum == 0.6)
+        #expect(StrategySpec(name: "fedavgm").parameterSummary == "server_lr=1.0,server_momentum=0.6")
     }
 
     private static func spec(_ name: String, _ change: (inout StrategySpec) -> Void = { _ in }) -> StrategySpec {
