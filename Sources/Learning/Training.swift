@@ -8,6 +8,8 @@ public struct TrainingConfig: Sendable, Codable, Equatable {
     public var learningRate: Float
     /// Seed of the per-epoch shuffles.
     public var seed: UInt64
+    /// μ of FedProx's proximal term (μ/2)·‖w − w_start‖² added to the loss; nil for none.
+    public var proximalMu: Float? = nil
 
     /// A config with every setting given.
     public init(epochs: Int, batchSize: Int, learningRate: Float, seed: UInt64) {
@@ -61,9 +63,13 @@ public func train(_ model: Sequential, on data: LabeledData, config: TrainingCon
     guard config.learningRate.isFinite, config.learningRate > 0 else {
         throw LearningError(.invalidConfig("learning rate \(config.learningRate) is not a positive number"))
     }
+    if let mu = config.proximalMu, !(mu >= 0 && mu.isFinite) {
+        throw LearningError(.invalidConfig("proximal μ \(mu) is not a number ≥ 0"))
+    }
     try checkFits(model, data)
     if let error = data.firstInvalidLabel(classCount: model.outputShape.elementCount) { throw error }
 
+    let proximal = config.proximalMu.map { ProximalTerm(mu: $0, anchor: model.parameters()) }
     let loss = SoftmaxCrossEntropy()
     let optimizer = SGD(learningRate: config.learningRate)
     var generator = SeededGenerator(seed: config.seed)
@@ -97,6 +103,7 @@ public func train(_ model: Sequential, on data: LabeledData, config: TrainingCon
                 lossSum += result.lossSum
                 loss.backward(labels: batchLabels[...])
                 model.backward(outputGradient: loss.gradient)
+                proximal?.addGradient(to: model.trainable)
                 optimizer.step(model.trainable)
                 steps += 1
                 start += batch

@@ -230,13 +230,14 @@ actor DeviceWorker {
             await push(kind: .trainingFailed, round: start, body: TrainingFailure(client: id, reason: "client \(id) is not hosted here"))
             return
         }
-        let (architecture, config) = (settings.model, start.training.forClient(id, round: start.round))
+        let (architecture, config, byzantine) = (settings.model, start.training.forClient(id, round: start.round), settings.byzantine)
         do {
             let (report, delta) = try await compute.run {
                 let model = try ModelZoo.make(architecture, seed: 0)
                 try model.setParameters(weights)
                 let report = try Learning.train(model, on: client.data, config: config)
-                return (report, ModelDelta.between(local: model.parameters(), global: weights))
+                let delta = ModelDelta.between(local: model.parameters(), global: weights)
+                return (report, byzantine?.corrupt(delta, seed: config.seed) ?? delta)
             }
             let body = UpdateReport(
                 client: id, samples: report.samples, trainLoss: report.meanLoss, hash: ModelCodec.contentHash(delta))

@@ -40,8 +40,11 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Number of node processes sharing the clients.")
     var nodeCount = 1
 
-    @Option(help: "How the training set is split into clients: iid or shards.")
+    @Option(help: "How the training set is split into clients: \(DataPlan.Partition.forms).")
     var partition = "iid"
+
+    @Option(help: "Act as a Byzantine node for experiments: scale:FACTOR, noise[:SIGMA] or flip-labels.")
+    var byzantine: String?
 
     @Option(help: "Seed of the data split (must match across nodes).")
     var seed: UInt64 = 1
@@ -79,6 +82,7 @@ struct NodeCommand: AsyncParsableCommand {
         if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
         if let drift { _ = try DriftSpec(parsing: drift) }
         guard fieldInterval > 0, fieldBatch > 0 else { throw ValidationError("--field-interval and --field-batch must be positive") }
+        _ = try byzantine.map { text throws(PlanError) in try ByzantineBehavior(text) }
     }
 
     func run() async throws {
@@ -88,20 +92,23 @@ struct NodeCommand: AsyncParsableCommand {
             return logger
         }()
 
+        let behavior = try byzantine.map { text throws(PlanError) in try ByzantineBehavior(text) }
         let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
         let training = try MNIST.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset))
         let indices = plan.clientIndices(labels: training.labels)
-        let local = plan.clients(ofNode: nodeIndex, count: nodeCount).map {
-            LocalClient(id: $0, data: training.subset(indices[$0]))
+        let local = plan.clients(ofNode: nodeIndex, count: nodeCount).map { client in
+            let data = training.subset(indices[client])
+            return LocalClient(id: client, data: behavior?.corrupt(data) ?? data)
         }
         let settings = NodeSettings(
             id: id, coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull, model: model,
             heartbeatInterval: heartbeat.interval, heartbeatLiveness: heartbeat.heartbeatLiveness, parent: parentPid,
             curve: try security.store?.client(name: id), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan(),
             fieldInterval: .seconds(fieldInterval), fieldBatch: fieldBatch,
-            drift: try drift.map(DriftSpec.init(parsing:)).flatMap { $0.affects(node: nodeIndex, of: nodeCount) ? $0 : nil })
+            drift: try drift.map(DriftSpec.init(parsing:)).flatMap { $0.affects(node: nodeIndex, of: nodeCount) ? $0 : nil },
+            byzantine: behavior)
         let worker = try await DeviceWorker.start(settings: settings, clients: local, logger: logger)
-        logger.info("node started", metadata: ["fedz.clients": "\(local.count)"])
+        logger.info("node started", metadata: ["fedz.clients": "\(local.count)", "fedz.byzantine": "\(byzantine ?? "no")"])
 
         let work = Task { try await worker.run() }
         let watch = ProcessLifecycle.onTermination(parent: parentPid) { reason in

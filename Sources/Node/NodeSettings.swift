@@ -24,6 +24,8 @@ struct NodeSettings: Sendable {
     var fieldBatch: Int
     /// Drift to inject, when this node is among the drifting ones.
     var drift: DriftSpec?
+    /// How this node corrupts its updates, for robustness experiments; nil when honest.
+    var byzantine: ByzantineBehavior?
 }
 
 /// One virtual client hosted by a node: its id and its local data, which never

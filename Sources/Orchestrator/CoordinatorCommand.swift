@@ -52,8 +52,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let logger = logging.bootstrap(label: "fedz.coordinator")
         let settings = CoordinatorSettings(
             publishEndpoint: publish, pullEndpoint: pull, model: federation.model,
-            dataDirectory: DataDirectory.resolve(federation.dataDir, dataset: federation.dataset), strategy: federation.strategy,
-            rounds: federation.rounds, fraction: federation.fraction, minimumClients: federation.minClients,
+            dataDirectory: DataDirectory.resolve(federation.dataDir, dataset: federation.dataset), strategy: federation.strategySpec,
+            rounds: federation.rounds, targetAccuracy: federation.targetAccuracy, fraction: federation.fraction, minimumClients: federation.minClients,
             expectedClients: expectClients, startTimeout: .seconds(startTimeout),
             roundTimeout: .seconds(federation.roundTimeout), training: federation.training, seed: federation.seed,
             heartbeatInterval: federation.heartbeat.interval, heartbeatLiveness: federation.heartbeat.heartbeatLiveness,

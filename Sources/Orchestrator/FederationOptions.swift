@@ -29,8 +29,13 @@ struct FederationOptions: ParsableArguments, Sendable {
     @Option(help: "Local learning rate (SGD).")
     var lr: Float = 0.05
 
-    @Option(help: "Aggregation strategy: \(Strategies.names.joined(separator: ", ")).")
+    @Option(help: "Aggregation strategy: \(StrategySpec.names.joined(separator: ", ")).")
     var strategy = "fedavg"
+
+    @OptionGroup(title: "Strategy parameters") var strategyFlags: StrategyFlags
+
+    @Option(help: "Stop once the test accuracy reaches this fraction (default: run every round).")
+    var targetAccuracy: Double?
 
     @Option(help: "A round completes with at least this many updates (capped at the number sampled).")
     var minClients = 2
@@ -48,8 +53,13 @@ struct FederationOptions: ParsableArguments, Sendable {
         guard ModelZoo.names.contains(model) else {
             throw ValidationError("unknown model '\(model)'; known: \(ModelZoo.names.joined(separator: ", "))")
         }
-        guard Strategies.named(strategy) != nil else {
-            throw ValidationError("unknown strategy '\(strategy)'; known: \(Strategies.names.joined(separator: ", "))")
+        do {
+            _ = try strategySpec.make()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let targetAccuracy, !(0...1).contains(targetAccuracy) {
+            throw ValidationError("--target-accuracy must be in [0, 1]")
         }
         guard rounds > 0 else { throw ValidationError("--rounds must be positive") }
         guard fraction > 0, fraction <= 1 else { throw ValidationError("--fraction must be in (0, 1]") }
@@ -63,6 +73,9 @@ struct FederationOptions: ParsableArguments, Sendable {
         TrainingConfig(epochs: localEpochs, batchSize: batchSize, learningRate: lr, seed: seed)
     }
 
+    /// `--strategy` with its parameters.
+    var strategySpec: StrategySpec { strategyFlags.spec(name: strategy) }
+
     /// These options as command-line arguments, to hand them on to a child process.
     var arguments: [String] {
         [
@@ -70,6 +83,7 @@ struct FederationOptions: ParsableArguments, Sendable {
             "--local-epochs", "\(localEpochs)", "--batch-size", "\(batchSize)", "--lr", "\(lr)",
             "--strategy", strategy, "--min-clients", "\(minClients)", "--round-timeout", "\(roundTimeout)",
             "--seed", "\(seed)",
-        ] + heartbeat.arguments + (dataDir.map { ["--data-dir", $0] } ?? [])
+        ] + heartbeat.arguments + strategyFlags.arguments + (dataDir.map { ["--data-dir", $0] } ?? [])
+            + (targetAccuracy.map { ["--target-accuracy", "\($0)"] } ?? [])
     }
 }

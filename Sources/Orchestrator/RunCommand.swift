@@ -19,8 +19,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "K: virtual clients in the federation, spread over the nodes.")
     var clients = 100
 
-    @Option(help: "How the training set is split into clients: iid or shards.")
+    @Option(help: "How the training set is split into clients: \(DataPlan.Partition.forms).")
     var partition = "iid"
+
+    @Option(help: "Make round(F·nodes) nodes, chosen from the seed, corrupt their updates: fraction=F,kind=scale:FACTOR|noise[:SIGMA]|flip-labels.")
+    var byzantine: String?
 
     @Option(help: "Directory for logs (and later the registry).")
     var stateDir = "state"
@@ -50,6 +53,7 @@ struct RunCommand: AsyncParsableCommand {
         _ = try DataPlan.Partition(partition)
         if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
         if let drift { _ = try DriftSpec(parsing: drift) }
+        _ = try byzantinePlan
         for port in [publishPort, pullPort] where !(0...65535).contains(port) {
             throw ValidationError("port \(port) is not in 0…65535")
         }
@@ -162,10 +166,23 @@ struct RunCommand: AsyncParsableCommand {
             "--partition", partition, "--seed", "\(federation.seed)",
             "--parent-pid", "\(getpid())",
             "--log-level", "\(logging.logLevel)",
-        ] + federation.heartbeat.arguments + (federation.dataDir.map { ["--data-dir", $0] } ?? []) + (faultPlan.map { ["--fault-plan", $0] } ?? [])
-            + (drift.map { ["--drift", $0] } ?? [])
-            + security
-        return { index in ["--id", "node-\(index)", "--node-index", "\(index)"] + common }
+        ] + federation.heartbeat.arguments + (federation.dataDir.map { ["--data-dir", $0] } ?? [])
+            + (faultPlan.map { ["--fault-plan", $0] } ?? []) + (drift.map { ["--drift", $0] } ?? []) + security
+        let (plan, corrupted) = ((try? byzantinePlan) ?? nil, Set(byzantineNodes))
+        return { index in
+            ["--id", "node-\(index)", "--node-index", "\(index)"] + common
+                + (plan.map { corrupted.contains(index) ? ["--byzantine", $0.behavior.description] : [] } ?? [])
+        }
+    }
+
+    /// The parsed `--byzantine`, checked in `validate`.
+    private var byzantinePlan: ByzantinePlan? {
+        get throws { try byzantine.map { text throws(PlanError) in try ByzantinePlan(text) } }
+    }
+
+    /// Indices of the nodes `--byzantine` makes Byzantine.
+    private var byzantineNodes: [Int] {
+        ((try? byzantinePlan) ?? nil)?.byzantineNodes(of: nodes, seed: federation.seed) ?? []
     }
 
     private var summaryConfig: [String: String] {
@@ -175,6 +192,10 @@ struct RunCommand: AsyncParsableCommand {
             "local_epochs": "\(federation.localEpochs)", "batch_size": "\(federation.batchSize)",
             "lr": "\(federation.lr)", "partition": partition, "strategy": federation.strategy,
             "min_clients": "\(federation.minClients)", "seed": "\(federation.seed)", "drift": drift ?? "none",
+            "strategy_parameters": federation.strategySpec.parameterSummary,
+            "target_accuracy": federation.targetAccuracy.map { "\($0)" } ?? "none",
+            "byzantine": byzantine ?? "none",
+            "byzantine_nodes": byzantineNodes.map { "node-\($0)" }.joined(separator: ","),
         ]
     }
 }

@@ -15,7 +15,12 @@ import Testing
     @Test func partitionsParseAndUnknownOnesAreRefused() throws {
         #expect(try DataPlan.Partition("iid") == .iid)
         #expect(try DataPlan.Partition("shards") == .shards)
-        #expect(throws: PlanError.self) { try DataPlan.Partition("dirichlet") }
+        #expect(try DataPlan.Partition("dirichlet:0.3") == .dirichlet(alpha: 0.3))
+        #expect(try DataPlan.Partition("quantity:2") == .quantity(beta: 2))
+        #expect(try DataPlan.Partition(DataPlan.Partition.dirichlet(alpha: 0.3).description) == .dirichlet(alpha: 0.3))
+        for bad in ["dirichlet", "dirichlet:0", "dirichlet:-1", "dirichlet:x", "quantity", "iid:1", "shards:2", "zipf:1"] {
+            #expect(throws: PlanError.self) { try DataPlan.Partition(bad) }
+        }
     }
 
     @Test func clientSeedsDifferByClientAndRound() {

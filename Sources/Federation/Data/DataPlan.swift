@@ -9,13 +9,24 @@ public struct DataPlan: Sendable, Equatable {
         case iid
         /// The FedAvg paper's pathological non-IID split: sorted by label, two shards per client.
         case shards
+        /// Label skew: each label's samples split among clients by Dirichlet(α) proportions.
+        case dirichlet(alpha: Double)
+        /// Quantity skew: IID labels, client sizes in Dirichlet(β) proportions.
+        case quantity(beta: Double)
 
-        /// Parses `iid` or `shards`.
+        /// Every form `init` parses.
+        public static let forms = "iid, shards, dirichlet:ALPHA, quantity:BETA"
+
+        /// Parses `iid`, `shards`, `dirichlet:ALPHA` or `quantity:BETA` (ALPHA, BETA > 0).
         public init(_ text: String) throws(PlanError) {
-            switch text {
-            case "iid": self = .iid
-            case "shards": self = .shards
-            default: throw PlanError("unknown partition '\(text)'; known: iid, shards")
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            let parameter = parts.count == 2 ? Double(parts[1]).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } : nil
+            switch (parts.first ?? "", parameter) {
+            case ("iid", nil) where parts.count == 1: self = .iid
+            case ("shards", nil) where parts.count == 1: self = .shards
+            case ("dirichlet", let alpha?): self = .dirichlet(alpha: alpha)
+            case ("quantity", let beta?): self = .quantity(beta: beta)
+            default: throw PlanError("unknown partition '\(text)'; known: \(Self.forms) (ALPHA, BETA > 0)")
             }
         }
 
@@ -23,6 +34,8 @@ public struct DataPlan: Sendable, Equatable {
             switch self {
             case .iid: "iid"
             case .shards: "shards"
+            case .dirichlet(let alpha): "dirichlet:\(alpha)"
+            case .quantity(let beta): "quantity:\(beta)"
             }
         }
     }
@@ -42,6 +55,8 @@ public struct DataPlan: Sendable, Equatable {
         switch partition {
         case .iid: Partitioner.iid(count: labels.count, clients: clients, seed: seed)
         case .shards: Partitioner.shards(labels: labels, clients: clients, shardsPerClient: 2, seed: seed)
+        case .dirichlet(let alpha): SkewedPartitioner.dirichlet(labels: labels, clients: clients, alpha: alpha, seed: seed)
+        case .quantity(let beta): SkewedPartitioner.quantity(count: labels.count, clients: clients, beta: beta, seed: seed)
         }
     }
 

@@ -18,24 +18,21 @@ public struct ClientUpdate: Sendable {
     }
 }
 
-/// How the coordinator turns a round's updates into the next global model.
-/// Strategies are pure values: they see updates, never sockets.
+/// How the coordinator runs rounds: the local training it asks of the sampled clients,
+/// and how it turns their updates into the next global model. Strategies are pure
+/// values: they see updates, never sockets; server state (momentum, Adam moments)
+/// lives in the value and changes only through `aggregate`.
 public protocol Strategy: Sendable {
     /// The name used on the command line and in summaries.
     var name: String { get }
+    /// The local training every sampled client does, from the federation's configuration.
+    func configure(_ training: TrainingConfig) -> TrainingConfig
     /// The next global weights from the current ones and a non-empty set of updates
     /// whose deltas match the global weights' shapes.
-    func aggregate(global: [Tensor], updates: [ClientUpdate]) -> [Tensor]
+    mutating func aggregate(global: [Tensor], updates: [ClientUpdate]) -> [Tensor]
 }
 
-/// Looks up a strategy by its command-line name.
-public enum Strategies {
-    public static let names = ["fedavg"]
-
-    public static func named(_ name: String) -> (any Strategy)? {
-        switch name {
-        case "fedavg": FedAvg()
-        default: nil
-        }
-    }
+extension Strategy {
+    /// Clients train as the federation is configured.
+    public func configure(_ training: TrainingConfig) -> TrainingConfig { training }
 }

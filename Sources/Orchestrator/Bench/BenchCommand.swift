@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `fedz bench …`: benchmarks that print machine-readable results.
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Run a benchmark; results are printed as JSON.", subcommands: [FuzzBench.self, DriftBench.self])
+        commandName: "bench", abstract: "Run a benchmark; results are printed as JSON.", subcommands: [FuzzBench.self, DriftBench.self, BenchPaperCommand.self])
 }

@@ -68,7 +68,7 @@ extension Coordinator {
     /// makes it the one rounds train from; returns its number.
     func registerVersion(parent: Int?, round: Int, weights: [Tensor], metrics: TrainingMetrics) async throws -> Int {
         let draft = VersionDraft(
-            parent: parent, round: round, architecture: settings.model, strategy: settings.strategy,
+            parent: parent, round: round, architecture: settings.model, strategy: settings.strategy.name,
             config: settings.describedConfig, metrics: metrics)
         let registry = self.registry
         let version = try await compute.run { try registry.register(draft, weights: weights).number }

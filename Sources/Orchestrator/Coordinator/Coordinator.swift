@@ -20,7 +20,7 @@ actor Coordinator {
     let publisher: Publisher
     let puller: Puller
     let compute: ComputeThread
-    let strategy: any Strategy
+    var strategy: any Strategy
     let specs: [ParameterSpec]
     let testData: LabeledData
     let incarnation = Incarnation.now()
@@ -52,9 +52,7 @@ actor Coordinator {
 
     /// Loads the test set, builds the initial model and binds both sockets.
     static func start(settings: CoordinatorSettings, logger: Logger) async throws -> Coordinator {
-        guard let strategy = Strategies.named(settings.strategy) else {
-            throw FedzError("unknown strategy \(settings.strategy); known: \(Strategies.names.joined(separator: ", "))")
-        }
+        let strategy = try settings.strategy.make()
         let testData = try MNIST.load(.test, from: settings.dataDirectory)
         let model = try ModelZoo.make(settings.model, seed: settings.seed)
         let registry = try ModelRegistry.open(directory: URL(fileURLWithPath: settings.stateDirectory))
@@ -148,6 +146,7 @@ actor Coordinator {
             while round <= settings.rounds {
                 if let result = try await runRound(round) {
                     onRound(result)
+                    if let target = settings.targetAccuracy, result.testAccuracy >= target { break }
                     round += 1
                     nextRound = round
                     attempts = 0
@@ -199,7 +198,7 @@ actor Coordinator {
         current = state
         currentStart = RoundStart(
             round: round, modelVersion: published.version, modelHash: published.hash, assignments: assignments,
-            training: settings.training, deadlineSeconds: settings.roundTimeout.seconds)
+            training: strategy.configure(settings.training), deadlineSeconds: settings.roundTimeout.seconds)
         logger.info("round started", metadata: ["fedz.round": "\(round)", "fedz.sampled": "\(state.sampledCount)"])
 
         var lastBroadcast = ContinuousClock.now - .seconds(1)
@@ -229,9 +228,11 @@ actor Coordinator {
 
     func finish(_ state: RoundState<ClientUpdate>, started: ContinuousClock.Instant) async throws -> RoundResult {
         let updates = state.results.values.sorted { $0.client < $1.client }
-        let strategy = self.strategy
-        let before = global
-        global = try await compute.run { strategy.aggregate(global: before, updates: updates) }
+        let (before, strategy) = (global, self.strategy)
+        (global, self.strategy) = try await compute.run {
+            var strategy = strategy
+            return (strategy.aggregate(global: before, updates: updates), strategy)
+        }
 
         let (architecture, weights, testData) = (settings.model, global, self.testData)
         let evaluation = try await compute.run {

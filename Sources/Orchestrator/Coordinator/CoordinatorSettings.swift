@@ -1,4 +1,5 @@
 import Actors
+import Federation
 import Learning
 
 /// Everything a coordinator needs to run a federation, independent of where the
@@ -10,8 +11,10 @@ struct CoordinatorSettings: Sendable {
     var pullEndpoint: String
     var model: String
     var dataDirectory: String
-    var strategy: String
+    var strategy: StrategySpec
     var rounds: Int
+    /// Stop after the first round whose test accuracy reaches this; nil to run every round.
+    var targetAccuracy: Double?
     /// C: the fraction of registered clients sampled per round.
     var fraction: Double
     /// A round needs at least this many results (capped at the number sampled).
@@ -37,7 +40,7 @@ struct CoordinatorSettings: Sendable {
     /// The settings that shape a model version, as recorded with it in the registry.
     var describedConfig: String {
         """
-        {"model":"\(model)","strategy":"\(strategy)","fraction":\(fraction),"epochs":\(training.epochs),\
+        {"model":"\(model)","strategy":"\(strategy.name)","strategy_parameters":"\(strategy.parameterSummary)","fraction":\(fraction),"epochs":\(training.epochs),\
         "batch_size":\(training.batchSize),"lr":\(training.learningRate),"seed":\(seed)}
         """
     }

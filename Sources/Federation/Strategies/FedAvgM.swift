@@ -1,0 +1,26 @@
+import Learning
+
+/// FedAvg with server momentum (Hsu et al. 2019): the weighted mean delta Δ feeds a
+/// momentum buffer v ← β·v + Δ, and the server steps x ← x + η·v.
+/// With η = 1 and β = 0 this is FedAvg.
+public struct FedAvgM: Strategy {
+    public let name = "fedavgm"
+    /// η, the server learning rate.
+    public var learningRate: Float
+    /// β, the server momentum.
+    public var momentum: Float
+    /// The momentum buffer, empty before the first round.
+    public private(set) var velocity: [Float] = []
+
+    public init(learningRate: Float, momentum: Float) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+    }
+
+    public mutating func aggregate(global: [Tensor], updates: [ClientUpdate]) -> [Tensor] {
+        let delta = DeltaVector.weightedMean(updates)
+        if velocity.count != delta.count { velocity = [Float](repeating: 0, count: delta.count) }
+        for index in delta.indices { velocity[index] = momentum * velocity[index] + delta[index] }
+        return DeltaVector.apply(velocity.map { learningRate * $0 }, to: global)
+    }
+}
