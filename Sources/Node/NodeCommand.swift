@@ -25,7 +25,7 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Model architecture: \(ModelZoo.names.joined(separator: ", ")).")
     var model = "mlp"
 
-    @Option(help: "Data set (mnist).")
+    @Option(help: "Data set: mnist or shakespeare.")
     var dataset = "mnist"
 
     @Option(help: "Directory holding the data set files (default: the project's data/ folder).")
@@ -40,7 +40,7 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Number of node processes sharing the clients.")
     var nodeCount = 1
 
-    @Option(help: "How the training set is split into clients: iid or shards.")
+    @Option(help: "How the training set is split into clients: iid, shards or roles (shakespeare).")
     var partition = "iid"
 
     @Option(help: "Seed of the data split (must match across nodes).")
@@ -55,7 +55,9 @@ struct NodeCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard dataset == "mnist" else { throw ValidationError("unknown data set '\(dataset)'; known: mnist") }
+        guard Dataset(rawValue: dataset) != nil else {
+            throw ValidationError("unknown data set '\(dataset)'; known: \(Dataset.names.joined(separator: ", "))")
+        }
         guard ModelZoo.names.contains(model) else {
             throw ValidationError("unknown model '\(model)'; known: \(ModelZoo.names.joined(separator: ", "))")
         }
@@ -74,8 +76,8 @@ struct NodeCommand: AsyncParsableCommand {
         }()
 
         let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
-        let training = try MNIST.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset))
-        let indices = plan.clientIndices(labels: training.labels)
+        let training = try Dataset(rawValue: dataset)!.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset))
+        let indices = try plan.clientIndices(labels: training.sampleLabels, groups: training.groups)
         let local = plan.clients(ofNode: nodeIndex, count: nodeCount).map {
             LocalClient(id: $0, data: training.subset(indices[$0]))
         }

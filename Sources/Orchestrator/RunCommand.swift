@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "K: virtual clients in the federation, spread over the nodes.")
     var clients = 100
 
-    @Option(help: "How the training set is split into clients: iid or shards.")
+    @Option(help: "How the training set is split into clients: iid, shards or roles (shakespeare).")
     var partition = "iid"
 
     @Option(help: "Directory for logs (and later the registry).")
@@ -38,7 +38,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard nodes > 0, clients >= nodes else { throw ValidationError("need --nodes > 0 and --clients ≥ --nodes") }
-        _ = try DataPlan.Partition(partition)
+        guard try DataPlan.Partition(partition) != .roles || federation.dataset == "shakespeare" else {
+            throw ValidationError("--partition roles needs --dataset shakespeare")
+        }
         for port in [publishPort, pullPort] where !(0...65535).contains(port) {
             throw ValidationError("port \(port) is not in 0…65535")
         }

@@ -9,13 +9,16 @@ public struct DataPlan: Sendable, Equatable {
         case iid
         /// The FedAvg paper's pathological non-IID split: sorted by label, two shards per client.
         case shards
+        /// Each sample group (Shakespeare's speaking roles) wholly on one client (non-IID).
+        case roles
 
-        /// Parses `iid` or `shards`.
+        /// Parses `iid`, `shards` or `roles`.
         public init(_ text: String) throws(PlanError) {
             switch text {
             case "iid": self = .iid
             case "shards": self = .shards
-            default: throw PlanError("unknown partition '\(text)'; known: iid, shards")
+            case "roles": self = .roles
+            default: throw PlanError("unknown partition '\(text)'; known: iid, shards, roles")
             }
         }
 
@@ -23,6 +26,7 @@ public struct DataPlan: Sendable, Equatable {
             switch self {
             case .iid: "iid"
             case .shards: "shards"
+            case .roles: "roles"
             }
         }
     }
@@ -37,11 +41,14 @@ public struct DataPlan: Sendable, Equatable {
         self.seed = seed
     }
 
-    /// Sample indices of every client, in client-id order.
-    public func clientIndices(labels: [Int32]) -> [[Int]] {
+    /// Sample indices of every client, in client-id order. `groups` (one per sample) is needed by `.roles`.
+    public func clientIndices(labels: [Int32], groups: [Int32]? = nil) throws(PlanError) -> [[Int]] {
         switch partition {
-        case .iid: Partitioner.iid(count: labels.count, clients: clients, seed: seed)
-        case .shards: Partitioner.shards(labels: labels, clients: clients, shardsPerClient: 2, seed: seed)
+        case .iid: return Partitioner.iid(count: labels.count, clients: clients, seed: seed)
+        case .shards: return Partitioner.shards(labels: labels, clients: clients, shardsPerClient: 2, seed: seed)
+        case .roles:
+            guard let groups else { throw PlanError("partition 'roles' needs a data set with roles (shakespeare)") }
+            return Partitioner.byGroup(groups: groups, clients: clients, seed: seed)
         }
     }
 

@@ -38,7 +38,7 @@ actor Coordinator {
         guard let strategy = Strategies.named(settings.strategy) else {
             throw FedzError("unknown strategy \(settings.strategy); known: \(Strategies.names.joined(separator: ", "))")
         }
-        let testData = try MNIST.load(.test, from: settings.dataDirectory)
+        let testData = try ModelZoo.dataset(for: settings.model).load(.test, from: settings.dataDirectory)
         let model = try ModelZoo.make(settings.model, seed: settings.seed)
         let loop = try await IOLoop.start(name: "fedz-coordinator-io")
         do {
