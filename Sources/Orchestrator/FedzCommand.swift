@@ -6,6 +6,6 @@ struct FedzCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fedz",
         abstract: "Federated learning on Swift actors and ZeroMQ.",
-        subcommands: [RunCommand.self, CoordinatorCommand.self, KeysCommand.self],
+        subcommands: [RunCommand.self, CoordinatorCommand.self, KeysCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self)
 }
