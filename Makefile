@@ -1,7 +1,7 @@
 # The README's two commands: `make run` and `make test`.
 ARGS ?=
 
-.PHONY: setup build release run test
+.PHONY: setup build release run test bench
 
 setup:
 	./deploy/install-deps.sh
@@ -20,3 +20,7 @@ run: release
 test: setup
 	swift build --build-tests
 	swift test
+
+## Training throughput side by side with PyTorch on CPU (see bench/run.sh for THREADS, SAMPLES, PYTHON).
+bench: setup
+	bench/run.sh

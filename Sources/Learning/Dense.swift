@@ -1,4 +1,6 @@
 /// Fully connected layer: output = input · weight + bias, with weight of shape [inputs, outputs].
+/// A sample of shape [..., inputs] (rank ≥ 2) maps each row, giving [..., outputs] (e.g. every
+/// time step of a sequence); any other sample with `inputs` elements is flattened, giving [outputs].
 final class Dense: Layer {
     /// How the weights are drawn; biases start at zero.
     enum Initialization {
@@ -29,13 +31,22 @@ final class Dense: Layer {
         bias = Parameter(name: "bias", value: Tensor(zeros: [outputs]))
     }
 
+    private init(replicating other: Dense) {
+        (inputs, outputs) = (other.inputs, other.outputs)
+        weight = other.weight.replica()
+        bias = other.bias.replica()
+    }
+
+    func replica() -> any Layer { Dense(replicating: self) }
+
     func outputShape(for inputShape: [Int]) -> [Int]? {
-        inputShape.elementCount == inputs ? [outputs] : nil
+        if inputShape.count >= 2 && inputShape.last == inputs { return Array(inputShape.dropLast()) + [outputs] }
+        return inputShape.elementCount == inputs ? [outputs] : nil
     }
 
     func forward(_ input: Tensor, into output: inout Tensor) {
         let batch = input.count / inputs
-        output.resize(to: [batch, outputs])
+        output.resize(to: input.shape.last == inputs ? Array(input.shape.dropLast()) + [outputs] : [batch, outputs])
         let outputs = outputs, inputs = inputs
         input.values.withUnsafeBufferPointer { x in
             weight.value.values.withUnsafeBufferPointer { w in

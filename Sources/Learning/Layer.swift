@@ -14,4 +14,7 @@ protocol Layer: AnyObject {
     /// parameter's gradient and, when `computeInputGradient`, writes dLoss/dInput to `inputGradient`.
     func backward(input: Tensor, output: Tensor, outputGradient: Tensor,
                   inputGradient: inout Tensor, computeInputGradient: Bool)
+    /// A layer with the same configuration whose parameters share this layer's values (see
+    /// `Parameter.replica()`) but have gradients and buffers of their own: for data-parallel training.
+    func replica() -> any Layer
 }

@@ -14,6 +14,8 @@ public struct LearningError: Error, CustomStringConvertible, Sendable, Equatable
         case incompatibleShape(layer: String, inputShape: [Int])
         /// Data does not fit the model: per-sample feature shape differs.
         case featureShape(expected: [Int], actual: [Int])
+        /// The model has no data set to train on in a federation.
+        case noDataset(model: String)
         /// A label lies outside `0..<classCount`.
         case labelOutOfRange(label: Int32, index: Int, classCount: Int)
         /// A training setting is out of range.
@@ -51,6 +53,8 @@ public struct LearningError: Error, CustomStringConvertible, Sendable, Equatable
             return "layer \(layer) cannot take per-sample input shape \(inputShape)"
         case let .featureShape(expected, actual):
             return "model expects per-sample features of shape \(expected), data has \(actual)"
+        case let .noDataset(model):
+            return "model \(model) has no federated data set"
         case let .labelOutOfRange(label, index, classCount):
             return "label \(label) at sample \(index) is outside 0..<\(classCount)"
         case let .invalidConfig(reason):

@@ -41,8 +41,14 @@ enum LinearAlgebra {
 
 /// Which matrix-multiply implementation this process uses.
 public enum MatrixBackend {
-    /// "OpenBLAS (<core>)" when OpenBLAS was loaded, else "portable Swift".
+    /// "OpenBLAS (<core>, self-checked)" when OpenBLAS is used (naming an `OPENBLAS_CORETYPE` it
+    /// replaced), else "portable Swift (<why OpenBLAS is not used>)".
     public static var description: String {
-        OpenBLAS.shared.map { "OpenBLAS (\($0.coreName))" } ?? "portable Swift"
+        switch OpenBLAS.outcome {
+        case let .loaded(blas):
+            "OpenBLAS (\(blas.coreName), self-checked" + (blas.replacedCoreType.map { "; replaced OPENBLAS_CORETYPE=\($0)" } ?? "") + ")"
+        case let .unavailable(reason):
+            "portable Swift (\(reason))"
+        }
     }
 }

@@ -1,20 +1,14 @@
-import Crypto
 import Foundation
 
 /// The MNIST handwritten digits, from the original gzip-compressed IDX files.
 public enum MNIST {
-    /// Which half of the data set.
-    public enum Split: Sendable, CaseIterable {
-        /// 60,000 training samples.
-        case train
-        /// 10,000 test samples.
-        case test
+    /// Which half of the data set: 60,000 training or 10,000 test samples.
+    public typealias Split = DataSplit
 
-        var fileNames: (images: String, labels: String) {
-            switch self {
-            case .train: ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
-            case .test: ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
-            }
+    private static func fileNames(_ split: Split) -> (images: String, labels: String) {
+        switch split {
+        case .train: ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
+        case .test: ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
         }
     }
 
@@ -34,7 +28,7 @@ public enum MNIST {
     /// decoding, then yields features of shape [28, 28] scaled to [0, 1] and normalised with
     /// mean 0.1307 / std 0.3081, and labels 0...9. Errors name the offending file.
     public static func load(_ split: Split, from directory: String) throws -> LabeledData {
-        let names = split.fileNames
+        let names = fileNames(split)
         let imagesPath = URL(fileURLWithPath: directory).appendingPathComponent(names.images).path
         let labelsPath = URL(fileURLWithPath: directory).appendingPathComponent(names.labels).path
         let images = try IDXFile(bytes: verifiedContents(of: imagesPath, name: names.images), path: imagesPath)
@@ -69,15 +63,7 @@ public enum MNIST {
 
     /// The file's bytes, decompressed, after checking its SHA-256 against `checksums[name]`.
     private static func verifiedContents(of path: String, name: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LearningError(.missingFile(path: path))
-        }
-        let expected = checksums[name]!
-        let actual = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        guard actual == expected else {
-            throw LearningError(.checksumMismatch(path: path, expected: expected, actual: actual))
-        }
-        return try Gzip.decompress(data, path: path)
+        try Gzip.decompress(VerifiedFile.contents(of: path, sha256: checksums[name]!), path: path)
     }
 }
 

@@ -4,8 +4,11 @@ import Foundation
 ///
 /// OpenBLAS 0.3.21 misdetects this project's CPUs and falls back to slow "Prescott" kernels;
 /// it reads `OPENBLAS_CORETYPE` only when the library loads. `load()` therefore sets that
-/// variable (and a single BLAS thread) from `/proc/cpuinfo` before `dlopen`, unless the
-/// environment already says otherwise.
+/// variable from `/proc/cpuinfo` before `dlopen`: when unset, and also when it names a weaker
+/// kernel than an AVX-512 CPU can run (some environments pin "Haswell" because older OpenBLAS
+/// builds misbehave on some processors). Either way the loaded library must then pass
+/// `GEMMSelfCheck` against a Float64 reference, or it is not used (the portable kernels are).
+/// It also asks for a single BLAS thread (parallelism comes from `DataParallel`) unless told otherwise.
 struct OpenBLAS: Sendable {
     typealias SGEMM = @convention(c) @Sendable (
         Int32, Int32, Int32, Int32, Int32, Int32, Float,
@@ -24,40 +27,63 @@ struct OpenBLAS: Sendable {
     let saxpy: SAXPY
     /// The kernel family OpenBLAS picked, e.g. "SkylakeX".
     let coreName: String
+    /// The `OPENBLAS_CORETYPE` the environment had and `load()` replaced, if any.
+    let replacedCoreType: String?
 
-    /// The process-wide instance, or nil when the library or its symbols are missing.
-    static let shared: OpenBLAS? = load()
+    /// What `load()` found: the library, or why it is not used.
+    enum Outcome: Sendable {
+        case loaded(OpenBLAS)
+        case unavailable(String)
+    }
 
-    private static func load() -> OpenBLAS? {
-        configureEnvironment()
+    /// What loading found, once per process.
+    static let outcome: Outcome = load()
+
+    /// The process-wide instance, or nil when the library is missing or failed its self-check.
+    static var shared: OpenBLAS? {
+        if case let .loaded(blas) = outcome { return blas }
+        return nil
+    }
+
+    private static func load() -> Outcome {
+        let replaced = configureEnvironment()
         guard let handle = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL),
               let sgemm = dlsym(handle, "cblas_sgemm"),
               let saxpy = dlsym(handle, "cblas_saxpy")
-        else { return nil }
+        else { return .unavailable("libopenblas.so.0 not loaded") }
         var coreName = "unknown"
         if let symbol = dlsym(handle, "openblas_get_corename"),
            let name = unsafeBitCast(symbol, to: CoreName.self)() {
             coreName = String(cString: name)
         }
-        return OpenBLAS(sgemm: unsafeBitCast(sgemm, to: SGEMM.self),
-                        saxpy: unsafeBitCast(saxpy, to: SAXPY.self),
-                        coreName: coreName)
+        let blas = OpenBLAS(sgemm: unsafeBitCast(sgemm, to: SGEMM.self), saxpy: unsafeBitCast(saxpy, to: SAXPY.self),
+                            coreName: coreName, replacedCoreType: replaced)
+        if let failure = GEMMSelfCheck.run(blas) { return .unavailable("OpenBLAS (\(coreName)) failed its self-check: \(failure)") }
+        return .loaded(blas)
     }
 
-    /// Sets `OPENBLAS_CORETYPE` from the CPU flags and `OPENBLAS_NUM_THREADS` to 1, each only if unset.
-    private static func configureEnvironment() {
-        if getenv("OPENBLAS_CORETYPE") == nil, let coreType = coreType(cpuFlags: cpuFlags()) {
-            setenv("OPENBLAS_CORETYPE", coreType, 1)
+    /// Sets `OPENBLAS_CORETYPE` from the CPU flags when unset or weaker than the CPU allows, and
+    /// `OPENBLAS_NUM_THREADS` to 1 if unset. Returns the core type it replaced, if any.
+    private static func configureEnvironment() -> String? {
+        var replaced: String?
+        if let coreType = coreType(cpuFlags: cpuFlags()) {
+            let current = getenv("OPENBLAS_CORETYPE").map { String(cString: $0) }
+            if current == nil || (coreType == "SkylakeX" && current!.lowercased() != "skylakex") {
+                replaced = current
+                setenv("OPENBLAS_CORETYPE", coreType, 1)
+            }
         }
         if getenv("OPENBLAS_NUM_THREADS") == nil {
             setenv("OPENBLAS_NUM_THREADS", "1", 1)
         }
+        return replaced
     }
 
     /// The OpenBLAS core type to force for a CPU with these flags, or nil to let OpenBLAS decide.
+    /// SkylakeX kernels need AVX-512 F, CD, BW, DQ and VL; Haswell kernels AVX2 and FMA.
     static func coreType(cpuFlags: Set<Substring>) -> String? {
-        if cpuFlags.contains("avx512f") { return "SkylakeX" }
-        if cpuFlags.contains("avx2") { return "Haswell" }
+        if ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(cpuFlags.contains) { return "SkylakeX" }
+        if cpuFlags.contains("avx2") && cpuFlags.contains("fma") { return "Haswell" }
         return nil
     }
 

@@ -11,6 +11,10 @@ final class Parameter {
         self.value = value
         self.gradient = Tensor(zeros: value.shape)
     }
+
+    /// A parameter with the same name whose value shares this one's storage (copy-on-write:
+    /// no copy is made while neither is written) and whose gradient is its own.
+    func replica() -> Parameter { Parameter(name: name, value: value) }
 }
 
 /// A trainable parameter's name (e.g. "dense0.weight") and shape.

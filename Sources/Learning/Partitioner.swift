@@ -27,6 +27,21 @@ public enum Partitioner {
         }
     }
 
+    /// Keeps groups together (e.g. a speaking role's text): the distinct group ids, shuffled from
+    /// `seed`, are dealt to the clients round-robin, so with as many clients as groups each group is
+    /// one client's whole data. A client's indices are in increasing order.
+    public static func byGroup(groups: [Int32], clients: Int, seed: UInt64) -> [[Int]] {
+        precondition(clients > 0, "byGroup: need clients > 0")
+        var generator = SeededGenerator(seed: seed)
+        var distinct = Array(Set(groups)).sorted()
+        distinct.shuffle(using: &generator)
+        var client: [Int32: Int] = [:]
+        for (position, group) in distinct.enumerated() { client[group] = position % clients }
+        var parts = [[Int]](repeating: [], count: clients)
+        for (index, group) in groups.enumerated() { parts[client[group]!].append(index) }
+        return parts
+    }
+
     /// `items` cut in order into `parts` runs whose lengths differ by at most one.
     private static func contiguousParts(of items: [Int], parts: Int) -> [[Int]] {
         let base = items.count / parts, extra = items.count % parts

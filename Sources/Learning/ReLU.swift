@@ -3,6 +3,8 @@ final class ReLU: Layer {
     let kind = "relu"
     var parameters: [Parameter] { [] }
 
+    func replica() -> any Layer { ReLU() }
+
     func outputShape(for inputShape: [Int]) -> [Int]? { inputShape }
 
     func forward(_ input: Tensor, into output: inout Tensor) {

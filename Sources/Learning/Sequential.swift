@@ -79,13 +79,34 @@ public final class Sequential {
     var output: Tensor { activations[layers.count] }
 
     /// Runs a batch forward; `fill` writes the batch (batch × input size floats) into the input buffer.
-    func forward(batch: Int, fill: (UnsafeMutableBufferPointer<Float>) -> Void) {
+    /// `training` turns dropout on.
+    func forward(batch: Int, training: Bool = false, fill: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        for case let dropout as Dropout in layers where dropout.isTraining != training { dropout.isTraining = training }
         activations[0].resize(to: [batch] + inputShape)
         activations[0].values.withUnsafeMutableBufferPointer { fill($0) }
         for (index, layer) in layers.enumerated() {
             layer.forward(activations[index], into: &activations[index + 1])
         }
     }
+
+    /// A model with the same layers whose parameters share this model's values, for data-parallel
+    /// training (see `Layer.replica()`).
+    func replica() -> Sequential {
+        // The layers are copies of ones that already chained, so the shapes fit.
+        try! Sequential(inputShape: inputShape, layers: layers.map { $0.replica() })
+    }
+
+    /// Drops this replica's references to its parameter values, so the original can update them in place.
+    func releaseParameterValues() {
+        for parameter in trainable { parameter.value = Sequential.released }
+    }
+
+    /// Points this replica's parameter values at `model`'s (no copy).
+    func shareParameterValues(of model: Sequential) {
+        for (parameter, source) in zip(trainable, model.trainable) { parameter.value = source.value }
+    }
+
+    private static let released = Tensor(zeros: [0])
 
     /// Back-propagates dLoss/dOutput of the last `forward`, leaving each parameter's gradient set.
     func backward(outputGradient: Tensor) {

@@ -25,7 +25,7 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Model architecture: \(ModelZoo.names.joined(separator: ", ")).")
     var model = "mlp"
 
-    @Option(help: "Data set (mnist).")
+    @Option(help: "Data set: mnist or shakespeare.")
     var dataset = "mnist"
 
     @Option(help: "Directory holding the data set files (default: the project's data/ folder).")
@@ -40,7 +40,7 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Number of node processes sharing the clients.")
     var nodeCount = 1
 
-    @Option(help: "How the training set is split into clients: \(DataPlan.Partition.forms).")
+    @Option(help: "How the training set is split into clients: \(DataPlan.Partition.forms) (roles: shakespeare only).")
     var partition = "iid"
 
     @Option(help: "Act as a Byzantine node for experiments: scale:FACTOR, noise[:SIGMA] or flip-labels.")
@@ -71,7 +71,9 @@ struct NodeCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard dataset == "mnist" else { throw ValidationError("unknown data set '\(dataset)'; known: mnist") }
+        guard Dataset(rawValue: dataset) != nil else {
+            throw ValidationError("unknown data set '\(dataset)'; known: \(Dataset.names.joined(separator: ", "))")
+        }
         guard ModelZoo.names.contains(model) else {
             throw ValidationError("unknown model '\(model)'; known: \(ModelZoo.names.joined(separator: ", "))")
         }
@@ -94,8 +96,8 @@ struct NodeCommand: AsyncParsableCommand {
 
         let behavior = try byzantine.map { text throws(PlanError) in try ByzantineBehavior(text) }
         let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
-        let training = try MNIST.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset))
-        let indices = plan.clientIndices(labels: training.labels)
+        let training = try Dataset(rawValue: dataset)!.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset))
+        let indices = try plan.clientIndices(labels: training.sampleLabels, groups: training.groups)
         let local = plan.clients(ofNode: nodeIndex, count: nodeCount).map { client in
             let data = training.subset(indices[client])
             return LocalClient(id: client, data: behavior?.corrupt(data) ?? data)

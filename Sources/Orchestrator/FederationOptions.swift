@@ -8,7 +8,7 @@ struct FederationOptions: ParsableArguments, Sendable {
     @Option(help: "Model architecture: \(ModelZoo.names.joined(separator: ", ")).")
     var model = "mlp"
 
-    @Option(help: "Data set: mnist.")
+    @Option(help: "Data set: mnist (for mlp, cnn) or shakespeare (for char-lstm).")
     var dataset = "mnist"
 
     @Option(help: "Directory holding the data set files (default: the project's data/ folder).")
@@ -49,9 +49,14 @@ struct FederationOptions: ParsableArguments, Sendable {
     var seed: UInt64 = 1
 
     func validate() throws {
-        guard dataset == "mnist" else { throw ValidationError("unknown data set '\(dataset)'; known: mnist") }
+        guard Dataset(rawValue: dataset) != nil else {
+            throw ValidationError("unknown data set '\(dataset)'; known: \(Dataset.names.joined(separator: ", "))")
+        }
         guard ModelZoo.names.contains(model) else {
             throw ValidationError("unknown model '\(model)'; known: \(ModelZoo.names.joined(separator: ", "))")
+        }
+        guard let trainsOn = try? ModelZoo.dataset(for: model), trainsOn.rawValue == dataset else {
+            throw ValidationError("model \(model) does not train on \(dataset)")
         }
         do {
             _ = try strategySpec.make()

@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "K: virtual clients in the federation, spread over the nodes.")
     var clients = 100
 
-    @Option(help: "How the training set is split into clients: \(DataPlan.Partition.forms).")
+    @Option(help: "How the training set is split into clients: \(DataPlan.Partition.forms) (roles: shakespeare only).")
     var partition = "iid"
 
     @Option(help: "Make round(F·nodes) nodes, chosen from the seed, corrupt their updates: fraction=F,kind=scale:FACTOR|noise[:SIGMA]|flip-labels.")
@@ -50,7 +50,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard nodes > 0, clients >= nodes else { throw ValidationError("need --nodes > 0 and --clients ≥ --nodes") }
-        _ = try DataPlan.Partition(partition)
+        guard try DataPlan.Partition(partition) != .roles || federation.dataset == "shakespeare" else {
+            throw ValidationError("--partition roles needs --dataset shakespeare")
+        }
         if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
         if let drift { _ = try DriftSpec(parsing: drift) }
         _ = try byzantinePlan

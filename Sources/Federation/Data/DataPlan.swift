@@ -14,16 +14,20 @@ public struct DataPlan: Sendable, Equatable {
         /// Quantity skew: IID labels, client sizes in Dirichlet(β) proportions.
         case quantity(beta: Double)
 
-        /// Every form `init` parses.
-        public static let forms = "iid, shards, dirichlet:ALPHA, quantity:BETA"
+        /// Each sample group (Shakespeare's speaking roles) wholly on one client (non-IID).
+        case roles
 
-        /// Parses `iid`, `shards`, `dirichlet:ALPHA` or `quantity:BETA` (ALPHA, BETA > 0).
+        /// Every form `init` parses.
+        public static let forms = "iid, shards, roles, dirichlet:ALPHA, quantity:BETA"
+
+        /// Parses `iid`, `shards`, `roles`, `dirichlet:ALPHA` or `quantity:BETA` (ALPHA, BETA > 0).
         public init(_ text: String) throws(PlanError) {
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
             let parameter = parts.count == 2 ? Double(parts[1]).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } : nil
             switch (parts.first ?? "", parameter) {
             case ("iid", nil) where parts.count == 1: self = .iid
             case ("shards", nil) where parts.count == 1: self = .shards
+            case ("roles", nil) where parts.count == 1: self = .roles
             case ("dirichlet", let alpha?): self = .dirichlet(alpha: alpha)
             case ("quantity", let beta?): self = .quantity(beta: beta)
             default: throw PlanError("unknown partition '\(text)'; known: \(Self.forms) (ALPHA, BETA > 0)")
@@ -36,6 +40,7 @@ public struct DataPlan: Sendable, Equatable {
             case .shards: "shards"
             case .dirichlet(let alpha): "dirichlet:\(alpha)"
             case .quantity(let beta): "quantity:\(beta)"
+            case .roles: "roles"
             }
         }
     }
@@ -50,13 +55,16 @@ public struct DataPlan: Sendable, Equatable {
         self.seed = seed
     }
 
-    /// Sample indices of every client, in client-id order.
-    public func clientIndices(labels: [Int32]) -> [[Int]] {
+    /// Sample indices of every client, in client-id order. `groups` (one per sample) is needed by `.roles`.
+    public func clientIndices(labels: [Int32], groups: [Int32]? = nil) throws(PlanError) -> [[Int]] {
         switch partition {
-        case .iid: Partitioner.iid(count: labels.count, clients: clients, seed: seed)
-        case .shards: Partitioner.shards(labels: labels, clients: clients, shardsPerClient: 2, seed: seed)
-        case .dirichlet(let alpha): SkewedPartitioner.dirichlet(labels: labels, clients: clients, alpha: alpha, seed: seed)
-        case .quantity(let beta): SkewedPartitioner.quantity(count: labels.count, clients: clients, beta: beta, seed: seed)
+        case .iid: return Partitioner.iid(count: labels.count, clients: clients, seed: seed)
+        case .shards: return Partitioner.shards(labels: labels, clients: clients, shardsPerClient: 2, seed: seed)
+        case .roles:
+            guard let groups else { throw PlanError("partition 'roles' needs a data set with roles (shakespeare)") }
+            return Partitioner.byGroup(groups: groups, clients: clients, seed: seed)
+        case .dirichlet(let alpha): return SkewedPartitioner.dirichlet(labels: labels, clients: clients, alpha: alpha, seed: seed)
+        case .quantity(let beta): return SkewedPartitioner.quantity(count: labels.count, clients: clients, beta: beta, seed: seed)
         }
     }
 

@@ -53,7 +53,7 @@ actor Coordinator {
     /// Loads the test set, builds the initial model and binds both sockets.
     static func start(settings: CoordinatorSettings, logger: Logger) async throws -> Coordinator {
         let strategy = try settings.strategy.make()
-        let testData = try MNIST.load(.test, from: settings.dataDirectory)
+        let testData = try ModelZoo.dataset(for: settings.model).load(.test, from: settings.dataDirectory)
         let model = try ModelZoo.make(settings.model, seed: settings.seed)
         let registry = try ModelRegistry.open(directory: URL(fileURLWithPath: settings.stateDirectory))
         let loop = try await IOLoop.start(name: "fedz-coordinator-io")

@@ -1,0 +1,48 @@
+/// Max pooling over [height, width, channels] samples; the gradient flows to each window's maximum.
+final class MaxPool2D: Layer {
+    let kind = "maxpool"
+    var parameters: [Parameter] { [] }
+    private(set) var window: PoolingWindow
+    /// Flat input index of each output's maximum in the last forward.
+    private var argmax: [Int] = []
+
+    /// A pool of `size` (height, width) moving by `stride` (default: the window height).
+    init(size: (height: Int, width: Int), stride: Int? = nil) {
+        window = PoolingWindow(height: size.height, width: size.width, stride: stride ?? size.height)
+    }
+
+    func replica() -> any Layer { MaxPool2D(size: (window.height, window.width), stride: window.stride) }
+
+    func outputShape(for inputShape: [Int]) -> [Int]? { window.outputShape(for: inputShape) }
+
+    func forward(_ input: Tensor, into output: inout Tensor) {
+        output.resize(to: [input.shape[0]] + window.outputShape(for: Array(input.shape.dropFirst()))!)
+        if argmax.count != output.count { argmax = [Int](repeating: 0, count: output.count) }
+        input.values.withUnsafeBufferPointer { x in
+            output.values.withUnsafeMutableBufferPointer { y in
+                argmax.withUnsafeMutableBufferPointer { argmax in
+                    window.forEachWindow(input: input.shape) { index, first, offsets in
+                        var best = first
+                        for offset in offsets where x[first + offset] > x[best] { best = first + offset }
+                        argmax[index] = best
+                        y[index] = x[best]
+                    }
+                }
+            }
+        }
+    }
+
+    func backward(input: Tensor, output: Tensor, outputGradient: Tensor,
+                  inputGradient: inout Tensor, computeInputGradient: Bool) {
+        guard computeInputGradient else { return }
+        inputGradient.resize(to: input.shape)
+        inputGradient.values.withUnsafeMutableBufferPointer { dx in
+            dx.update(repeating: 0)
+            outputGradient.values.withUnsafeBufferPointer { dy in
+                argmax.withUnsafeBufferPointer { argmax in
+                    for index in 0..<dy.count { dx[argmax[index]] += dy[index] }
+                }
+            }
+        }
+    }
+}
