@@ -550,6 +550,7 @@ class Node:
             if body_field(message, "incarnation", int) == self.incarnation and not self.welcomed:
                 self.welcomed = True
                 self.hello_attempts = 0
+                self.next_beat = time.monotonic() + self.interval  # not the rest of a hello backoff
                 log.info("joined the federation as %s with clients %s", self.id, sorted(self.clients))
         elif kind == "rejoin":
             self.welcomed = False
