@@ -25,7 +25,7 @@ import os
 import random
 import signal
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Mini-batches are small and the node shares its cores with others: one BLAS thread
 # (as the Swift nodes do), unless the caller says otherwise. Must precede numpy's import.
@@ -196,7 +196,7 @@ class Message:
     topic: str
     header: dict
     body: dict
-    tensors: list = field(default_factory=list)  # [(name, numpy float32 array of its shape)]
+    tensors: list  # [(name, numpy float32 array of its shape)]
 
 
 def encode(topic, header, body, tensors=()):
@@ -229,16 +229,16 @@ def decode(frames):
     if len(frames) != 2 + len(descriptors):
         raise ProtocolError("frame_count", f"{len(frames) - 2} frame(s) for {len(descriptors)} descriptor(s)")
     tensors = [decode_tensor(descriptor, frame) for descriptor, frame in zip(descriptors, frames[2:])]
-    body = header.pop("body", None)
+    body = header.pop("body", {})
     if not isinstance(body, dict):
-        raise ProtocolError("bad_body", "no body object")
+        raise ProtocolError("bad_body", "body is not an object")
     return Message(topic, header, body, tensors)
 
 
 def decode_header(data):
     """The header JSON object, with its required fields checked for type."""
     try:
-        header = json.loads(data)
+        header = json.loads(data, parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError) as error:
         raise ProtocolError("bad_header", f"not JSON: {error}") from None
     if not isinstance(header, dict):
@@ -277,6 +277,11 @@ def decode_tensor(descriptor, frame):
     if not np.isfinite(values).all():
         raise ProtocolError("non_finite", f"tensor {name} holds NaN or infinity")
     return name, values
+
+
+def _reject_constant(name):
+    """Refuses the non-standard JSON constants NaN and Infinity that Python would accept."""
+    raise ValueError(f"{name} is not JSON")
 
 
 def _is(value, kind):
@@ -434,7 +439,8 @@ def parse_round_start(message, node_id):
     if not (isinstance(clients, list) and all(_is(client, int) for client in clients)
             and _is(training.get("epochs"), int) and training["epochs"] >= 0
             and _is(training.get("batchSize"), int) and training["batchSize"] > 0
-            and isinstance(training.get("learningRate"), (int, float)) and training["learningRate"] > 0
+            and (_is(training.get("learningRate"), float) or _is(training.get("learningRate"), int))
+            and training["learningRate"] > 0
             and _is(training.get("seed"), int) and 0 <= training["seed"] <= MASK64):
         raise ProtocolError("bad_body", "round_start: ill-typed assignments or training")
     body_field(message, "deadlineSeconds", float)
