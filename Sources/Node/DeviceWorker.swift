@@ -92,7 +92,8 @@ actor DeviceWorker {
             }
             group.addTask {
                 while !Task.isCancelled {
-                    try await Task.sleep(for: await self.beat())
+                    await self.beat()
+                    try await Task.sleep(for: self.settings.heartbeatInterval)
                 }
             }
             group.addTask {
@@ -115,17 +116,17 @@ actor DeviceWorker {
 
     // MARK: - Membership
 
-    /// Says hello until welcomed, then heartbeats; returns how long to wait until the next beat.
-    func beat() async -> Duration {
-        let (action, wait) = link.onTick(now: .now, using: &generator)
-        switch action {
+    /// Says hello (with backoff) until welcomed, then heartbeats; called every interval.
+    func beat() async {
+        switch link.onTick(now: .now, using: &generator) {
         case .heartbeat:
             await push(kind: .heartbeat, body: Empty())
         case .hello:
             let infos = clients.values.sorted { $0.id < $1.id }.map { ClientInfo(id: $0.id, samples: $0.data.count) }
             await push(kind: .hello, body: Hello(clients: infos, architecture: settings.model))
+        case nil:
+            break
         }
-        return wait
     }
 
     // MARK: - Receiving
@@ -144,7 +145,9 @@ actor DeviceWorker {
             }
             switch link.onMessage(incarnation: envelope.header.incarnation, now: .now) {
             case .stale: throw WireError(.unexpected, "message from an old coordinator incarnation")
-            case .restarted: logger.notice("the coordinator restarted; joining again")
+            case .restarted:
+                logger.notice("the coordinator restarted; joining again")
+                (pendingRound, done, outbox, lastModelRequest) = (nil, [], [:], nil)
             case .fresh: break
             }
             try await handle(envelope)

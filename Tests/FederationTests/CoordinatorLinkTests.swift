@@ -6,25 +6,33 @@ import Testing
     let start = ContinuousClock.now
     var generator = SystemRandomNumberGenerator()
 
-    @Test mutating func saysHelloWithGrowingBackoffUntilWelcomed() {
-        var link = CoordinatorLink(interval: .seconds(1), maxBackoff: .seconds(8))
-        var waits: [Duration] = []
-        for _ in 0..<5 {
-            let (action, wait) = link.onTick(now: start, using: &generator)
-            #expect(action == .hello)
-            waits.append(wait)
-        }
-        #expect(waits[4] >= .seconds(4) && waits[4] <= .seconds(8), "\(waits)")
-        link.onWelcome()
-        #expect(link.onTick(now: start, using: &generator) == (.heartbeat, .seconds(1)))
+    /// The ticks (one per interval) at which the link said hello, out of `ticks`.
+    private mutating func helloTicks(_ link: inout CoordinatorLink, ticks: Int) -> [Int] {
+        (0..<ticks).filter { link.onTick(now: start + .seconds($0), using: &generator) == .hello }
     }
 
-    @Test mutating func silenceSendsTheNodeBackToHello() {
+    @Test mutating func saysHelloWithGrowingGapsUntilWelcomed() {
+        var link = CoordinatorLink(interval: .seconds(1), maxBackoff: .seconds(8))
+        let hellos = helloTicks(&link, ticks: 40)
+        let gaps = zip(hellos.dropFirst(), hellos).map { $0 - $1 }
+        #expect(hellos.first == 0)
+        #expect(gaps.first! <= 2 && gaps.last! >= 4, "gaps grow: \(gaps)")
+        #expect(gaps.allSatisfy { $0 <= 9 }, "capped: \(gaps)")
+    }
+
+    @Test mutating func heartbeatsAtTheNextTickAfterTheWelcomeEvenMidBackoff() {
+        var link = CoordinatorLink(interval: .seconds(1), maxBackoff: .seconds(8))
+        _ = helloTicks(&link, ticks: 20)
+        link.onWelcome()
+        #expect(link.onTick(now: start + .seconds(20), using: &generator) == .heartbeat)
+    }
+
+    @Test mutating func silenceSendsTheNodeBackToHelloAtOnce() {
         var link = CoordinatorLink(interval: .seconds(1), liveness: 3)
         #expect(link.onMessage(incarnation: 5, now: start) == .fresh)
         link.onWelcome()
-        #expect(link.onTick(now: start + .seconds(2), using: &generator).action == .heartbeat)
-        #expect(link.onTick(now: start + .seconds(3.5), using: &generator).action == .hello)
+        #expect(link.onTick(now: start + .seconds(2), using: &generator) == .heartbeat)
+        #expect(link.onTick(now: start + .seconds(3.5), using: &generator) == .hello)
         #expect(!link.welcomed)
     }
 
@@ -37,13 +45,14 @@ import Testing
         #expect(link.onMessage(incarnation: 9, now: start) == .restarted)
         #expect(!link.welcomed)
         #expect(link.coordinatorIncarnation == 9)
+        #expect(link.onTick(now: start, using: &generator) == .hello)
     }
 
-    @Test mutating func welcomeResetsTheBackoff() {
+    @Test mutating func rejoinSaysHelloAtTheNextTick() {
         var link = CoordinatorLink(interval: .seconds(1), maxBackoff: .seconds(8))
-        for _ in 0..<6 { _ = link.onTick(now: start, using: &generator) }
+        _ = helloTicks(&link, ticks: 30)
         link.onWelcome()
         link.onRejoin()
-        #expect(link.onTick(now: start, using: &generator).wait <= .seconds(1))
+        #expect(link.onTick(now: start + .seconds(30), using: &generator) == .hello)
     }
 }

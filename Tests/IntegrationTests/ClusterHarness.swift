@@ -106,6 +106,14 @@ final class ClusterHarness: @unchecked Sendable {
         }
     }
 
+    /// Starts any other program (for example a node written in another language) as one
+    /// of the nodes: its output goes to `log`, and `tearDown` kills it with the others.
+    func startCommand(_ executable: String, _ arguments: [String], log: String) throws -> Process {
+        let process = try launch(URL(fileURLWithPath: executable), arguments, log: log)
+        nodes.append(process)
+        return process
+    }
+
     /// The next event named `name` (earlier events of other names are skipped).
     func waitFor(_ name: String, within timeout: Duration) async throws -> Event {
         let deadline = ContinuousClock.now + timeout
@@ -134,8 +142,12 @@ final class ClusterHarness: @unchecked Sendable {
     }
 
     private func launch(_ name: String, _ arguments: [String], log: String, output: Pipe? = nil) throws -> Process {
+        try launch(binDirectory.appendingPathComponent(name), arguments, log: log, output: output)
+    }
+
+    private func launch(_ executable: URL, _ arguments: [String], log: String, output: Pipe? = nil) throws -> Process {
         let process = Process()
-        process.executableURL = binDirectory.appendingPathComponent(name)
+        process.executableURL = executable
         process.arguments = arguments
         let logFile = logDirectory.appendingPathComponent(log)
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)

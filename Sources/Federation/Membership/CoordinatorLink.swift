@@ -26,6 +26,8 @@ public struct CoordinatorLink: Sendable {
     public private(set) var welcomed = false
     public private(set) var coordinatorIncarnation: UInt64?
     private var lastHeard: ContinuousClock.Instant?
+    /// When the next hello is due; nil for at once.
+    private var nextHello: ContinuousClock.Instant?
     private var backoff: Backoff
 
     public init(interval: Duration, liveness: Int = 3, maxBackoff: Duration = .seconds(8)) {
@@ -41,6 +43,7 @@ public struct CoordinatorLink: Sendable {
         defer { coordinatorIncarnation = incarnation }
         if let known = coordinatorIncarnation, incarnation > known {
             welcomed = false
+            nextHello = nil
             return .restarted
         }
         return .fresh
@@ -49,18 +52,29 @@ public struct CoordinatorLink: Sendable {
     /// The coordinator registered this node.
     public mutating func onWelcome() {
         welcomed = true
+        nextHello = nil
         backoff.reset()
     }
 
     /// The coordinator does not know this node (for example after it lost its state).
-    public mutating func onRejoin() { welcomed = false }
+    public mutating func onRejoin() {
+        welcomed = false
+        nextHello = nil
+    }
 
-    /// What to send now and how long to wait before the next tick; a coordinator silent
-    /// for longer than the timeout is considered lost and the node says hello again.
+    /// What to send at this tick, if anything; the shell ticks every `interval`. A
+    /// coordinator silent for longer than the timeout is considered lost and the node
+    /// says hello again, with hellos spaced by the backoff.
     public mutating func onTick<G: RandomNumberGenerator>(
         now: ContinuousClock.Instant, using generator: inout G
-    ) -> (action: Action, wait: Duration) {
-        if welcomed, let lastHeard, now - lastHeard > timeout { welcomed = false }
-        return welcomed ? (.heartbeat, interval) : (.hello, backoff.next(using: &generator))
+    ) -> Action? {
+        if welcomed, let lastHeard, now - lastHeard > timeout {
+            welcomed = false
+            nextHello = nil
+        }
+        if welcomed { return .heartbeat }
+        if let nextHello, now < nextHello { return nil }
+        nextHello = now + backoff.next(using: &generator)
+        return .hello
     }
 }
