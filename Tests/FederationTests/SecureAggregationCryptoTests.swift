@@ -48,6 +48,16 @@ import Testing
         }
     }
 
+    @Test func aDeliveryForAnotherClientIsRefused() throws {
+        let (round, id, delivery) = try deliveries()
+        var client = round.clients[id]!
+        var misrouted = delivery
+        misrouted.client = id + 7
+        #expect { try client.onShareDelivery(misrouted, input: [UInt32](repeating: 0, count: 8)) } throws: {
+            ($0 as? SecAggError)?.kind == .unknownParticipant
+        }
+    }
+
     @Test func cryptoRandomIsReproducibleFromItsSeedOnly() {
         var a = CryptoRandom(seed: [UInt8](repeating: 1, count: 32))
         var b = CryptoRandom(seed: [UInt8](repeating: 1, count: 32))

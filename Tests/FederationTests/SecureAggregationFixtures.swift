@@ -10,7 +10,7 @@ enum SecureAggregationFixtures {
     ) -> SecAggConfig {
         SecAggConfig(
             round: 3, participants: (0..<count).map { 10 + 7 * $0 }, neighbours: neighbours ?? count - 1,
-            threshold: threshold, graphSeed: graphSeed, clippingRange: 1, vectorLength: length, stageTimeout: 5)
+            threshold: threshold, graphSeed: graphSeed, clippingRange: 1, vectorLength: length, stageTimeout: 5, inputTimeout: 30)
     }
 
     /// Random inputs in [−1.2, 1.2] (some clipped), quantised, per client.

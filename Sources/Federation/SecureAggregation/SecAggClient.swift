@@ -51,7 +51,7 @@ public struct SecAggClient: Sendable {
     /// Stage 2: splits the self-mask seed and masking key among itself and the
     /// neighbours listed, and seals each neighbour's shares for it.
     public mutating func onKeyDirectory(_ directory: SecAggKeyDirectory) throws(SecAggError) -> SecAggShareUpload {
-        try expect(.advertisedKeys, round: directory.round)
+        try expect(.advertisedKeys, round: directory.round, client: directory.client)
         var keys: [Int: SecAggPublicKeys] = [:]
         for entry in directory.keys {
             guard graph.areNeighbours(id, entry.client), entry.round == config.round else {
@@ -91,7 +91,7 @@ public struct SecAggClient: Sendable {
     public mutating func onShareDelivery(
         _ delivery: SecAggShareDelivery, input: [UInt32]
     ) throws(SecAggError) -> SecAggMaskedInput {
-        try expect(.sharedKeys, round: delivery.round)
+        try expect(.sharedKeys, round: delivery.round, client: delivery.client)
         guard input.count == config.vectorLength else {
             throw SecAggError(.malformed, "input of \(input.count) values, expected \(config.vectorLength)")
         }
@@ -126,7 +126,7 @@ public struct SecAggClient: Sendable {
     /// of the dropped, after checking that the two lists split exactly the clients
     /// it masked with, so no client's two secrets are ever both revealed.
     public mutating func onUnmaskRequest(_ request: SecAggUnmaskRequest) throws(SecAggError) -> SecAggUnmaskReply {
-        try expect(.sentMaskedInput, round: request.round)
+        try expect(.sentMaskedInput, round: request.round, client: request.client)
         let survivors = Set(request.survivors)
         let dropped = Set(request.dropped)
         guard survivors.isDisjoint(with: dropped), survivors.union(dropped) == maskedWith, survivors.contains(id),
@@ -142,8 +142,9 @@ public struct SecAggClient: Sendable {
             maskingKeyShares: dropped.sorted().map { SecAggRevealedShare(owner: $0, share: held[$0]!.key) })
     }
 
-    private func expect(_ expected: Stage, round: Int) throws(SecAggError) {
+    private func expect(_ expected: Stage, round: Int, client: Int) throws(SecAggError) {
         guard round == config.round else { throw SecAggError(.wrongRound, "round \(round), this is \(config.round)") }
+        guard client == id else { throw SecAggError(.unknownParticipant, "message for \(client) given to \(id)") }
         guard stage == expected else { throw SecAggError(.wrongStage, "client \(id) is at \(stage)") }
     }
 

@@ -16,12 +16,15 @@ public struct SecAggConfig: Codable, Sendable, Equatable {
     public var clippingRange: Float
     /// Length of every client's input vector.
     public var vectorLength: Int
-    /// Seconds each stage waits for messages before it closes with whoever answered.
+    /// Seconds the key and unmasking stages wait for messages before they close with
+    /// whoever answered.
     public var stageTimeout: Double
+    /// Seconds the masked-input stage waits: it includes the clients' local training.
+    public var inputTimeout: Double
 
     public init(
         round: Int, participants: [Int], neighbours: Int, threshold: Int, graphSeed: UInt64,
-        clippingRange: Float, vectorLength: Int, stageTimeout: Double
+        clippingRange: Float, vectorLength: Int, stageTimeout: Double, inputTimeout: Double
     ) {
         self.round = round
         self.participants = participants
@@ -31,6 +34,7 @@ public struct SecAggConfig: Codable, Sendable, Equatable {
         self.clippingRange = clippingRange
         self.vectorLength = vectorLength
         self.stageTimeout = stageTimeout
+        self.inputTimeout = inputTimeout
     }
 
     /// Quantisation levels per client, ⌊(2^32 − 1) / n⌋, so that the sum of n
@@ -51,6 +55,6 @@ public struct SecAggConfig: Codable, Sendable, Equatable {
         }
         if !(clippingRange > 0) || !clippingRange.isFinite { try fail("clipping range \(clippingRange)") }
         if vectorLength < 1 { try fail("vector length \(vectorLength)") }
-        if !(stageTimeout > 0) { try fail("stage timeout \(stageTimeout)") }
+        if !(stageTimeout > 0) || !(inputTimeout > 0) { try fail("timeouts \(stageTimeout), \(inputTimeout)") }
     }
 }

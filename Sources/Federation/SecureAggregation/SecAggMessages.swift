@@ -18,10 +18,13 @@ public struct SecAggPublicKeys: Codable, Sendable, Equatable {
 /// Stage 2, server → one client: the public keys of its neighbours that advertised.
 public struct SecAggKeyDirectory: Codable, Sendable, Equatable {
     public var round: Int
+    /// The addressee.
+    public var client: Int
     public var keys: [SecAggPublicKeys]
 
-    public init(round: Int, keys: [SecAggPublicKeys]) {
+    public init(round: Int, client: Int, keys: [SecAggPublicKeys]) {
         self.round = round
+        self.client = client
         self.keys = keys
     }
 }
@@ -58,10 +61,13 @@ public struct SecAggShareUpload: Codable, Sendable, Equatable {
 /// uploaded theirs; these neighbours are the ones it masks with.
 public struct SecAggShareDelivery: Codable, Sendable, Equatable {
     public var round: Int
+    /// The addressee.
+    public var client: Int
     public var shares: [SecAggEncryptedShare]
 
-    public init(round: Int, shares: [SecAggEncryptedShare]) {
+    public init(round: Int, client: Int, shares: [SecAggEncryptedShare]) {
         self.round = round
+        self.client = client
         self.shares = shares
     }
 }
@@ -84,11 +90,14 @@ public struct SecAggMaskedInput: Codable, Sendable, Equatable {
 /// (reveal their self-mask shares) and which did not (reveal their masking-key shares).
 public struct SecAggUnmaskRequest: Codable, Sendable, Equatable {
     public var round: Int
+    /// The addressee.
+    public var client: Int
     public var survivors: [Int]
     public var dropped: [Int]
 
-    public init(round: Int, survivors: [Int], dropped: [Int]) {
+    public init(round: Int, client: Int, survivors: [Int], dropped: [Int]) {
         self.round = round
+        self.client = client
         self.survivors = survivors
         self.dropped = dropped
     }

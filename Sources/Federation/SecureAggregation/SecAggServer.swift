@@ -107,7 +107,7 @@ public struct SecAggServer: Sendable {
     }
 
     private mutating func closeStage(now: ContinuousClock.Instant) -> SecAggServerDirective {
-        deadline = now + .seconds(config.stageTimeout)
+        deadline = now + .seconds(stage == .shareKeys ? config.inputTimeout : config.stageTimeout)
         switch stage {
         case .advertiseKeys:
             let live = Set(advertised.keys)
@@ -115,7 +115,7 @@ public struct SecAggServer: Sendable {
             stage = .shareKeys
             return .sendKeyDirectories(
                 Dictionary(uniqueKeysWithValues: live.map { client in
-                    (client, SecAggKeyDirectory(round: config.round, keys: recipients(of: client).sorted().map { advertised[$0]! }))
+                    (client, SecAggKeyDirectory(round: config.round, client: client, keys: recipients(of: client).sorted().map { advertised[$0]! }))
                 }))
         case .shareKeys:
             if let failure = thresholdFailure(owners: shared, live: shared) { return abort(failure) }
@@ -124,7 +124,7 @@ public struct SecAggServer: Sendable {
             return .sendShareDeliveries(
                 Dictionary(uniqueKeysWithValues: shared.map { client in
                     let shares = (mailbox[client] ?? []).filter { shared.contains($0.from) }.sorted { $0.from < $1.from }
-                    return (client, SecAggShareDelivery(round: config.round, shares: shares))
+                    return (client, SecAggShareDelivery(round: config.round, client: client, shares: shares))
                 }))
         case .maskedInput:
             mailbox = [:]
@@ -207,7 +207,7 @@ public struct SecAggServer: Sendable {
     private func unmaskRequest(for client: Int) -> SecAggUnmaskRequest {
         let neighbourhood = graph.neighbourhood(of: client)
         return SecAggUnmaskRequest(
-            round: config.round, survivors: neighbourhood.intersection(masked).sorted(),
+            round: config.round, client: client, survivors: neighbourhood.intersection(masked).sorted(),
             dropped: neighbourhood.intersection(shared).subtracting(masked).sorted())
     }
 
