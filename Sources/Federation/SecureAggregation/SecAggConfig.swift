@@ -1,0 +1,60 @@
+/// The parameters of one SecAgg+ round, the same for the server and every client.
+public struct SecAggConfig: Codable, Sendable, Equatable {
+    public var round: Int
+    /// The sampled clients (ids ≥ 0, distinct).
+    public var participants: [Int]
+    /// Neighbours per client in the communication graph, rounded up to even and
+    /// capped at n − 1 (n − 1 is the complete graph of the original SecAgg).
+    public var neighbours: Int
+    /// Shares that reconstruct a client's secrets. Each client's shares are held by
+    /// its neighbourhood (itself and its neighbours), so up to neighbourhood − t of
+    /// them may drop out.
+    public var threshold: Int
+    /// Public seed of the random neighbour graph.
+    public var graphSeed: UInt64
+    /// Inputs are clipped to [−clippingRange, clippingRange] before quantisation.
+    public var clippingRange: Float
+    /// Length of every client's input vector.
+    public var vectorLength: Int
+    /// Seconds the key and unmasking stages wait for messages before they close with
+    /// whoever answered.
+    public var stageTimeout: Double
+    /// Seconds the masked-input stage waits: it includes the clients' local training.
+    public var inputTimeout: Double
+
+    public init(
+        round: Int, participants: [Int], neighbours: Int, threshold: Int, graphSeed: UInt64,
+        clippingRange: Float, vectorLength: Int, stageTimeout: Double, inputTimeout: Double
+    ) {
+        self.round = round
+        self.participants = participants
+        self.neighbours = neighbours
+        self.threshold = threshold
+        self.graphSeed = graphSeed
+        self.clippingRange = clippingRange
+        self.vectorLength = vectorLength
+        self.stageTimeout = stageTimeout
+        self.inputTimeout = inputTimeout
+    }
+
+    /// Quantisation levels per client, ⌊(2^32 − 1) / n⌋, so that the sum of n
+    /// quantised inputs never wraps around 2^32.
+    public var quantizationLevels: UInt32 { UInt32.max / UInt32(max(participants.count, 1)) }
+
+    /// Throws `.invalidConfig` unless the parameters make a workable round.
+    public func validate() throws(SecAggError) {
+        let n = participants.count
+        func fail(_ reason: String) throws(SecAggError) { throw SecAggError(.invalidConfig, reason) }
+        if n < 2 { try fail("\(n) participants, at least 2 needed") }
+        if Set(participants).count != n { try fail("repeated participants") }
+        if participants.contains(where: { $0 < 0 }) { try fail("negative participant id") }
+        if neighbours < 1 { try fail("\(neighbours) neighbours, at least 1 needed") }
+        let neighbourhood = NeighbourGraph(config: self).neighbourhoodSize
+        if threshold < 2 || threshold > neighbourhood {
+            try fail("threshold \(threshold) outside 2...\(neighbourhood) (the neighbourhood size)")
+        }
+        if !(clippingRange > 0) || !clippingRange.isFinite { try fail("clipping range \(clippingRange)") }
+        if vectorLength < 1 { try fail("vector length \(vectorLength)") }
+        if !(stageTimeout > 0) || !(inputTimeout > 0) { try fail("timeouts \(stageTimeout), \(inputTimeout)") }
+    }
+}
