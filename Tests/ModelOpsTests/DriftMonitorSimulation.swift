@@ -1,5 +1,4 @@
 import Foundation
-import Learning
 import ModelOps
 
 /// Field reports shaped like a run's: `nodes` nodes each report once a second (node i at
@@ -30,7 +29,12 @@ struct FieldSimulation {
 
     /// Feeds every report to `monitor`, recording each raised alert as open.
     func run(_ monitor: inout DriftMonitor, seed: UInt64) -> [Step] {
-        var generator = SeededGenerator(seed: seed)
+        let noises = (0..<nodes).map { index in
+            SyntheticStream.gaussian(
+                name: "noise", seed: seed &* 64 &+ UInt64(index), count: seconds, sigma: noise, before: 0, after: 0,
+                changePoint: nil
+            ).values
+        }
         var steps: [Step] = []
         let start = Date(timeIntervalSince1970: 1_750_000_000)
         for second in from..<seconds {
@@ -38,7 +42,7 @@ struct FieldSimulation {
                 let t = Double(second) + Double(index) / Double(nodes)
                 let version = version(at: t)
                 _ = monitor.onStatus(production: version, candidate: nil)
-                let drawn = level(index, t) + noise * Self.standardNormal(using: &generator)
+                let drawn = level(index, t) + noises[index][second]
                 let accuracy = (min(1, max(0, drawn)) * Double(samples)).rounded() / Double(samples)
                 let node = "node-\(index)"
                 let report = FieldReport(
@@ -67,11 +71,5 @@ struct FieldSimulation {
         let after = steps.filter { $0.second >= onset }
         guard let alarm = after.firstIndex(where: { $0.raised != nil }) else { return nil }
         return after[...alarm].filter { $0.node == node }.count
-    }
-
-    private static func standardNormal(using generator: inout SeededGenerator) -> Double {
-        let u1 = Double.random(in: Double.leastNonzeroMagnitude..<1, using: &generator)
-        let u2 = Double.random(in: 0..<1, using: &generator)
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 }

@@ -26,7 +26,7 @@ enum MonitorEvent: Encodable, Sendable {
     /// Writes the event as one line to standard output.
     func emit() {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(self) else { return }
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
