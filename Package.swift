@@ -73,6 +73,13 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning"], swiftSettings: strict),
         .testTarget(name: "FederationTests", dependencies: ["Federation", "Learning", "Actors"], swiftSettings: strict),
         .testTarget(name: "ModelOpsTests", dependencies: ["ModelOps", "Learning"], swiftSettings: strict),
+        .testTarget(
+            name: "MonitorClusteredTests",
+            dependencies: [
+                "Orchestrator", "Actors", "Federation", "ModelOps", "Learning",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["Actors", "Federation"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

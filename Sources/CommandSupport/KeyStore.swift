@@ -2,20 +2,21 @@ import Actors
 import Foundation
 
 /// A directory of CurveZMQ keys as `fedz keys generate` writes it: `coordinator.key/.pub`,
-/// `node-<i>.key/.pub` (secret keys mode 0600) and `allow-list` (the node public keys
-/// the coordinator admits).
+/// `monitor.key/.pub`, `node-<i>.key/.pub` (secret keys mode 0600) and `allow-list` (the
+/// monitor and node public keys the coordinator admits).
 public struct KeyStore: Sendable {
     public static let coordinatorName = "coordinator"
+    public static let monitorName = "monitor"
     public let directory: String
 
     public init(directory: String) { self.directory = directory }
 
     var allowListPath: String { (directory as NSString).appendingPathComponent("allow-list") }
 
-    /// Writes fresh key pairs for the coordinator and `nodes` nodes (`node-0` …) and the
-    /// allow-list; refuses to replace existing files unless `force`.
+    /// Writes fresh key pairs for the coordinator, the monitor and `nodes` nodes (`node-0` …)
+    /// and the allow-list; refuses to replace existing files unless `force`.
     public func generate(nodes: Int, force: Bool) throws {
-        let names = [Self.coordinatorName] + (0..<nodes).map { "node-\($0)" }
+        let names = [Self.coordinatorName, Self.monitorName] + (0..<nodes).map { "node-\($0)" }
         if !force {
             let targets = names.flatMap { ["\($0).key", "\($0).pub"] }.map { (directory as NSString).appendingPathComponent($0) }
             if let existing = (targets + [allowListPath]).first(where: FileManager.default.fileExists(atPath:)) {
@@ -24,7 +25,7 @@ public struct KeyStore: Sendable {
         }
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        var allowList = "# fedz allow-list: the node keys the coordinator accepts (<public key> <name>)\n"
+        var allowList = "# fedz allow-list: the keys the coordinator accepts (<public key> <name>)\n"
         for name in names {
             let pair = try CurveKeyPair.generate()
             try pair.write(to: directory, name: name)
@@ -43,6 +44,12 @@ public struct KeyStore: Sendable {
         .client(
             try CurveKeyPair.load(from: directory, name: name),
             serverPublicKey: try CurveKeyPair.loadPublicKey(from: directory, name: Self.coordinatorName))
+    }
+
+    /// The monitor's sides, both with its key pair `monitor.key`: a client of the coordinator,
+    /// and the server of its alert PUB (subscribers need `monitor.pub`, any client key gets in).
+    public func monitor() throws -> (client: CurveSettings, server: CurveSettings) {
+        (try client(name: Self.monitorName), .server(try CurveKeyPair.load(from: directory, name: Self.monitorName)))
     }
 }
 

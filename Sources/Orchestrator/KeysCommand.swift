@@ -10,11 +10,11 @@ struct KeysCommand: AsyncParsableCommand {
     /// main thread rather than on Swift's cooperative pool.
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write coordinator and node key pairs and an allow-list of the node keys.",
+            abstract: "Write coordinator, monitor and node key pairs and an allow-list of the monitor and node keys.",
             discussion: """
-                Writes coordinator.key/.pub, node-0.key/.pub … node-(N-1).key/.pub (secret keys mode \
-                0600) and allow-list (one node public key and name a line) into --out, which is \
-                created with mode 0700 if missing.
+                Writes coordinator.key/.pub, monitor.key/.pub, node-0.key/.pub … node-(N-1).key/.pub \
+                (secret keys mode 0600) and allow-list (one public key and name a line) into --out, \
+                which is created with mode 0700 if missing.
                 """)
 
         @Option(help: "Directory to write the keys into.")

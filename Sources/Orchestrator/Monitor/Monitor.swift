@@ -1,0 +1,189 @@
+import Actors
+import Federation
+import Foundation
+import Logging
+import ModelOps
+
+/// The ModelOps monitor: follows the coordinator's field metrics and status, and on drift
+/// records an alert in the registry, publishes it on its own PUB and asks the coordinator to
+/// retrain. A thin shell around the pure `DriftMonitor`; sockets live on the I/O loop.
+actor Monitor {
+    static let senderID = "monitor"
+
+    private let settings: MonitorSettings
+    private let logger: Logger
+    private let loop: IOLoop
+    private let subscriber: Subscriber
+    private let pusher: Pusher
+    private let publisher: Publisher
+    private let registry: ModelRegistry
+    private let incarnation = Incarnation.now()
+    private var drift: DriftMonitor
+    private var rejections = RejectionCounter()
+
+    /// Opens the registry, resumes its open alerts, connects to the coordinator and binds the alert PUB.
+    static func start(settings: MonitorSettings, logger: Logger) async throws -> Monitor {
+        let registry = try ModelRegistry.open(directory: settings.stateDirectory)
+        let open = try registry.openAlerts()
+        if !open.isEmpty { logger.notice("resuming with open alerts", metadata: ["alerts": "\(open.map(\.id))"]) }
+        let loop = try await IOLoop.start(name: "fedz-monitor-io")
+        do {
+            let client = SocketSettings(curve: settings.coordinatorCurve)
+            let subscriber = try await Subscriber(
+                loop: loop, connect: [settings.coordinatorPublish], topics: [Topic.metrics.rawValue, Topic.round.rawValue],
+                settings: client)
+            let pusher = try await Pusher(loop: loop, connect: settings.coordinatorPull, settings: client)
+            let publisher = try await Publisher(
+                loop: loop, bind: settings.alertsEndpoint, settings: SocketSettings(curve: settings.alertsCurve))
+            return Monitor(
+                settings: settings, logger: logger, loop: loop, subscriber: subscriber, pusher: pusher,
+                publisher: publisher, registry: registry, drift: DriftMonitor(configuration: settings.detection, openAlerts: open))
+        } catch {
+            await loop.shutdown()
+            throw error
+        }
+    }
+
+    private init(
+        settings: MonitorSettings, logger: Logger, loop: IOLoop, subscriber: Subscriber, pusher: Pusher,
+        publisher: Publisher, registry: ModelRegistry, drift: DriftMonitor
+    ) {
+        self.settings = settings
+        self.logger = logger
+        self.loop = loop
+        self.subscriber = subscriber
+        self.pusher = pusher
+        self.publisher = publisher
+        self.registry = registry
+        self.drift = drift
+    }
+
+    /// The alert PUB's real endpoint.
+    nonisolated var alertsEndpoint: String { publisher.endpoint }
+
+    /// Runs until cancelled, calling `onAlert` for each alert raised.
+    func run(onAlert: @escaping @Sendable (DriftAlertMessage) -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await message in self.subscriber.messages { await self.receive(message, onAlert: onAlert) }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    await self.beat()
+                    try await Task.sleep(for: self.settings.heartbeatInterval)
+                }
+            }
+            group.addTask {
+                for await event in self.loop.securityEvents {
+                    self.logger.warning("transport security", metadata: ["event": "\(event)"])
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Closes the sockets and stops the I/O thread.
+    func shutdown() async {
+        await loop.shutdown()
+    }
+
+    // MARK: - Receiving
+
+    private func receive(_ frames: Multipart, onAlert: @Sendable (DriftAlertMessage) -> Void) async {
+        do {
+            let envelope = try WireFormat.decode(frames)
+            guard envelope.header.sender == Coordinator.senderID else {
+                throw WireError(.unexpected, "message from \(envelope.header.sender)")
+            }
+            switch envelope.header.kind {
+            case .heartbeat:
+                await onStatus(try envelope.body(CoordinatorStatus.self))
+            case .fieldMetrics:
+                let metrics = try envelope.body(FieldMetrics.self)
+                let now = Date()
+                let report = FieldReport(
+                    version: metrics.observation.version, node: metrics.node, accuracy: metrics.observation.accuracy,
+                    samples: metrics.observation.samples, time: now)
+                if let raised = drift.onReport(report, now: now) { await raise(raised, onAlert: onAlert) }
+            default:
+                break  // round starts and round results share the topics; the monitor needs neither
+            }
+        } catch {
+            let wireError = error as? WireError ?? WireError(.unexpected, "\(error)")
+            if rejections.record(wireError.reason) {
+                logger.warning("message rejected", metadata: ["reason": "\(wireError.reason)", "detail": "\(wireError.detail)"])
+            }
+        }
+    }
+
+    private func onStatus(_ status: CoordinatorStatus) async {
+        let previous = drift.production
+        let retrain = drift.onStatus(production: status.production?.version, candidate: status.candidate?.version)
+        if drift.production != previous {
+            logger.info("production changed; detectors re-armed", metadata: ["fedz.version": "\(drift.production.map(String.init) ?? "none")"])
+        }
+        for id in retrain {
+            logger.notice("open alert and no candidate; asking for retraining again", metadata: ["fedz.alert": "\(id)"])
+            await push(.retrainRequest, body: RetrainRequest(alert: id, reason: "alert \(id) still open after a monitor restart"))
+        }
+    }
+
+    // MARK: - Alerts
+
+    /// Records, logs, reports and publishes an alert, then asks the coordinator to retrain.
+    private func raise(_ raised: DriftMonitor.Raised, onAlert: @Sendable (DriftAlertMessage) -> Void) async {
+        let alert = raised.alert
+        let record: AlertRecord
+        do {
+            record = try registry.recordAlert(alert, version: raised.version)
+        } catch {
+            logger.error("cannot record a drift alert", metadata: ["stream": "\(alert.stream)", "error": "\(error)"])
+            return
+        }
+        drift.onRecorded(id: record.id)
+        let message = DriftAlertMessage(
+            id: record.id, detector: alert.detector, stream: alert.stream, value: alert.value, baseline: alert.baseline,
+            version: raised.version, time: alert.time.timeIntervalSince1970)
+        logger.warning(
+            "drift alert",
+            metadata: [
+                "fedz.alert": "\(record.id)", "stream": "\(alert.stream)", "detector": "\(alert.detector)",
+                "value": "\(alert.value)", "baseline": "\(alert.baseline)", "fedz.version": "\(raised.version)",
+            ])
+        onAlert(message)
+        do {
+            try await publisher.send(WireFormat.encode(Envelope(topic: .driftAlert, header: header(.driftAlert), body: message)))
+        } catch {
+            logger.warning("cannot publish a drift alert", metadata: ["fedz.alert": "\(record.id)", "error": "\(error)"])
+        }
+        let reason = "\(alert.detector) drift on \(alert.stream): \(alert.value) against \(alert.baseline)"
+        await push(.retrainRequest, body: RetrainRequest(alert: record.id, reason: reason))
+    }
+
+    // MARK: - Sending
+
+    /// Heartbeats the coordinator and picks up alerts resolved elsewhere from the registry.
+    private func beat() async {
+        do {
+            drift.onOpenAlerts(try registry.openAlerts())
+        } catch {
+            logger.warning("cannot read open alerts", metadata: ["error": "\(error)"])
+        }
+        await push(.heartbeat, body: Empty())
+    }
+
+    private func header(_ kind: MessageKind) -> Header {
+        Header(kind: kind, sender: Self.senderID, incarnation: incarnation)
+    }
+
+    /// Pushes to the coordinator, waiting at most one heartbeat interval × 5 for room; failures are logged.
+    private func push<Body: Encodable>(_ kind: MessageKind, body: Body) async {
+        do {
+            let envelope = try Envelope(topic: .report, header: header(kind), body: body)
+            try await pusher.send(WireFormat.encode(envelope), timeout: settings.heartbeatInterval * 5)
+        } catch {
+            logger.log(level: kind == .heartbeat ? .debug : .warning, "send failed", metadata: ["kind": "\(kind)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Actors
+import ArgumentParser
+import CommandSupport
+import Foundation
+
+/// `fedz monitor`: the ModelOps monitor in this process. Prints one JSON line per event on
+/// standard output (ready with the alert endpoint, then one per alert); logs go to standard error.
+struct MonitorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "monitor", abstract: "Watch field accuracy for drift, raise alerts and ask for retraining.")
+
+    @Option(help: "The coordinator's PUB endpoint (metrics and status).")
+    var coordinatorPublish = "tcp://127.0.0.1:7001"
+
+    @Option(help: "The coordinator's PULL endpoint (heartbeats and retrain requests).")
+    var coordinatorPull = "tcp://127.0.0.1:7002"
+
+    @Option(help: "Endpoint the alert PUB socket binds.")
+    var alerts = "tcp://*:7003"
+
+    @Option(help: "State directory shared with the coordinator (the model registry).")
+    var stateDir = "state"
+
+    @OptionGroup var heartbeat: HeartbeatOptions
+
+    @Option(help: "Exit when the process with this id is no longer the parent.")
+    var parentPid: Int32?
+
+    @OptionGroup var security: SecurityOptions
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.bootstrap(label: "fedz.monitor")
+        let curve = try security.store?.monitor()
+        let settings = MonitorSettings(
+            coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull, alertsEndpoint: alerts,
+            stateDirectory: URL(fileURLWithPath: stateDir), heartbeatInterval: heartbeat.interval,
+            coordinatorCurve: curve?.client, alertsCurve: curve?.server)
+        let monitor = try await Monitor.start(settings: settings, logger: logger)
+        MonitorEvent.ready(alerts: monitor.alertsEndpoint).emit()
+
+        let work = Task { try await monitor.run { MonitorEvent.alert($0).emit() } }
+        let watch = ProcessLifecycle.onTermination(parent: parentPid) { reason in
+            logger.info("stopping", metadata: ["reason": "\(reason)"])
+            work.cancel()
+        }
+        defer { withExtendedLifetime(watch) {} }
+        _ = await work.result
+        await monitor.shutdown()
+        if work.isCancelled { throw ExitCode(130) }
+    }
+}
