@@ -38,6 +38,8 @@ actor DeviceWorker {
     var lastModelRequest: (version: Int, at: ContinuousClock.Instant)?
     var rejections = RejectionCounter()
     let specs: [ParameterSpec]
+    /// The secure-aggregation session of the pending round, if it aggregates securely.
+    var secureSession: SecureSession?
 
     static func start(settings: NodeSettings, clients: [LocalClient], logger: Logger) async throws -> DeviceWorker {
         let specs = try ModelZoo.make(settings.model, seed: 0).parameterSpecs
@@ -147,7 +149,7 @@ actor DeviceWorker {
             case .stale: throw WireError(.unexpected, "message from an old coordinator incarnation")
             case .restarted:
                 logger.notice("the coordinator restarted; joining again")
-                (pendingRound, done, outbox, lastModelRequest) = (nil, [], [:], nil)
+                (pendingRound, done, outbox, lastModelRequest, secureSession) = (nil, [], [:], nil, nil)
             case .fresh: break
             }
             try await handle(envelope)
@@ -172,17 +174,21 @@ actor DeviceWorker {
             await serve(try envelope.body(CoordinatorStatus.self))
         case .model:
             try acceptModel(envelope)
+        case .secaggDirectory, .secaggDelivery, .secaggUnmask:
+            try await acceptSecureAggregation(envelope)
         case .roundStart:
             let start = try envelope.body(RoundStart.self)
             observeRound(start.round)
             guard start.assignments[settings.id]?.isEmpty == false else { return }
-            if start.round != pendingRound?.round {
-                guard start.round > pendingRound?.round ?? 0 else { return }
+            // A retried round is a new secure-aggregation session under the same number.
+            if start.round != pendingRound?.round || start.secureAggregation != pendingRound?.secureAggregation {
+                guard start.round >= pendingRound?.round ?? 0 else { return }
                 pendingRound = start
                 done = []
                 outbox = [:]
             }
             await resendUnanswered(answered: Set(start.answered))
+            await joinSecureRound(start)
             workSignal.yield()
         default:
             throw WireError(.unexpected, "kind \(envelope.header.kind)")
@@ -234,13 +240,22 @@ actor DeviceWorker {
             return
         }
         let (architecture, config, byzantine) = (settings.model, start.training.forClient(id, round: start.round), settings.byzantine)
+        // Plain updates are privatised here; secure inputs when they are masked.
+        let privacy = start.secureAggregation == nil ? start.privacy : nil
         do {
             let (report, delta) = try await compute.run {
                 let model = try ModelZoo.make(architecture, seed: 0)
                 try model.setParameters(weights)
                 let report = try Learning.train(model, on: client.data, config: config)
                 let delta = ModelDelta.between(local: model.parameters(), global: weights)
-                return (report, byzantine?.corrupt(delta, seed: config.seed) ?? delta)
+                let sent = byzantine?.corrupt(delta, seed: config.seed) ?? delta
+                var random = CryptoRandom()
+                return (report, privacy?.privatize(delta: sent, using: &random) ?? sent)
+            }
+            if let session = start.secureAggregation?.round {
+                await trainedSecurely(
+                    id, session: session, trained: SecureSession.Trained(delta: delta, samples: report.samples, trainLoss: report.meanLoss))
+                return
             }
             let body = UpdateReport(
                 client: id, samples: report.samples, trainLoss: report.meanLoss, hash: ModelCodec.contentHash(delta))

@@ -58,7 +58,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
             roundTimeout: .seconds(federation.roundTimeout), training: federation.training, seed: federation.seed,
             heartbeatInterval: federation.heartbeat.interval, heartbeatLiveness: federation.heartbeat.heartbeatLiveness,
             security: try security.store?.server(), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan(),
-            stateDirectory: stateDir, resume: resume)
+            stateDirectory: stateDir, resume: resume, secureAggregation: federation.privacy.secureAggregationSettings,
+            privacy: federation.privacy.privacy)
         let coordinator = try await Coordinator.start(settings: settings, logger: logger)
         CoordinatorEvent.ready(publish: coordinator.publishEndpoint, pull: coordinator.pullEndpoint).emit()
 

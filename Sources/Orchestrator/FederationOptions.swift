@@ -45,6 +45,8 @@ struct FederationOptions: ParsableArguments, Sendable {
 
     @OptionGroup var heartbeat: HeartbeatOptions
 
+    @OptionGroup(title: "Secure aggregation and differential privacy") var privacy: PrivacyOptions
+
     @Option(help: "Seed for model initialisation, client sampling and local shuffling.")
     var seed: UInt64 = 1
 
@@ -63,6 +65,7 @@ struct FederationOptions: ParsableArguments, Sendable {
         } catch {
             throw ValidationError(error.description)
         }
+        try privacy.validate(strategy: strategySpec)
         if let targetAccuracy, !(0...1).contains(targetAccuracy) {
             throw ValidationError("--target-accuracy must be in [0, 1]")
         }
@@ -88,7 +91,7 @@ struct FederationOptions: ParsableArguments, Sendable {
             "--local-epochs", "\(localEpochs)", "--batch-size", "\(batchSize)", "--lr", "\(lr)",
             "--strategy", strategy, "--min-clients", "\(minClients)", "--round-timeout", "\(roundTimeout)",
             "--seed", "\(seed)",
-        ] + heartbeat.arguments + strategyFlags.arguments + (dataDir.map { ["--data-dir", $0] } ?? [])
+        ] + heartbeat.arguments + strategyFlags.arguments + privacy.arguments + (dataDir.map { ["--data-dir", $0] } ?? [])
             + (targetAccuracy.map { ["--target-accuracy", "\($0)"] } ?? [])
     }
 }

@@ -142,6 +142,7 @@ struct RunCommand: AsyncParsableCommand {
             format: "round %3d/%d  participants %d/%d  train loss %.4f  test accuracy %@  %.2f s",
             result.round, federation.rounds, result.participants, result.sampled, result.trainLoss,
             percent(result.testAccuracy), result.seconds)
+            + (result.epsilon.map { String(format: "  ε %.3f (δ %g)", $0, federation.privacy.privacy?.delta ?? 0) } ?? "")
     }
 
     private func percent(_ value: Double?) -> String {
@@ -198,7 +199,7 @@ struct RunCommand: AsyncParsableCommand {
             "target_accuracy": federation.targetAccuracy.map { "\($0)" } ?? "none",
             "byzantine": byzantine ?? "none",
             "byzantine_nodes": byzantineNodes.map { "node-\($0)" }.joined(separator: ","),
-        ]
+        ].merging(federation.privacy.summary) { first, _ in first }
     }
 }
 

@@ -96,6 +96,37 @@ private func sampleEnvelope(tensors: [WireTensor] = [
         }
     }
 
+    @Test func uint32TensorsRoundTripWithTheirDtype() throws {
+        let words: [UInt32] = [0, 1, 0x7FC0_0000, 0x7F80_0000, .max]  // float32 NaN and ∞ patterns are plain words
+        let envelope = try sampleEnvelope(tensors: [
+            WireTensor(name: "masked", shape: [5], words: words), WireTensor(name: "b", shape: [1], values: [2]),
+        ])
+        let frames = WireFormat.encode(envelope)
+        #expect(frames[2] == [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0xC0, 0x7F, 0, 0, 0x80, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF])
+        let decoded = try WireFormat.decode(frames)
+        #expect(decoded.header.tensors.map(\.dtype) == ["uint32", "float32"])
+        #expect(decoded.tensors == envelope.tensors)
+        #expect(decoded.tensors[0].words == words && decoded.tensors[0].values.isEmpty)
+        #expect(decoded.tensors[1].words.isEmpty)
+    }
+
+    @Test func uint32TensorsAreCheckedForLengthAndShape() throws {
+        let envelope = try sampleEnvelope(tensors: [WireTensor(name: "masked", shape: [2], words: [7, 8])])
+        var frames = WireFormat.encode(envelope)
+        frames[2].removeLast()
+        #expect(reason(of: frames) == .truncated)
+        for (from, to, expected) in [
+            ("\"shape\":[2]", "\"shape\":[0]", WireError.Reason.badShape),
+            ("\"uint32\"", "\"uint64\"", .badShape),
+            ("\"shape\":[2]", "\"shape\":[3]", .truncated),
+        ] {
+            frames = WireFormat.encode(envelope)
+            frames[1] = Array(String(decoding: frames[1], as: UTF8.self).replacingOccurrences(of: from, with: to).utf8)
+            #expect(reason(of: frames) == expected, "\(to)")
+        }
+        #expect(reason(of: WireFormat.encode(envelope), limits: .init(maxElements: 1)) == .oversized)
+    }
+
     @Test func rejectsNonFiniteValues() throws {
         for bad in [Float.nan, .infinity, -.infinity] {
             let frames = WireFormat.encode(try sampleEnvelope(tensors: [WireTensor(name: "w", shape: [2], values: [1, bad])]))

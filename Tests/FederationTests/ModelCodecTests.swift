@@ -22,6 +22,9 @@ import Testing
         wire = ModelCodec.wireTensors(weights, specs: specs)
         wire[0].name = "other"
         #expect(throws: WireError.self) { try ModelCodec.tensors(wire, matching: specs) }
+        wire = ModelCodec.wireTensors(weights, specs: specs)
+        wire[1] = WireTensor(name: "b", shape: [2], words: [5, 6])
+        #expect(throws: WireError.self) { try ModelCodec.tensors(wire, matching: specs) }
     }
 
     @Test func contentHashChangesWithAnyValueOrShape() {

@@ -30,7 +30,7 @@ public struct Header: Codable, Sendable, Equatable {
 /// Describes one tensor frame: its name, element type and shape.
 public struct TensorDescriptor: Codable, Sendable, Equatable {
     public var name: String
-    /// Only `float32` (little-endian IEEE 754) is defined in protocol version 1.
+    /// `float32` (little-endian IEEE 754) or `uint32` (little-endian, unsigned).
     public var dtype: String
     public var shape: [Int]
 
@@ -41,17 +41,49 @@ public struct TensorDescriptor: Codable, Sendable, Equatable {
     }
 }
 
-/// A named Float32 tensor as it travels on the wire.
+/// A named tensor as it travels on the wire: float32 values (model weights and
+/// deltas) or uint32 words (masked inputs of secure aggregation).
 public struct WireTensor: Sendable, Equatable {
+    /// The elements, in row-major order, with their type.
+    public enum Elements: Sendable, Equatable {
+        case float32([Float])
+        case uint32([UInt32])
+    }
+
     public var name: String
     public var shape: [Int]
-    public var values: [Float]
+    public var elements: Elements
 
     public init(name: String, shape: [Int], values: [Float]) {
         self.name = name
         self.shape = shape
-        self.values = values
+        self.elements = .float32(values)
     }
 
-    public var descriptor: TensorDescriptor { TensorDescriptor(name: name, shape: shape) }
+    public init(name: String, shape: [Int], words: [UInt32]) {
+        self.name = name
+        self.shape = shape
+        self.elements = .uint32(words)
+    }
+
+    /// The float32 elements; empty for a uint32 tensor.
+    public var values: [Float] {
+        guard case .float32(let values) = elements else { return [] }
+        return values
+    }
+
+    /// The uint32 elements; empty for a float32 tensor.
+    public var words: [UInt32] {
+        guard case .uint32(let words) = elements else { return [] }
+        return words
+    }
+
+    public var dtype: String {
+        switch elements {
+        case .float32: WireFormat.float32
+        case .uint32: WireFormat.uint32
+        }
+    }
+
+    public var descriptor: TensorDescriptor { TensorDescriptor(name: name, dtype: dtype, shape: shape) }
 }

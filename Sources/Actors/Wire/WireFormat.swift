@@ -5,8 +5,10 @@ import Foundation
 public enum WireFormat {
     /// The protocol version this build speaks.
     public static let protocolVersion = 1
-    /// The only tensor element type of protocol version 1.
+    /// Tensor element types: IEEE 754 single precision, for weights and deltas.
     public static let float32 = "float32"
+    /// Unsigned 32-bit integers, for the masked inputs of secure aggregation.
+    public static let uint32 = "uint32"
 
     /// Bounds applied before any allocation that a sender controls.
     public struct Limits: Sendable, Equatable {
@@ -26,7 +28,10 @@ public enum WireFormat {
         var frames: [[UInt8]] = [Array(envelope.topic.rawValue.utf8), envelope.headerJSON]
         frames.reserveCapacity(2 + envelope.tensors.count)
         for tensor in envelope.tensors {
-            frames.append(littleEndianBytes(tensor.values))
+            switch tensor.elements {
+            case .float32(let values): frames.append(littleEndianBytes(values))
+            case .uint32(let words): frames.append(littleEndianBytes(words))
+            }
         }
         return frames
     }
@@ -72,7 +77,7 @@ public enum WireFormat {
     private static func decodeTensor(
         _ descriptor: TensorDescriptor, _ bytes: [UInt8], limits: Limits
     ) throws(WireError) -> WireTensor {
-        guard descriptor.dtype == float32 else {
+        guard descriptor.dtype == float32 || descriptor.dtype == uint32 else {
             throw WireError(.badShape, "tensor \(descriptor.name): dtype \(descriptor.dtype)")
         }
         var elements = 1
@@ -86,10 +91,14 @@ public enum WireFormat {
             }
             elements = product
         }
-        guard bytes.count == elements * MemoryLayout<Float>.size else {
+        guard bytes.count == elements * 4 else {
             throw WireError(.truncated, "tensor \(descriptor.name): \(bytes.count) bytes for shape \(descriptor.shape)")
         }
-        let values = floats(fromLittleEndian: bytes, count: elements)
+        guard descriptor.dtype == float32 else {
+            return WireTensor(
+                name: descriptor.name, shape: descriptor.shape, words: decode(bytes, count: elements) { $0 })
+        }
+        let values = decode(bytes, count: elements, Float.init(bitPattern:))
         guard values.allSatisfy(\.isFinite) else {
             throw WireError(.nonFinite, "tensor \(descriptor.name) holds NaN or infinity")
         }
@@ -105,12 +114,23 @@ public enum WireFormat {
         #endif
     }
 
-    private static func floats(fromLittleEndian bytes: [UInt8], count: Int) -> [Float] {
-        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+    /// The little-endian bytes of `words`.
+    public static func littleEndianBytes(_ words: [UInt32]) -> [UInt8] {
+        #if _endian(little)
+        return words.withUnsafeBytes { Array($0) }
+        #else
+        return words.flatMap { withUnsafeBytes(of: $0.littleEndian) { Array($0) } }
+        #endif
+    }
+
+    /// `count` little-endian 32-bit words of `bytes`, each converted by `element`.
+    private static func decode<Element>(
+        _ bytes: [UInt8], count: Int, _ element: (UInt32) -> Element
+    ) -> [Element] {
+        [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
             bytes.withUnsafeBytes { raw in
                 for index in 0..<count {
-                    let bits = raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
-                    buffer[index] = Float(bitPattern: UInt32(littleEndian: bits))
+                    buffer[index] = element(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
                 }
             }
             initialized = count

@@ -47,12 +47,21 @@ public struct RoundStart: Codable, Sendable, Equatable {
     /// Seconds from the round's start until the coordinator stops waiting.
     public var deadlineSeconds: Double
     /// Clients whose update (or failure) the coordinator already holds: the
-    /// acknowledgement nodes use to re-send reports that were lost.
+    /// acknowledgement nodes use to re-send reports that were lost. In a secure round,
+    /// the clients whose public keys it holds.
     public var answered: [Int]
+    /// Present when the round aggregates by SecAgg+: its parameters; `round` is the session.
+    public var secureAggregation: SecAggConfig?
+    /// With `secureAggregation` and without `privacy`: Σ samples of the sampled clients,
+    /// as their hellos declared them. A client weighs its delta by samples / sampleTotal.
+    public var sampleTotal: Int?
+    /// Present when clients clip (and perhaps noise) their updates for differential privacy.
+    public var privacy: DifferentialPrivacy?
 
     public init(
         round: Int, modelVersion: Int, modelHash: String, assignments: [String: [Int]],
-        training: TrainingConfig, deadlineSeconds: Double, answered: [Int] = []
+        training: TrainingConfig, deadlineSeconds: Double, answered: [Int] = [],
+        secureAggregation: SecAggConfig? = nil, sampleTotal: Int? = nil, privacy: DifferentialPrivacy? = nil
     ) {
         self.round = round
         self.modelVersion = modelVersion
@@ -61,6 +70,9 @@ public struct RoundStart: Codable, Sendable, Equatable {
         self.training = training
         self.deadlineSeconds = deadlineSeconds
         self.answered = answered
+        self.secureAggregation = secureAggregation
+        self.sampleTotal = sampleTotal
+        self.privacy = privacy
     }
 }
 
@@ -122,10 +134,15 @@ public struct RoundResult: Codable, Sendable, Equatable {
     public var testLoss: Double
     public var testAccuracy: Double
     public var seconds: Double
+    /// Under differential privacy: ε spent so far, at the configured δ.
+    public var epsilon: Double?
+    /// In a secure round: seconds each SecAgg+ stage took, by stage name.
+    public var stageSeconds: [String: Double]?
 
     public init(
         round: Int, modelVersion: Int, participants: Int, sampled: Int,
-        trainLoss: Double, testLoss: Double, testAccuracy: Double, seconds: Double
+        trainLoss: Double, testLoss: Double, testAccuracy: Double, seconds: Double,
+        epsilon: Double? = nil, stageSeconds: [String: Double]? = nil
     ) {
         self.round = round
         self.modelVersion = modelVersion
@@ -135,10 +152,13 @@ public struct RoundResult: Codable, Sendable, Equatable {
         self.testLoss = testLoss
         self.testAccuracy = testAccuracy
         self.seconds = seconds
+        self.epsilon = epsilon
+        self.stageSeconds = stageSeconds
     }
 
     enum CodingKeys: String, CodingKey {
-        case round, participants, sampled, seconds
+        case round, participants, sampled, seconds, epsilon
+        case stageSeconds = "secagg_stage_seconds"
         case modelVersion = "model_version"
         case trainLoss = "train_loss"
         case testLoss = "test_loss"

@@ -19,9 +19,9 @@ public enum ModelCodec {
         var result: [Tensor] = []
         result.reserveCapacity(wire.count)
         for (tensor, spec) in zip(wire, specs) {
-            guard tensor.name == spec.name, tensor.shape == spec.shape else {
+            guard tensor.name == spec.name, tensor.shape == spec.shape, tensor.dtype == WireFormat.float32 else {
                 throw WireError(
-                    .badShape, "tensor \(tensor.name) \(tensor.shape), expected \(spec.name) \(spec.shape)")
+                    .badShape, "tensor \(tensor.name) \(tensor.dtype) \(tensor.shape), expected \(spec.name) float32 \(spec.shape)")
             }
             result.append(Tensor(shape: tensor.shape, values: tensor.values))
         }

@@ -29,6 +29,9 @@ public struct SecAggServer: Sendable {
     public private(set) var masked: Set<Int> = []
     /// Clients that revealed their shares (U4).
     public private(set) var unmasked: Set<Int> = []
+    /// Clients known to be gone (e.g. their node died): a stage closes as soon as
+    /// every client it waits for is among them.
+    public private(set) var lost: Set<Int> = []
 
     private var mailbox: [Int: [SecAggEncryptedShare]] = [:]
     private var sum: [UInt32] = []
@@ -54,7 +57,7 @@ public struct SecAggServer: Sendable {
             throw SecAggError(.badKey, "keys of \(keys.client) are not 32 bytes")
         }
         advertised[keys.client] = keys
-        return advertised.count == config.participants.count ? closeStage(now: now) : .wait
+        return stageComplete ? closeStage(now: now) : .wait
     }
 
     /// Stage 2: a client's sealed shares, one for each neighbour in its directory.
@@ -67,7 +70,7 @@ public struct SecAggServer: Sendable {
         else { throw SecAggError(.malformed, "shares of \(upload.client) are not one per neighbour") }
         for share in upload.shares { mailbox[share.to, default: []].append(share) }
         shared.insert(upload.client)
-        return shared.count == advertised.count ? closeStage(now: now) : .wait
+        return stageComplete ? closeStage(now: now) : .wait
     }
 
     /// Stage 3: a client's masked input, added to the running sum.
@@ -81,7 +84,7 @@ public struct SecAggServer: Sendable {
             for index in total.indices { total[index] &+= input.values[index] }
         }
         masked.insert(input.client)
-        return masked.count == shared.count ? closeStage(now: now) : .wait
+        return stageComplete ? closeStage(now: now) : .wait
     }
 
     /// Stage 4: a contributor's revealed shares, exactly those it was asked for.
@@ -97,8 +100,28 @@ public struct SecAggServer: Sendable {
         for revealed in reply.selfMaskShares { seedShares[revealed.owner, default: []].append(revealed.share) }
         for revealed in reply.maskingKeyShares { keyShares[revealed.owner, default: []].append(revealed.share) }
         unmasked.insert(reply.client)
-        return unmasked.count == masked.count ? closeStage(now: now) : .wait
+        return stageComplete ? closeStage(now: now) : .wait
     }
+
+    /// Records that `clients` are gone; closes the stage early if it now waits only for lost clients.
+    public mutating func onDropout(_ clients: Set<Int>, now: ContinuousClock.Instant) -> SecAggServerDirective {
+        guard stage != .finished, stage != .aborted else { return .wait }
+        lost.formUnion(clients)
+        return stageComplete ? closeStage(now: now) : .wait
+    }
+
+    /// The clients the current stage still waits for.
+    public var awaited: Set<Int> {
+        switch stage {
+        case .advertiseKeys: Set(config.participants).subtracting(advertised.keys)
+        case .shareKeys: Set(advertised.keys).subtracting(shared)
+        case .maskedInput: shared.subtracting(masked)
+        case .unmasking: masked.subtracting(unmasked)
+        case .finished, .aborted: []
+        }
+    }
+
+    private var stageComplete: Bool { awaited.isSubset(of: lost) }
 
     /// Closes the current stage with whoever answered once its deadline has passed.
     public mutating func onTick(now: ContinuousClock.Instant) -> SecAggServerDirective {

@@ -49,6 +49,13 @@ actor Coordinator {
     let started = ContinuousClock.now
     var inboundFaults: FaultInjector<SeededGenerator>
     var outboundFaults: FaultInjector<SeededGenerator>
+    /// The open round's secure aggregation, when rounds aggregate by SecAgg+.
+    var secureRound: SecureRound?
+    /// SecAgg+ sessions opened so far: each round attempt is a new session.
+    var secureSessions = 0
+    /// Draws the central differential-privacy noise.
+    var privacyRandom = CryptoRandom()
+    var accountant = RDPAccountant()
 
     /// Loads the test set, builds the initial model and binds both sockets.
     static func start(settings: CoordinatorSettings, logger: Logger) async throws -> Coordinator {
@@ -199,6 +206,7 @@ actor Coordinator {
         currentStart = RoundStart(
             round: round, modelVersion: published.version, modelHash: published.hash, assignments: assignments,
             training: strategy.configure(settings.training), deadlineSeconds: settings.roundTimeout.seconds)
+        try beginSecureRound(now: started)
         logger.info("round started", metadata: ["fedz.round": "\(round)", "fedz.sampled": "\(state.sampledCount)"])
 
         var lastBroadcast = ContinuousClock.now - .seconds(1)
@@ -209,7 +217,7 @@ actor Coordinator {
             }
             try await Task.sleep(for: .milliseconds(20))
             guard let state = current else { return nil }
-            switch state.status(now: .now) {
+            switch secureRound == nil ? state.status(now: .now) : await secureRoundStatus(now: .now) {
             case .collecting:
                 continue
             case .abandoned(let reason):
@@ -228,10 +236,20 @@ actor Coordinator {
 
     func finish(_ state: RoundState<ClientUpdate>, started: ContinuousClock.Instant) async throws -> RoundResult {
         let updates = state.results.values.sorted { $0.client < $1.client }
-        let (before, strategy) = (global, self.strategy)
-        (global, self.strategy) = try await compute.run {
-            var strategy = strategy
-            return (strategy.aggregate(global: before, updates: updates), strategy)
+        let samples = updates.reduce(0) { $0 + $1.samples }
+        var participants = updates.count
+        var trainLoss = updates.reduce(0.0) { $0 + $1.trainLoss * Double($1.samples) } / Double(max(samples, 1))
+        var stageSeconds: [String: Double]?
+        if secureRound != nil {
+            (participants, trainLoss, stageSeconds) = try await aggregateSecureRound()
+        } else if let privacy = settings.privacy {
+            try await aggregatePrivately(updates, privacy: privacy, sampled: state.sampledCount)
+        } else {
+            let (before, strategy) = (global, self.strategy)
+            (global, self.strategy) = try await compute.run {
+                var strategy = strategy
+                return (strategy.aggregate(global: before, updates: updates), strategy)
+            }
         }
 
         let (architecture, weights, testData) = (settings.model, global, self.testData)
@@ -240,15 +258,13 @@ actor Coordinator {
             try model.setParameters(weights)
             return evaluate(model, on: testData)
         }
-        let samples = updates.reduce(0) { $0 + $1.samples }
-        let trainLoss = updates.reduce(0.0) { $0 + $1.trainLoss * Double($1.samples) } / Double(max(samples, 1))
         let version = try await registerVersion(
             parent: published.version, round: state.round, weights: weights, metrics: TrainingMetrics(
-                testAccuracy: evaluation.accuracy, loss: evaluation.loss, participants: updates.count))
+                testAccuracy: evaluation.accuracy, loss: evaluation.loss, participants: participants))
         let result = RoundResult(
-            round: state.round, modelVersion: version, participants: updates.count, sampled: state.sampledCount,
+            round: state.round, modelVersion: version, participants: participants, sampled: state.sampledCount,
             trainLoss: trainLoss, testLoss: evaluation.loss, testAccuracy: evaluation.accuracy,
-            seconds: (ContinuousClock.now - started).seconds)
+            seconds: (ContinuousClock.now - started).seconds, epsilon: accountPrivacy(), stageSeconds: stageSeconds)
         history.append(result)
         nextRound = state.round + 1
         try await saveCheckpoint(finished: false)
@@ -260,7 +276,7 @@ actor Coordinator {
         logger.info(
             "round complete",
             metadata: [
-                "fedz.round": "\(state.round)", "fedz.participants": "\(updates.count)",
+                "fedz.round": "\(state.round)", "fedz.participants": "\(participants)",
                 "fedz.accuracy": "\(evaluation.accuracy)",
             ])
         return result
@@ -269,6 +285,7 @@ actor Coordinator {
     func broadcastRoundStart() async {
         guard var start = currentStart else { return }
         if let state = current { start.answered = (Array(state.results.keys) + state.failed).sorted() }
+        if let secure = secureRound { start.answered = secure.server.advertised.keys.sorted() }
         guard let envelope = try? Envelope(topic: .round, header: header(.roundStart, round: start.round), body: start)
         else { return }
         await send(envelope)
@@ -330,6 +347,8 @@ actor Coordinator {
             try await acceptRetrainRequest(envelope)
         case .update:
             try acceptUpdate(envelope)
+        case .secaggKeys, .secaggShares, .secaggMaskedInput, .secaggReveal:
+            try await acceptSecureAggregation(envelope)
         case .trainingFailed:
             let failure = try envelope.body(TrainingFailure.self)
             logger.warning("client failed to train", metadata: ["fedz.node": "\(header.sender)", "reason": "\(failure.reason)"])
@@ -344,6 +363,7 @@ actor Coordinator {
 
     func acceptUpdate(_ envelope: Envelope) throws(WireError) {
         let header = envelope.header
+        guard secureRound == nil else { throw WireError(.unexpected, "a plain update from \(header.sender) in a secure round") }
         let report = try envelope.body(UpdateReport.self)
         let delta = try ModelCodec.tensors(envelope.tensors, matching: specs)
         guard ModelCodec.contentHash(delta) == report.hash else {
@@ -394,6 +414,7 @@ actor Coordinator {
     func nodeLost(_ id: String) {
         nodes[id] = nil
         current?.onNodeLost(id)
+        secureNodeLost(id)
     }
 
     // MARK: - Sending

@@ -36,6 +36,10 @@ struct CoordinatorSettings: Sendable {
     var stateDirectory: String
     /// Continue an unfinished run from the registry's checkpoint instead of starting afresh.
     var resume: Bool
+    /// SecAgg+ parameters when rounds aggregate securely; nil for plain updates.
+    var secureAggregation: SecureAggregationSettings?
+    /// Differential privacy of the clients' updates; nil for none.
+    var privacy: DifferentialPrivacy?
 
     /// The settings that shape a model version, as recorded with it in the registry.
     var describedConfig: String {

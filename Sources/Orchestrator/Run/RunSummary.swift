@@ -8,7 +8,7 @@ struct RunSummary: Encodable {
     var seconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case config, rounds, alerts, promotions, rejected, seconds
+        case config, rounds, alerts, promotions, rejected, seconds, epsilon
         case finalTestAccuracy = "final_test_accuracy"
         case productionVersion = "production_version"
     }
@@ -23,6 +23,7 @@ struct RunSummary: Encodable {
         try container.encode(report.productionVersion, forKey: .productionVersion)
         try container.encode(report.rejected, forKey: .rejected)
         try container.encode(seconds, forKey: .seconds)
+        try container.encodeIfPresent(report.rounds.last?.epsilon, forKey: .epsilon)
     }
 
     func write(to path: String) throws {

@@ -1,0 +1,45 @@
+import Actors
+import Federation
+
+/// The coordinator's shell state for one secure round around the pure `SecAggServer`:
+/// where each client lives, the request each awaited client was last sent (re-sent
+/// until it answers, as PUB/SUB may lose it), losses reported, and stage times.
+struct SecureRound: Sendable {
+    var server: SecAggServer
+    let aggregation: SecureFedAvg
+    /// Client → the node that hosts it, and its sample count.
+    let hosts: [Int: (node: String, samples: Int)]
+    /// The current stage's message to each client (stages 2–4).
+    var requests: [Int: Envelope] = [:]
+    var lastResend: ContinuousClock.Instant
+    /// Clients whose nodes died, not yet told to the server.
+    var newlyLost: Set<Int> = []
+    var trainLosses: [Int: Double] = [:]
+    var stageStarted: ContinuousClock.Instant
+    var stageSeconds: [String: Double] = [:]
+    /// The unmasking runs on the compute thread; meanwhile the server is not touched here.
+    var busy = false
+    /// `.finished` or `.aborted` once the round is over.
+    var outcome: SecAggServerDirective?
+
+    init(server: SecAggServer, aggregation: SecureFedAvg, hosts: [Int: (node: String, samples: Int)], now: ContinuousClock.Instant) {
+        self.server = server
+        self.aggregation = aggregation
+        self.hosts = hosts
+        lastResend = now
+        stageStarted = now
+    }
+
+    /// Records how long the stage `closed` took, up to `now`.
+    mutating func close(_ closed: SecAggServer.Stage, now: ContinuousClock.Instant) {
+        stageSeconds[closed.rawValue] = (now - stageStarted).seconds
+        stageStarted = now
+    }
+
+    /// The sample-weighted mean training loss of `clients` that reported one (0 when none did).
+    func trainLoss(of clients: [Int]) -> Double {
+        let reported = clients.compactMap { client in trainLosses[client].map { ($0, Double(hosts[client]?.samples ?? 0)) } }
+        let samples = reported.reduce(0) { $0 + $1.1 }
+        return samples > 0 ? reported.reduce(0) { $0 + $1.0 * $1.1 } / samples : 0
+    }
+}
