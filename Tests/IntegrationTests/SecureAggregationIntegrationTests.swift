@@ -49,6 +49,23 @@ struct SecureAggregationIntegrationTests {
         #expect(finished.rejected.isEmpty, "\(finished.rejected)")
     }
 
+    @Test func differentialPrivacyReportsTheEpsilonDPAccountingComputes() async throws {
+        let cluster = try ClusterHarness()
+        defer { cluster.tearDown() }
+        try await cluster.startCoordinator(Self.federation() + ["--secure-aggregation", "--dp-noise", "1", "--dp-clip", "0.5"])
+        try cluster.startNodes(3, clients: 30)
+        // dp-accounting 0.6.0: 1…3 Poisson-sampled Gaussian steps, q = 0.3, σ = 1, δ = 1e-5 (bench/dp_accounting_reference.py).
+        let expected = [3.290610970505228, 4.238324420106, 4.905483301289365]
+        for round in 1...3 {
+            let result = try await cluster.waitFor("round", within: .seconds(180)).result
+            let epsilon = try #require(result["epsilon"] as? Double)
+            #expect(abs(epsilon - expected[round - 1]) <= 1e-9 * epsilon, "round \(round): ε \(epsilon)")
+            #expect(result["participants"] as? Int == 9)
+        }
+        let finished = try await cluster.waitFor("finished", within: .seconds(30))
+        #expect(finished.rejected.isEmpty, "\(finished.rejected)")
+    }
+
     private func run(secure: Bool) async throws -> (accuracies: [Double], stages: [[String: Double]], rejected: [String: Int]) {
         let cluster = try ClusterHarness()
         defer { cluster.tearDown() }

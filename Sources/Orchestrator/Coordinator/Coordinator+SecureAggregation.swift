@@ -28,8 +28,14 @@ extension Coordinator {
         let sampleTotal = hosts.values.reduce(0) { $0 + $1.samples }
         start.secureAggregation = config
         start.sampleTotal = sampleTotal
+        let server: SecAggServer
+        do {
+            server = try SecAggServer(config: config, now: now)
+        } catch {
+            throw FedzError("round \(start.round) cannot aggregate securely among \(hosts.count) client(s): \(error)")
+        }
         secureRound = SecureRound(
-            server: try SecAggServer(config: config, now: now),
+            server: server,
             aggregation: SecureFedAvg(config: config, sampleTotal: sampleTotal, privacy: settings.privacy), hosts: hosts,
             now: now)
     }
