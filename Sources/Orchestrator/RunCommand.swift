@@ -68,19 +68,8 @@ struct RunCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
 
         let security = try prepareSecurity()
-        let events = Pipe()
-        let coordinator = try ChildProcess(
-            name: "coordinator", executable: ExecutableLocation.sibling("fedz"),
-            arguments: ["coordinator", "--publish", endpoint(publishPort), "--pull", endpoint(pullPort),
-                        "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())", "--state-dir", stateDir,
-                        "--log-level", "\(logging.logLevel)"] + federation.arguments + security,
-            logFile: logs.appendingPathComponent("coordinator.log"), output: events)
-        try events.fileHandleForWriting.close()
-        let cluster = Cluster(coordinator: coordinator)
-
-        let work = Task {
-            try await follow(events: LineReader.lines(of: events), cluster: cluster, logs: logs, security: security)
-        }
+        let cluster = LocalCluster(logs: logs)
+        let work = Task { try await supervise(cluster, security: security, logs: logs) }
         let watch = ProcessLifecycle.onTermination { reason in
             logger.notice("stopping the cluster", metadata: ["reason": "\(reason)"])
             work.cancel()
@@ -106,35 +95,82 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// Follows the coordinator's events: starts the nodes once it is ready, prints
-    /// each round, returns at `finished`.
+    /// Runs the coordinator until it finishes, restarting it with `--resume` on the same
+    /// endpoints when it dies (the nodes and the monitor reconnect by themselves).
+    private func supervise(_ cluster: LocalCluster, security: [String], logs: URL) async throws -> RunReport {
+        var endpoints = (publish: endpoint(publishPort), pull: endpoint(pullPort))
+        var resume: [String] = []
+        for restart in 0...Self.coordinatorRestarts {
+            let arguments = ["coordinator", "--publish", endpoints.publish, "--pull", endpoints.pull,
+                             "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())", "--state-dir", stateDir,
+                             "--log-level", "\(logging.logLevel)"] + federation.arguments + security + resume
+            let events = try await cluster.startCoordinator(arguments)
+            switch try await follow(events: events, cluster: cluster, logs: logs, security: security) {
+            case .finished(let report):
+                return report
+            case .stopped(let bound):
+                try Task.checkCancellation()
+                let status = await cluster.coordinatorExitStatus().map { "status \($0)" } ?? "output closed"
+                guard let bound, restart < Self.coordinatorRestarts else {
+                    throw FedzError("the coordinator stopped (\(status)) before finishing; see \(logs.path)/coordinator.log")
+                }
+                print("the coordinator stopped (\(status)); restarting it to resume from its checkpoint")
+                endpoints = bound
+                resume = ["--resume"]
+            }
+        }
+        throw FedzError("the coordinator kept stopping; see \(logs.path)/coordinator.log")
+    }
+
+    /// How many times `fedz run` restarts a coordinator that died.
+    static let coordinatorRestarts = 5
+
+    /// How following one coordinator process ended.
+    private enum FollowOutcome {
+        case finished(RunReport)
+        /// Its output ended without `finished`; the endpoints it had bound, if it got that far.
+        case stopped((publish: String, pull: String)?)
+    }
+
+    /// Follows one coordinator process's events: starts the nodes and the monitor once the
+    /// first coordinator is ready, prints each round, returns at `finished` or when it stops.
     private func follow(
-        events: AsyncStream<String>, cluster: Cluster, logs: URL, security: [String]
-    ) async throws -> RunReport {
+        events: AsyncStream<String>, cluster: LocalCluster, logs: URL, security: [String]
+    ) async throws -> FollowOutcome {
+        var bound: (publish: String, pull: String)?
         for await line in events {
             guard let event = try? JSONDecoder().decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
             switch event {
             case let .ready(publish, pull):
-                try await cluster.startNodes((0..<nodes).map(nodeArguments(publish: publish, pull: pull, security: security)), logs: logs)
+                bound = (publish, pull)
+                guard await !cluster.hasNodes else { continue }
+                try await cluster.startMonitor(monitorArguments(publish: publish, pull: pull, security: security))
+                try await cluster.startNodes((0..<nodes).map(nodeArguments(publish: publish, pull: pull, security: security)))
                 print("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
-                    + "\(federation.model) on \(federation.dataset); logs in \(logs.path)")
+                    + "\(federation.model) on \(federation.dataset); a drift monitor; logs in \(logs.path)")
             case let .round(result):
                 print(progressLine(result))
             case let .abandoned(round, reason):
                 print("round \(round) abandoned: \(reason); retrying")
             case let .finished(report):
-                return report
+                return .finished(report)
             case let .promoted(version, reason):
                 print("version \(version) promoted to production: \(reason)")
             case let .retraining(alert, reason):
                 print("drift alert \(alert): \(reason); retraining from production")
+            case let .recovered(alert, version):
+                print("drift alert \(alert) resolved: version \(version) recovered the field accuracy")
             case let .refused(publicKey):
                 print("refused a node with unknown key \(publicKey)")
             }
         }
-        try Task.checkCancellation()
-        let status = await cluster.coordinator.exitStatus().map { "status \($0)" } ?? "output closed"
-        throw FedzError("the coordinator stopped (\(status)) before finishing; see \(logs.path)/coordinator.log")
+        return .stopped(bound)
+    }
+
+    private func monitorArguments(publish: String, pull: String, security: [String]) -> [String] {
+        ["monitor", "--coordinator-publish", publish, "--coordinator-pull", pull, "--alerts", "tcp://127.0.0.1:*",
+         "--state-dir", stateDir, "--parent-pid", "\(getpid())", "--log-level", "\(logging.logLevel)"]
+            + federation.heartbeat.arguments + security
     }
 
     private func progressLine(_ result: RoundResult) -> String {
@@ -199,29 +235,5 @@ struct RunCommand: AsyncParsableCommand {
             "byzantine": byzantine ?? "none",
             "byzantine_nodes": byzantineNodes.map { "node-\($0)" }.joined(separator: ","),
         ]
-    }
-}
-
-/// The processes of a local cluster, so that all of them can be stopped together.
-actor Cluster {
-    nonisolated let coordinator: ChildProcess
-    private var nodes: [ChildProcess] = []
-
-    init(coordinator: ChildProcess) { self.coordinator = coordinator }
-
-    /// Starts one `fedz-node` per argument list, logging to `logs/node-<index>.log`.
-    func startNodes(_ arguments: [[String]], logs: URL) throws {
-        for (index, nodeArguments) in arguments.enumerated() {
-            nodes.append(try ChildProcess(
-                name: "node-\(index)", executable: ExecutableLocation.sibling("fedz-node"), arguments: nodeArguments,
-                logFile: logs.appendingPathComponent("node-\(index).log")))
-        }
-    }
-
-    func stopAll() async {
-        await withTaskGroup(of: Void.self) { group in
-            for node in nodes { group.addTask { await node.stop() } }
-        }
-        await coordinator.stop()
     }
 }

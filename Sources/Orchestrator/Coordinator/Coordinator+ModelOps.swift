@@ -10,13 +10,21 @@ struct Promotion: Codable, Sendable, Equatable {
     var reason: String
 }
 
+/// Retraining after a drift alert: the alert stays open until a retrained version reaches
+/// 98 % of production's field accuracy before the drift (the median of its field reports,
+/// most of which predate the drift).
+struct Retraining: Codable, Sendable, Equatable {
+    var alert: Int
+    var preDriftAccuracy: Double
+}
+
 /// What the coordinator needs to resume a run after a crash, kept with the registry's
 /// checkpoint (the round, production version and sampling state are the checkpoint's own).
 struct RunCheckpoint: Codable, Sendable {
     /// The latest global version: the one the next round trains.
     var version: Int
     var candidate: Int?
-    var retrainingAlert: Int?
+    var retraining: Retraining?
     var history: [RoundResult]
     var promotions: [Promotion]
     var finished: Bool
@@ -39,7 +47,7 @@ extension Coordinator {
             generator = resumed
             history = run.history
             promotions = run.promotions
-            retrainingAlert = run.retrainingAlert
+            retraining = run.retraining
             nextRound = checkpoint.round + 1
             deployment = Deployment(production: checkpoint.productionVersion)
             if let production = checkpoint.productionVersion { try cache(production) }
@@ -76,8 +84,8 @@ extension Coordinator {
         servable[version] = published
         await send(published.envelope)
         switch deployment.onNewVersion(version) {
-        case let .promote(version, reason):
-            try await promote(version, reason: reason)
+        case let .promote(version, reason, fieldAccuracy):
+            try await promote(version, reason: reason, fieldAccuracy: fieldAccuracy)
         case let .evaluate(version):
             try registry.setAlias(.candidate, to: version, reason: "trained in round \(round)", by: Coordinator.senderID)
         }
@@ -87,16 +95,17 @@ extension Coordinator {
     }
 
     /// Makes `version` production in the registry and for the nodes; resolves the open
-    /// drift alert when the version was trained after it.
-    func promote(_ version: Int, reason: String) async throws {
+    /// drift alert once a retrained version has recovered to 98 % of the pre-drift level.
+    func promote(_ version: Int, reason: String, fieldAccuracy: Double?) async throws {
         try registry.promote(version, reason: reason, by: Coordinator.senderID)
         deployment.promote(version)
         promotions.append(Promotion(version: version, reason: reason))
         CoordinatorEvent.promoted(version: version, reason: reason).emit()
         logger.notice("promoted to production", metadata: ["fedz.version": "\(version)", "reason": "\(reason)"])
-        if let alert = retrainingAlert {
-            _ = try? registry.resolveAlert(alert, resolution: "version \(version) promoted: \(reason)")
-            retrainingAlert = nil
+        if let retraining, let fieldAccuracy, fieldAccuracy >= 0.98 * retraining.preDriftAccuracy {
+            _ = try? registry.resolveAlert(retraining.alert, resolution: "version \(version) recovered: \(reason)")
+            self.retraining = nil
+            CoordinatorEvent.recovered(alert: retraining.alert, version: version).emit()
         }
         await announceStatus()
     }
@@ -130,13 +139,13 @@ extension Coordinator {
         if let message = try? Envelope(topic: .metrics, header: self.header(.fieldMetrics), body: metrics) {
             await send(message)
         }
-        if case let .promote(version, reason) = deployment.onFieldReport(
+        if case let .promote(version, reason, fieldAccuracy) = deployment.onFieldReport(
             production: observation.version, productionAccuracy: observation.accuracy,
             candidate: observation.candidateVersion, candidateAccuracy: observation.candidateAccuracy,
             samples: observation.samples)
         {
             do {
-                try await promote(version, reason: reason)
+                try await promote(version, reason: reason, fieldAccuracy: fieldAccuracy)
             } catch {
                 logger.error("promotion failed", metadata: ["fedz.version": "\(version)", "error": "\(error)"])
             }
@@ -150,10 +159,11 @@ extension Coordinator {
         guard envelope.header.sender == Coordinator.monitorID else {
             throw WireError(.unexpected, "retrain request from \(envelope.header.sender)")
         }
-        guard retrainingAlert == nil, let production = deployment.production, let model = servable[production] else {
+        guard retraining == nil, let production = deployment.production, let model = servable[production] else {
             return
         }
-        retrainingAlert = request.alert
+        let reports = ((try? registry.fieldReports(of: production)) ?? []).map(\.accuracy).sorted()
+        retraining = Retraining(alert: request.alert, preDriftAccuracy: reports.isEmpty ? 0 : reports[reports.count / 2])
         global = model.weights
         published = model
         CoordinatorEvent.retraining(alert: request.alert, reason: request.reason).emit()
@@ -171,7 +181,7 @@ extension Coordinator {
 
     func saveCheckpoint(finished: Bool) async throws {
         let run = RunCheckpoint(
-            version: published.version, candidate: deployment.candidate, retrainingAlert: retrainingAlert,
+            version: published.version, candidate: deployment.candidate, retraining: retraining,
             history: history, promotions: promotions, finished: finished)
         let extra = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
         try registry.saveCheckpoint(

@@ -35,8 +35,8 @@ actor Coordinator {
     var servable: [Int: PublishedModel] = [:]
     let registry: ModelRegistry
     var deployment = Deployment()
-    /// The open drift alert whose retraining is under way.
-    var retrainingAlert: Int?
+    /// The retraining under way after a drift alert.
+    var retraining: Retraining?
     var promotions: [Promotion] = []
     /// The round to run next (greater than 1 after a resume).
     var nextRound = 1

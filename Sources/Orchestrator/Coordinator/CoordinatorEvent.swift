@@ -13,6 +13,8 @@ enum CoordinatorEvent: Codable, Sendable {
     case promoted(version: Int, reason: String)
     /// A drift alert restarted training from production.
     case retraining(alert: Int, reason: String)
+    /// A retrained production version recovered from the drift: the alert is resolved.
+    case recovered(alert: Int, version: Int)
     /// A CURVE handshake from a key not on the allow-list was refused (once per key).
     case refused(publicKey: String)
 
@@ -46,6 +48,10 @@ enum CoordinatorEvent: Codable, Sendable {
             try container.encode("retraining", forKey: .event)
             try container.encode(alert, forKey: .alert)
             try container.encode(reason, forKey: .reason)
+        case let .recovered(alert, version):
+            try container.encode("recovered", forKey: .event)
+            try container.encode(alert, forKey: .alert)
+            try container.encode(version, forKey: .version)
         case let .refused(publicKey):
             try container.encode("refused", forKey: .event)
             try container.encode(publicKey, forKey: .publicKey)
@@ -70,6 +76,9 @@ enum CoordinatorEvent: Codable, Sendable {
         case "promoted":
             self = .promoted(
                 version: try container.decode(Int.self, forKey: .version), reason: try container.decode(String.self, forKey: .reason))
+        case "recovered":
+            self = .recovered(
+                alert: try container.decode(Int.self, forKey: .alert), version: try container.decode(Int.self, forKey: .version))
         case "retraining":
             self = .retraining(
                 alert: try container.decode(Int.self, forKey: .alert), reason: try container.decode(String.self, forKey: .reason))
