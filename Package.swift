@@ -80,7 +80,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "IntegrationTests", dependencies: ["Actors", "Federation"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["Actors", "Federation", "ModelOps"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

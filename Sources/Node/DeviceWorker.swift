@@ -174,10 +174,13 @@ actor DeviceWorker {
             try acceptModel(envelope)
         case .roundStart:
             let start = try envelope.body(RoundStart.self)
-            observeRound(start.round)
+            await observeRound(start.round)
             guard start.assignments[settings.id]?.isEmpty == false else { return }
-            if start.round != pendingRound?.round {
-                guard start.round > pendingRound?.round ?? 0 else { return }
+            // A retried round keeps its number but may train another version or other clients.
+            if start.round != pendingRound?.round || start.modelHash != pendingRound?.modelHash
+                || start.assignments[settings.id] != pendingRound?.assignments[settings.id]
+            {
+                guard start.round >= pendingRound?.round ?? 0 else { return }
                 pendingRound = start
                 done = []
                 outbox = [:]

@@ -68,7 +68,9 @@ struct RunCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
 
         let security = try prepareSecurity()
-        let cluster = LocalCluster(logs: logs)
+        let pids = URL(fileURLWithPath: stateDir).appendingPathComponent("pids")
+        try FileManager.default.createDirectory(at: pids, withIntermediateDirectories: true)
+        let cluster = LocalCluster(logs: logs, pids: pids)
         let work = Task { try await supervise(cluster, security: security, logs: logs) }
         let watch = ProcessLifecycle.onTermination { reason in
             logger.notice("stopping the cluster", metadata: ["reason": "\(reason)"])
@@ -80,18 +82,18 @@ struct RunCommand: AsyncParsableCommand {
         await cluster.stopAll()
         logger.debug("cluster stopped", metadata: ["seconds": "\((ContinuousClock.now - stopping).seconds)"])
         if work.isCancelled {
-            print("interrupted: every process of the cluster has stopped")
+            show("interrupted: every process of the cluster has stopped")
             throw ExitCode(130)
         }
         let report = try outcome.get()
 
-        print("done: \(report.rounds.count) rounds, final test accuracy \(percent(report.finalTestAccuracy)), "
+        show("done: \(report.rounds.count) rounds, final test accuracy \(percent(report.finalTestAccuracy)), "
             + "production version \(report.productionVersion.map(String.init) ?? "none"), \(report.alerts.count) alert(s), "
             + "\(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s; logs in \(logs.path)")
         if let summary {
             try RunSummary(config: summaryConfig, report: report, seconds: (ContinuousClock.now - started).seconds)
                 .write(to: summary)
-            print("summary written to \(summary)")
+            show("summary written to \(summary)")
         }
     }
 
@@ -114,7 +116,7 @@ struct RunCommand: AsyncParsableCommand {
                 guard let bound, restart < Self.coordinatorRestarts else {
                     throw FedzError("the coordinator stopped (\(status)) before finishing; see \(logs.path)/coordinator.log")
                 }
-                print("the coordinator stopped (\(status)); restarting it to resume from its checkpoint")
+                show("the coordinator stopped (\(status)); restarting it to resume from its checkpoint")
                 endpoints = bound
                 resume = ["--resume"]
             }
@@ -146,22 +148,22 @@ struct RunCommand: AsyncParsableCommand {
                 guard await !cluster.hasNodes else { continue }
                 try await cluster.startMonitor(monitorArguments(publish: publish, pull: pull, security: security))
                 try await cluster.startNodes((0..<nodes).map(nodeArguments(publish: publish, pull: pull, security: security)))
-                print("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
+                show("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
                     + "\(federation.model) on \(federation.dataset); a drift monitor; logs in \(logs.path)")
             case let .round(result):
-                print(progressLine(result))
+                show(progressLine(result))
             case let .abandoned(round, reason):
-                print("round \(round) abandoned: \(reason); retrying")
+                show("round \(round) abandoned: \(reason); retrying")
             case let .finished(report):
                 return .finished(report)
             case let .promoted(version, reason):
-                print("version \(version) promoted to production: \(reason)")
+                show("version \(version) promoted to production: \(reason)")
             case let .retraining(alert, reason):
-                print("drift alert \(alert): \(reason); retraining from production")
+                show("drift alert \(alert): \(reason); retraining from production")
             case let .recovered(alert, version):
-                print("drift alert \(alert) resolved: version \(version) recovered the field accuracy")
+                show("drift alert \(alert) resolved: version \(version) recovered the field accuracy")
             case let .refused(publicKey):
-                print("refused a node with unknown key \(publicKey)")
+                show("refused a node with unknown key \(publicKey)")
             }
         }
         return .stopped(bound)
@@ -171,6 +173,12 @@ struct RunCommand: AsyncParsableCommand {
         ["monitor", "--coordinator-publish", publish, "--coordinator-pull", pull, "--alerts", "tcp://127.0.0.1:*",
          "--state-dir", stateDir, "--parent-pid", "\(getpid())", "--log-level", "\(logging.logLevel)"]
             + federation.heartbeat.arguments + security
+    }
+
+    /// Writes one line to standard output at once, also into a pipe, so that people and
+    /// scripts follow the run live.
+    private func show(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     private func progressLine(_ result: RoundResult) -> String {

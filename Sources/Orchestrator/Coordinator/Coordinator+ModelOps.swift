@@ -16,6 +16,8 @@ struct Promotion: Codable, Sendable, Equatable {
 struct Retraining: Codable, Sendable, Equatable {
     var alert: Int
     var preDriftAccuracy: Double
+    /// Whether rounds already train from production (it starts with the next round).
+    var started = false
 }
 
 /// What the coordinator needs to resume a run after a crash, kept with the registry's
@@ -28,6 +30,8 @@ struct RunCheckpoint: Codable, Sendable {
     var history: [RoundResult]
     var promotions: [Promotion]
     var finished: Bool
+    /// When the run began (before any restart), to tell its alerts from older ones.
+    var startedAt: Date
 }
 
 /// ModelOps in the coordinator: every aggregated model becomes a registry version; the
@@ -48,6 +52,7 @@ extension Coordinator {
             history = run.history
             promotions = run.promotions
             retraining = run.retraining
+            runStarted = run.startedAt
             nextRound = checkpoint.round + 1
             deployment = Deployment(production: checkpoint.productionVersion)
             if let production = checkpoint.productionVersion { try cache(production) }
@@ -110,6 +115,20 @@ extension Coordinator {
         await announceStatus()
     }
 
+    /// Adopts a production version set in the registry by another process (`fedz models
+    /// promote` or `rollback`), so that nodes switch to it.
+    func adoptRegistryProduction() async {
+        guard let production = try? registry.alias(.production)?.number, production != deployment.production,
+              (try? cache(production)) != nil
+        else { return }
+        deployment.promote(production)
+        let reason = "set in the registry (fedz models)"
+        promotions.append(Promotion(version: production, reason: reason))
+        CoordinatorEvent.promoted(version: production, reason: reason).emit()
+        logger.notice("production changed in the registry", metadata: ["fedz.version": "\(production)"])
+        await announceStatus()
+    }
+
     /// Tells nodes at once what to serve (the heartbeat repeats it every interval).
     func announceStatus() async {
         if let message = try? Envelope(topic: .round, header: header(.heartbeat), body: status) { await send(message) }
@@ -159,15 +178,30 @@ extension Coordinator {
         guard envelope.header.sender == Coordinator.monitorID else {
             throw WireError(.unexpected, "retrain request from \(envelope.header.sender)")
         }
-        guard retraining == nil, let production = deployment.production, let model = servable[production] else {
+        guard retraining == nil, let production = deployment.production, servable[production] != nil else {
             return
         }
         let reports = ((try? registry.fieldReports(of: production)) ?? []).map(\.accuracy).sorted()
         retraining = Retraining(alert: request.alert, preDriftAccuracy: reports.isEmpty ? 0 : reports[reports.count / 2])
-        global = model.weights
-        published = model
+        do {
+            try await saveCheckpoint(finished: false)
+        } catch {
+            logger.error("could not save the checkpoint", metadata: ["error": "\(error)"])
+        }
         CoordinatorEvent.retraining(alert: request.alert, reason: request.reason).emit()
         logger.notice("retraining from production", metadata: ["fedz.version": "\(production)", "alert": "\(request.alert)"])
+    }
+
+    /// At a round's start: once a drift alert asked for it, training restarts from the
+    /// production weights (never in the middle of a round).
+    func startRetrainingIfAsked() {
+        guard var retraining, !retraining.started, let production = deployment.production,
+              let model = servable[production]
+        else { return }
+        global = model.weights
+        published = model
+        retraining.started = true
+        self.retraining = retraining
     }
 
     /// A version nodes may serve or train, from memory or the registry.
@@ -182,7 +216,7 @@ extension Coordinator {
     func saveCheckpoint(finished: Bool) async throws {
         let run = RunCheckpoint(
             version: published.version, candidate: deployment.candidate, retraining: retraining,
-            history: history, promotions: promotions, finished: finished)
+            history: history, promotions: promotions, finished: finished, startedAt: runStarted)
         let extra = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
         try registry.saveCheckpoint(
             round: nextRound - 1, productionVersion: deployment.production, rngState: generator.state, extra: extra)

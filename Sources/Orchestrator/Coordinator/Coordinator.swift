@@ -40,7 +40,8 @@ actor Coordinator {
     var promotions: [Promotion] = []
     /// The round to run next (greater than 1 after a resume).
     var nextRound = 1
-    let runStarted = Date()
+    /// When the run began (restored from the checkpoint after a restart).
+    var runStarted = Date()
     var current: RoundState<ClientUpdate>?
     var currentStart: RoundStart?
     var generator: SeededGenerator
@@ -129,6 +130,7 @@ actor Coordinator {
             }
             group.addTask {
                 while !Task.isCancelled {
+                    await self.adoptRegistryProduction()
                     await self.announceStatus()
                     try await Task.sleep(for: self.settings.heartbeatInterval)
                 }
@@ -186,6 +188,7 @@ actor Coordinator {
 
     /// One round; nil when it was abandoned.
     func runRound(_ round: Int) async throws -> RoundResult? {
+        startRetrainingIfAsked()
         let started = ContinuousClock.now
         var clientNodes: [Int: String] = [:]
         for (node, clients) in nodes {

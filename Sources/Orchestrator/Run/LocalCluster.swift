@@ -2,23 +2,26 @@ import CommandSupport
 import Foundation
 
 /// The processes of a local cluster — coordinator, monitor, nodes — started and stopped
-/// together by `fedz run`, each logging to its own file.
+/// together by `fedz run`, each logging to `logs/NAME.log` with its PID in `pids/NAME.pid`
+/// (for chaos scripts and tests, which signal processes by recorded PID, never by name).
 actor LocalCluster {
     private let logs: URL
+    private let pids: URL
     private var coordinator: ChildProcess?
     private var monitor: ChildProcess?
     private var nodes: [ChildProcess] = []
 
-    init(logs: URL) { self.logs = logs }
+    init(logs: URL, pids: URL) {
+        self.logs = logs
+        self.pids = pids
+    }
 
     var hasNodes: Bool { !nodes.isEmpty }
 
     /// Starts a coordinator (`fedz` with `arguments`); returns its standard output lines.
     func startCoordinator(_ arguments: [String]) throws -> AsyncStream<String> {
         let events = Pipe()
-        coordinator = try ChildProcess(
-            name: "coordinator", executable: ExecutableLocation.sibling("fedz"), arguments: arguments,
-            logFile: logs.appendingPathComponent("coordinator.log"), output: events)
+        coordinator = try start("coordinator", executable: "fedz", arguments, output: events)
         try events.fileHandleForWriting.close()
         return LineReader.lines(of: events)
     }
@@ -29,25 +32,30 @@ actor LocalCluster {
     }
 
     func startMonitor(_ arguments: [String]) throws {
-        monitor = try ChildProcess(
-            name: "monitor", executable: ExecutableLocation.sibling("fedz"), arguments: arguments,
-            logFile: logs.appendingPathComponent("monitor.log"))
+        monitor = try start("monitor", executable: "fedz", arguments)
     }
 
     /// Starts one `fedz-node` per argument list, logging to `logs/node-<index>.log`.
     func startNodes(_ arguments: [[String]]) throws {
         for (index, nodeArguments) in arguments.enumerated() {
-            nodes.append(try ChildProcess(
-                name: "node-\(index)", executable: ExecutableLocation.sibling("fedz-node"), arguments: nodeArguments,
-                logFile: logs.appendingPathComponent("node-\(index).log")))
+            nodes.append(try start("node-\(index)", executable: "fedz-node", nodeArguments))
         }
     }
 
-    /// Stops every process: nodes and monitor together, then the coordinator.
+    private func start(_ name: String, executable: String, _ arguments: [String], output: Pipe? = nil) throws -> ChildProcess {
+        let process = try ChildProcess(
+            name: name, executable: ExecutableLocation.sibling(executable), arguments: arguments,
+            logFile: logs.appendingPathComponent("\(name).log"), output: output)
+        try "\(process.pid)\n".write(to: pids.appendingPathComponent("\(name).pid"), atomically: true, encoding: .utf8)
+        return process
+    }
+
+    /// Stops every process: nodes and monitor together, then the coordinator; removes the PID files.
     func stopAll() async {
         await withTaskGroup(of: Void.self) { group in
             for process in nodes + [monitor].compactMap({ $0 }) { group.addTask { await process.stop() } }
         }
         await coordinator?.stop()
+        try? FileManager.default.removeItem(at: pids)
     }
 }
