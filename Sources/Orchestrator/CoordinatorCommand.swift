@@ -41,6 +41,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    @OptionGroup var config: ConfigOptions
+
     func validate() throws {
         guard expectClients > 0, startTimeout > 0 else {
             throw ValidationError("--expect-clients and --start-timeout must be positive")

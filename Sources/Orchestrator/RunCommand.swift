@@ -48,6 +48,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    @OptionGroup var config: ConfigOptions
+
     func validate() throws {
         guard nodes > 0, clients >= nodes else { throw ValidationError("need --nodes > 0 and --clients ≥ --nodes") }
         guard try DataPlan.Partition(partition) != .roles || federation.dataset == "shakespeare" else {
@@ -72,8 +74,8 @@ struct RunCommand: AsyncParsableCommand {
         let coordinator = try ChildProcess(
             name: "coordinator", executable: ExecutableLocation.sibling("fedz"),
             arguments: ["coordinator", "--publish", endpoint(publishPort), "--pull", endpoint(pullPort),
-                        "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())", "--state-dir", stateDir,
-                        "--log-level", "\(logging.logLevel)"] + federation.arguments + security,
+                        "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())", "--state-dir", stateDir]
+                + logging.arguments + federation.arguments + security,
             logFile: logs.appendingPathComponent("coordinator.log"), output: events)
         try events.fileHandleForWriting.close()
         let cluster = Cluster(coordinator: coordinator)
@@ -94,47 +96,60 @@ struct RunCommand: AsyncParsableCommand {
             print("interrupted: every process of the cluster has stopped")
             throw ExitCode(130)
         }
-        let report = try outcome.get()
+        let (report, roundsFinishedAt) = try outcome.get()
 
         print("done: \(report.rounds.count) rounds, final test accuracy \(percent(report.finalTestAccuracy)), "
             + "production version \(report.productionVersion.map(String.init) ?? "none"), \(report.alerts.count) alert(s), "
             + "\(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s; logs in \(logs.path)")
         if let summary {
-            try RunSummary(config: summaryConfig, report: report, seconds: (ContinuousClock.now - started).seconds)
-                .write(to: summary)
+            try RunSummary(
+                config: summaryConfig, report: report, seconds: (ContinuousClock.now - started).seconds,
+                roundsFinishedAt: roundsFinishedAt
+            ).write(to: summary)
             print("summary written to \(summary)")
         }
     }
 
     /// Follows the coordinator's events: starts the nodes once it is ready, prints
-    /// each round, returns at `finished`.
+    /// each round and the open round's progress, returns at `finished` with when each round finished.
     private func follow(
         events: AsyncStream<String>, cluster: Cluster, logs: URL, security: [String]
-    ) async throws -> RunReport {
+    ) async throws -> (RunReport, [Int: Double]) {
+        var console = RunConsole(rounds: federation.rounds, live: isatty(STDOUT_FILENO) != 0)
+        var finishedAt: [Int: Double] = [:]
+        func show(_ text: String) { write(console.line(text)) }
         for await line in events {
             guard let event = try? JSONDecoder().decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
             switch event {
             case let .ready(publish, pull):
                 try await cluster.startNodes((0..<nodes).map(nodeArguments(publish: publish, pull: pull, security: security)), logs: logs)
-                print("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
+                show("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
                     + "\(federation.model) on \(federation.dataset); logs in \(logs.path)")
             case let .round(result):
-                print(progressLine(result))
+                finishedAt[result.round] = Date().timeIntervalSince1970
+                console.roundFinished(seconds: result.seconds)
+                show(progressLine(result))
+            case let .progress(round, answered, sampled, elapsed):
+                console.progress(round: round, answered: answered, sampled: sampled, elapsed: elapsed).map(write)
             case let .abandoned(round, reason):
-                print("round \(round) abandoned: \(reason); retrying")
+                show("round \(round) abandoned: \(reason); retrying")
             case let .finished(report):
-                return report
+                return (report, finishedAt)
             case let .promoted(version, reason):
-                print("version \(version) promoted to production: \(reason)")
+                show("version \(version) promoted to production: \(reason)")
             case let .retraining(alert, reason):
-                print("drift alert \(alert): \(reason); retraining from production")
+                show("drift alert \(alert): \(reason); retraining from production")
             case let .refused(publicKey):
-                print("refused a node with unknown key \(publicKey)")
+                show("refused a node with unknown key \(publicKey)")
             }
         }
         try Task.checkCancellation()
         let status = await cluster.coordinator.exitStatus().map { "status \($0)" } ?? "output closed"
         throw FedzError("the coordinator stopped (\(status)) before finishing; see \(logs.path)/coordinator.log")
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     private func progressLine(_ result: RoundResult) -> String {
@@ -167,8 +182,7 @@ struct RunCommand: AsyncParsableCommand {
             "--dataset", federation.dataset, "--clients", "\(clients)", "--node-count", "\(nodes)",
             "--partition", partition, "--seed", "\(federation.seed)",
             "--parent-pid", "\(getpid())",
-            "--log-level", "\(logging.logLevel)",
-        ] + federation.heartbeat.arguments + (federation.dataDir.map { ["--data-dir", $0] } ?? [])
+        ] + logging.arguments + federation.heartbeat.arguments + (federation.dataDir.map { ["--data-dir", $0] } ?? [])
             + (faultPlan.map { ["--fault-plan", $0] } ?? []) + (drift.map { ["--drift", $0] } ?? []) + security
         let (plan, corrupted) = ((try? byzantinePlan) ?? nil, Set(byzantineNodes))
         return { index in
