@@ -28,8 +28,8 @@ struct ReportChart {
     static let height = 640.0
     private static let left = 80.0
     private static let right = 30.0
-    private static let accuracyPanel = (top: 110.0, bottom: 330.0)
-    private static let lossPanel = (top: 380.0, bottom: 580.0)
+    private static let accuracyPanel = (top: 135.0, bottom: 345.0)
+    private static let lossPanel = (top: 385.0, bottom: 580.0)
     private static let colors = (
         accuracy: "#1f77b4", testLoss: "#d62728", trainLoss: "#ff7f0e", alert: "#c0392b", promotion: "#2e8b57")
 
@@ -52,7 +52,7 @@ struct ReportChart {
         out += series("accuracy", color: Self.colors.accuracy, dashed: false, Self.accuracyPanel, accuracy) { $0.testAccuracy * 100 }
         out += series("train-loss", color: Self.colors.trainLoss, dashed: true, Self.lossPanel, loss) { $0.trainLoss }
         out += series("test-loss", color: Self.colors.testLoss, dashed: false, Self.lossPanel, loss) { $0.testLoss }
-        out += marks.enumerated().map { mark($1, stagger: $0) }.joined()
+        out += zip(marks, labelRows).map(mark).joined()
         out += """
             <text x="\(format((Self.left + Self.width - Self.right) / 2))" y="\(format(Self.lossPanel.bottom + 42))" \
             text-anchor="middle" class="axis-label">round</text>
@@ -123,20 +123,35 @@ struct ReportChart {
         return out + "</g>\n"
     }
 
-    /// A vertical line through both panels with its label above the accuracy panel
-    /// (labels of nearby marks are staggered over three rows).
-    private func mark(_ mark: Mark, stagger: Int) -> String {
-        let color = mark.kind == .alert ? Self.colors.alert : Self.colors.promotion
+    /// A vertical line through both panels with its label above the accuracy panel, on `row`.
+    private func mark(_ mark: Mark, row: Int) -> String {
+        let alert = mark.kind == .alert
         let x = x(mark.round)
-        let labelY = Self.accuracyPanel.top - 8 - Double(stagger % 3) * 13
+        let labelY = Self.accuracyPanel.top - 6 - Double(row) * 13
         return """
             <g class="mark \(mark.kind.rawValue)">
-            <line x1="\(format(x))" y1="\(format(labelY + 3))" x2="\(format(x))" y2="\(format(Self.lossPanel.bottom))" \
-            stroke="\(color)" stroke-width="1.5" stroke-dasharray="4 3"/>
-            <text x="\(format(x + 3))" y="\(format(labelY))" fill="\(color)" font-size="11">\(escape(mark.label))</text>
+            <line x1="\(format(x))" y1="\(format(labelY + 2))" x2="\(format(x))" y2="\(format(Self.lossPanel.bottom))" \
+            stroke="\(alert ? Self.colors.alert : Self.colors.promotion)" stroke-width="\(alert ? 2 : 1.2)" \
+            stroke-dasharray="\(alert ? "6 3" : "3 3")" stroke-opacity="\(alert ? 1 : 0.7)"/>
+            <text x="\(format(x + 3))" y="\(format(labelY))" fill="\(alert ? Self.colors.alert : Self.colors.promotion)" \
+            font-size="11"\(alert ? " font-weight=\"bold\"" : "")>\(escape(mark.label))</text>
             </g>
 
             """
+    }
+
+    /// The label row (0 nearest the panel, at most 4 rows) of each mark: the lowest row
+    /// whose labels so far end left of this one.
+    private var labelRows: [Int] {
+        var rowEnds = [Double](repeating: -.infinity, count: 4)
+        var rows = [Int](repeating: 0, count: marks.count)
+        for index in marks.indices.sorted(by: { marks[$0].round < marks[$1].round }) {
+            let start = x(marks[index].round)
+            let row = rowEnds.firstIndex { $0 < start } ?? rowEnds.indices.min { rowEnds[$0] < rowEnds[$1] } ?? 0
+            rows[index] = row
+            rowEnds[row] = start + 6.5 * Double(marks[index].label.count) + 8
+        }
+        return rows
     }
 
     // MARK: - Scales
