@@ -84,6 +84,8 @@ struct RunCommand: AsyncParsableCommand {
             try await follow(events: LineReader.lines(of: events), cluster: cluster, logs: logs, security: security)
         }
         let watch = ProcessLifecycle.onTermination { reason in
+            // End a live progress line (and the terminal's ^C) before the notice.
+            if isatty(STDOUT_FILENO) != 0 { FileHandle.standardOutput.write(Data("\n".utf8)) }
             logger.notice("stopping the cluster", metadata: ["reason": "\(reason)"])
             work.cancel()
         }
