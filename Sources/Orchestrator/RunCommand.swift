@@ -48,6 +48,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    @OptionGroup var config: ConfigOptions
+
     func validate() throws {
         guard nodes > 0, clients >= nodes else { throw ValidationError("need --nodes > 0 and --clients ≥ --nodes") }
         guard try DataPlan.Partition(partition) != .roles || federation.dataset == "shakespeare" else {
@@ -73,6 +75,8 @@ struct RunCommand: AsyncParsableCommand {
         let cluster = LocalCluster(logs: logs, pids: pids)
         let work = Task { try await supervise(cluster, security: security, logs: logs) }
         let watch = ProcessLifecycle.onTermination { reason in
+            // End a live progress line (and the terminal's ^C) before the notice.
+            if isatty(STDOUT_FILENO) != 0 { FileHandle.standardOutput.write(Data("\n".utf8)) }
             logger.notice("stopping the cluster", metadata: ["reason": "\(reason)"])
             work.cancel()
         }
@@ -85,38 +89,51 @@ struct RunCommand: AsyncParsableCommand {
             show("interrupted: every process of the cluster has stopped")
             throw ExitCode(130)
         }
-        let report = try outcome.get()
+        let (report, roundsFinishedAt) = try outcome.get()
 
         show("done: \(report.rounds.count) rounds, final test accuracy \(percent(report.finalTestAccuracy)), "
             + "production version \(report.productionVersion.map(String.init) ?? "none"), \(report.alerts.count) alert(s), "
             + "\(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s; logs in \(logs.path)")
         if let summary {
-            try RunSummary(config: summaryConfig, report: report, seconds: (ContinuousClock.now - started).seconds)
-                .write(to: summary)
-            show("summary written to \(summary)")
+            try RunSummary(
+                config: summaryConfig, report: report, seconds: (ContinuousClock.now - started).seconds,
+                roundsFinishedAt: roundsFinishedAt
+            ).write(to: summary)
+            write("summary written to \(summary)\n")
         }
     }
 
+    /// What `fedz run` keeps while it follows its coordinator, across restarts: the console
+    /// (live progress on a terminal) and when each round finished.
+    private struct Following {
+        var console: RunConsole
+        var finishedAt: [Int: Double] = [:]
+    }
+
     /// Runs the coordinator until it finishes, restarting it with `--resume` on the same
-    /// endpoints when it dies (the nodes and the monitor reconnect by themselves).
-    private func supervise(_ cluster: LocalCluster, security: [String], logs: URL) async throws -> RunReport {
+    /// endpoints when it dies (the nodes and the monitor reconnect by themselves). Returns
+    /// the run's report and when each round finished.
+    private func supervise(
+        _ cluster: LocalCluster, security: [String], logs: URL
+    ) async throws -> (RunReport, [Int: Double]) {
         var endpoints = (publish: endpoint(publishPort), pull: endpoint(pullPort))
         var resume: [String] = []
+        var following = Following(console: RunConsole(rounds: federation.rounds, live: isatty(STDOUT_FILENO) != 0))
         for restart in 0...Self.coordinatorRestarts {
             let arguments = ["coordinator", "--publish", endpoints.publish, "--pull", endpoints.pull,
-                             "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())", "--state-dir", stateDir,
-                             "--log-level", "\(logging.logLevel)"] + federation.arguments + security + resume
+                             "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())", "--state-dir", stateDir]
+                + logging.arguments + federation.arguments + security + resume
             let events = try await cluster.startCoordinator(arguments)
-            switch try await follow(events: events, cluster: cluster, logs: logs, security: security) {
+            switch try await follow(events: events, cluster: cluster, logs: logs, security: security, &following) {
             case .finished(let report):
-                return report
+                return (report, following.finishedAt)
             case .stopped(let bound):
                 try Task.checkCancellation()
                 let status = await cluster.coordinatorExitStatus().map { "status \($0)" } ?? "output closed"
                 guard let bound, restart < Self.coordinatorRestarts else {
                     throw FedzError("the coordinator stopped (\(status)) before finishing; see \(logs.path)/coordinator.log")
                 }
-                show("the coordinator stopped (\(status)); restarting it to resume from its checkpoint")
+                write(following.console.line("the coordinator stopped (\(status)); restarting it to resume from its checkpoint"))
                 endpoints = bound
                 resume = ["--resume"]
             }
@@ -135,11 +152,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Follows one coordinator process's events: starts the nodes and the monitor once the
-    /// first coordinator is ready, prints each round, returns at `finished` or when it stops.
+    /// first coordinator is ready, prints each round and the open round's progress, returns
+    /// at `finished` or when it stops.
     private func follow(
-        events: AsyncStream<String>, cluster: LocalCluster, logs: URL, security: [String]
+        events: AsyncStream<String>, cluster: LocalCluster, logs: URL, security: [String], _ following: inout Following
     ) async throws -> FollowOutcome {
         var bound: (publish: String, pull: String)?
+        func show(_ text: String) { write(following.console.line(text)) }
         for await line in events {
             guard let event = try? JSONDecoder().decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
             switch event {
@@ -151,7 +170,11 @@ struct RunCommand: AsyncParsableCommand {
                 show("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
                     + "\(federation.model) on \(federation.dataset); a drift monitor; logs in \(logs.path)")
             case let .round(result):
+                following.finishedAt[result.round] = Date().timeIntervalSince1970
+                following.console.roundFinished(seconds: result.seconds)
                 show(progressLine(result))
+            case let .progress(round, answered, sampled, elapsed):
+                following.console.progress(round: round, answered: answered, sampled: sampled, elapsed: elapsed).map(write)
             case let .abandoned(round, reason):
                 show("round \(round) abandoned: \(reason); retrying")
             case let .finished(report):
@@ -171,14 +194,17 @@ struct RunCommand: AsyncParsableCommand {
 
     private func monitorArguments(publish: String, pull: String, security: [String]) -> [String] {
         ["monitor", "--coordinator-publish", publish, "--coordinator-pull", pull, "--alerts", "tcp://127.0.0.1:*",
-         "--state-dir", stateDir, "--parent-pid", "\(getpid())", "--log-level", "\(logging.logLevel)"]
-            + federation.heartbeat.arguments + security
+         "--state-dir", stateDir, "--parent-pid", "\(getpid())"]
+            + logging.arguments + federation.heartbeat.arguments + security
     }
 
-    /// Writes one line to standard output at once, also into a pipe, so that people and
-    /// scripts follow the run live.
-    private func show(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    /// Writes one line to standard output.
+    private func show(_ line: String) { write(line + "\n") }
+
+    /// Writes to standard output at once, also into a pipe, so that people and scripts
+    /// follow the run live.
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     private func progressLine(_ result: RoundResult) -> String {
@@ -211,8 +237,7 @@ struct RunCommand: AsyncParsableCommand {
             "--dataset", federation.dataset, "--clients", "\(clients)", "--node-count", "\(nodes)",
             "--partition", partition, "--seed", "\(federation.seed)",
             "--parent-pid", "\(getpid())",
-            "--log-level", "\(logging.logLevel)",
-        ] + federation.heartbeat.arguments + (federation.dataDir.map { ["--data-dir", $0] } ?? [])
+        ] + logging.arguments + federation.heartbeat.arguments + (federation.dataDir.map { ["--data-dir", $0] } ?? [])
             + (faultPlan.map { ["--fault-plan", $0] } ?? []) + (drift.map { ["--drift", $0] } ?? []) + security
         let (plan, corrupted) = ((try? byzantinePlan) ?? nil, Set(byzantineNodes))
         return { index in

@@ -205,6 +205,7 @@ actor Coordinator {
         logger.info("round started", metadata: ["fedz.round": "\(round)", "fedz.sampled": "\(state.sampledCount)"])
 
         var lastBroadcast = ContinuousClock.now - .seconds(1)
+        var lastProgress = ContinuousClock.now
         while true {
             if ContinuousClock.now - lastBroadcast >= .milliseconds(500) {
                 await broadcastRoundStart()
@@ -214,6 +215,12 @@ actor Coordinator {
             guard let state = current else { return nil }
             switch state.status(now: .now) {
             case .collecting:
+                if ContinuousClock.now - lastProgress >= .milliseconds(500) {
+                    lastProgress = .now
+                    CoordinatorEvent.progress(
+                        round: round, answered: state.results.count + state.failed.count, sampled: state.sampledCount,
+                        elapsed: (lastProgress - started).seconds).emit()
+                }
                 continue
             case .abandoned(let reason):
                 logger.warning("round abandoned", metadata: ["fedz.round": "\(round)", "reason": "\(reason)"])
