@@ -73,7 +73,20 @@ struct RunCommand: AsyncParsableCommand {
         let pids = URL(fileURLWithPath: stateDir).appendingPathComponent("pids")
         try FileManager.default.createDirectory(at: pids, withIntermediateDirectories: true)
         let cluster = LocalCluster(logs: logs, pids: pids)
-        let work = Task { try await supervise(cluster, security: security, logs: logs) }
+        let work = Task {
+            try await withThrowingTaskGroup(of: (RunReport, [Int: Double])?.self) { group in
+                group.addTask {
+                    try await cluster.keepMonitorAlive { show("the monitor stopped; restarting it") }
+                    return nil
+                }
+                group.addTask { try await supervise(cluster, security: security, logs: logs) }
+                defer { group.cancelAll() }
+                while let outcome = try await group.next() {
+                    if let outcome { return outcome }
+                }
+                throw CancellationError()
+            }
+        }
         let watch = ProcessLifecycle.onTermination { reason in
             // End a live progress line (and the terminal's ^C) before the notice.
             if isatty(STDOUT_FILENO) != 0 { FileHandle.standardOutput.write(Data("\n".utf8)) }

@@ -25,6 +25,23 @@ struct RunIntegrationTests {
         #expect(run.output.contains { $0.contains("retraining from production") })
     }
 
+    @Test func aKilledMonitorIsRestartedAndStillCatchesTheDrift() async throws {
+        let run = try FedzRunProcess(
+            Self.small + ["--rounds", "18", "--drift", "round=8,kind=rotate:60,fraction=1.0"], binDirectory: binDirectory)
+        defer { run.tearDown() }
+        _ = try await run.waitForLine(containing: "round   3/", within: .seconds(240))
+        let first = try run.pid(of: "monitor")
+        kill(first, SIGKILL)
+        _ = try await run.waitForLine(containing: "the monitor stopped; restarting it", within: .seconds(30))
+        #expect(try run.pid(of: "monitor") != first)
+        #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        let summary = try run.summaryJSON()
+        let rounds = try #require(summary["rounds"] as? [Any])
+        #expect(rounds.count == 18, "training went on without the monitor")
+        let alerts = try #require(summary["alerts"] as? [[String: Any]])
+        #expect(alerts.count == 1, "the restarted monitor caught the drift: \(alerts)")
+    }
+
     @Test func noDriftNoAlert() async throws {
         let run = try FedzRunProcess(Self.small + ["--rounds", "12"], binDirectory: binDirectory)
         defer { run.tearDown() }

@@ -9,6 +9,7 @@ actor LocalCluster {
     private let pids: URL
     private var coordinator: ChildProcess?
     private var monitor: ChildProcess?
+    private var monitorArguments: [String] = []
     private var nodes: [ChildProcess] = []
 
     init(logs: URL, pids: URL) {
@@ -32,7 +33,19 @@ actor LocalCluster {
     }
 
     func startMonitor(_ arguments: [String]) throws {
+        monitorArguments = arguments
         monitor = try start("monitor", executable: "fedz", arguments)
+    }
+
+    /// Restarts the monitor whenever it has died, until cancelled: training does not need
+    /// it, and a restarted monitor resumes from the registry. Calls `onRestart` each time.
+    func keepMonitorAlive(onRestart: @Sendable () -> Void) async throws {
+        while true {
+            try await Task.sleep(for: .milliseconds(500))
+            guard let monitor, !monitor.isRunning else { continue }
+            self.monitor = try start("monitor", executable: "fedz", monitorArguments)
+            onRestart()
+        }
     }
 
     /// Starts one `fedz-node` per argument list, logging to `logs/node-<index>.log`.
