@@ -5,8 +5,9 @@
 public struct Deployment: Sendable, Equatable {
     /// What the shell should do.
     public enum Decision: Sendable, Equatable {
-        /// Make this version production (it was the first, or it won on field data).
-        case promote(version: Int, reason: String)
+        /// Make this version production (it was the first, or it won on field data, where
+        /// it scored `fieldAccuracy`).
+        case promote(version: Int, reason: String, fieldAccuracy: Double?)
         /// This version is now the candidate under evaluation.
         case evaluate(version: Int)
     }
@@ -30,7 +31,7 @@ public struct Deployment: Sendable, Equatable {
     public mutating func onNewVersion(_ version: Int) -> Decision {
         guard production != nil else {
             production = version
-            return .promote(version: version, reason: "first version")
+            return .promote(version: version, reason: "first version", fieldAccuracy: nil)
         }
         candidate = version
         (candidateCorrect, productionCorrect, samples, reports) = (0, 0, 0, 0)
@@ -54,7 +55,7 @@ public struct Deployment: Sendable, Equatable {
         guard reports >= minimumReports, candidateScore >= productionScore + margin else { return nil }
         let reason = "field accuracy \(percent(candidateScore)) vs production's \(percent(productionScore)) on \(samples) samples"
         promote(candidate)
-        return .promote(version: candidate, reason: reason)
+        return .promote(version: candidate, reason: reason, fieldAccuracy: candidateScore)
     }
 
     /// Production moved by other means (a promotion or rollback from the command line).

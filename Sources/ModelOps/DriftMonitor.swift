@@ -10,9 +10,9 @@ import Foundation
 /// version count; until the coordinator has named one, reports are ignored.
 ///
 /// One drift gives one alert: besides each alarm's hysteresis and cooldown, no stream
-/// raises an alert while an alert is open for the production version (retraining is
-/// federation-wide, so a second alert would ask for nothing new); those drifts are
-/// counted in `suppressed`. When production changes, every stream re-arms with a fresh
+/// raises an alert while any alert is open (retraining is federation-wide and the
+/// coordinator resolves the alert only once a retrained version has recovered, so a
+/// second alert would ask for nothing new); those drifts are counted in `suppressed`. When production changes, every stream re-arms with a fresh
 /// detector and no pending batch, primed with the stream's level under the outgoing
 /// version, so that a drop that coincides with the change is still measured against it.
 public struct DriftMonitor: Sendable {
@@ -62,7 +62,7 @@ public struct DriftMonitor: Sendable {
     /// Alerts not yet resolved (as known from the registry, and raised since): the version
     /// each concerns, by alert id.
     public private(set) var openAlerts: [Int: Int]
-    /// Alerts withheld because an alert was open for the production version.
+    /// Alerts withheld because an alert was open.
     public private(set) var suppressed = 0
     private var streams: [String: MonitoredStream] = [:]
     private var batch = ReportBatch()
@@ -134,7 +134,7 @@ public struct DriftMonitor: Sendable {
         let alert = stream.observe(value, now: now)
         streams[name] = stream
         guard let alert else { return nil }
-        guard unrecorded != production, !openAlerts.values.contains(production) else {
+        guard unrecorded != production, openAlerts.isEmpty else {
             suppressed += 1
             return nil
         }

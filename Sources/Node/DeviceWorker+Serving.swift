@@ -8,7 +8,7 @@ import Learning
 extension DeviceWorker {
     /// Switches to what the coordinator says to serve, fetching versions it lacks.
     func serve(_ status: CoordinatorStatus) async {
-        observeRound(status.round)
+        await observeRound(status.round)
         if status.production?.version != serving?.production?.version, let production = status.production {
             logger.info("serving a new production version", metadata: ["fedz.version": "\(production.version)"])
         }
@@ -46,15 +46,20 @@ extension DeviceWorker {
         }
     }
 
-    /// Starts injected drift once the federation reaches its round.
-    func observeRound(_ round: Int) {
+    /// Starts injected drift once the federation reaches its round; the data is shifted on
+    /// the compute thread, so that heartbeats keep flowing meanwhile.
+    func observeRound(_ round: Int) async {
         guard let drift = settings.drift, !drifted, round >= drift.round else { return }
         drifted = true
-        let seed = settings.faultPlan.seed
-        clients = clients.mapValues { client in
-            LocalClient(id: client.id, data: drift.shift.apply(to: client.data, seed: seed))
+        let (seed, original) = (settings.faultPlan.seed, clients)
+        do {
+            clients = try await compute.run {
+                original.mapValues { LocalClient(id: $0.id, data: drift.shift.apply(to: $0.data, seed: seed)) }
+            }
+            logger.notice("injected drift begins", metadata: ["fedz.round": "\(round)", "drift": "\(drift)"])
+        } catch {
+            logger.error("could not inject drift", metadata: ["error": "\(error)"])
         }
-        logger.notice("injected drift begins", metadata: ["fedz.round": "\(round)", "drift": "\(drift)"])
     }
 
     /// `fieldBatch` samples drawn at random from the node's clients' data as it is now.

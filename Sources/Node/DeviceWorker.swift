@@ -178,10 +178,14 @@ actor DeviceWorker {
             try await acceptSecureAggregation(envelope)
         case .roundStart:
             let start = try envelope.body(RoundStart.self)
-            observeRound(start.round)
+            await observeRound(start.round)
             guard start.assignments[settings.id]?.isEmpty == false else { return }
-            // A retried round is a new secure-aggregation session under the same number.
-            if start.round != pendingRound?.round || start.secureAggregation != pendingRound?.secureAggregation {
+            // A retried round keeps its number but may train another version or other clients,
+            // and is a new secure-aggregation session.
+            if start.round != pendingRound?.round || start.modelHash != pendingRound?.modelHash
+                || start.assignments[settings.id] != pendingRound?.assignments[settings.id]
+                || start.secureAggregation != pendingRound?.secureAggregation
+            {
                 guard start.round >= pendingRound?.round ?? 0 else { return }
                 pendingRound = start
                 done = []

@@ -70,6 +70,8 @@ struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    @OptionGroup var config: ConfigOptions
+
     func validate() throws {
         guard Dataset(rawValue: dataset) != nil else {
             throw ValidationError("unknown data set '\(dataset)'; known: \(Dataset.names.joined(separator: ", "))")

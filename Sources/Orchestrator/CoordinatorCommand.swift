@@ -5,8 +5,8 @@ import Federation
 import Foundation
 
 /// `fedz coordinator`: runs the coordinator in this process. Prints one JSON event
-/// per line on standard output (ready, round, abandoned, finished); logs go to
-/// standard error.
+/// per line on standard output (ready, progress, round, abandoned, finished, …); logs go
+/// to standard error.
 struct CoordinatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator", abstract: "Run the coordinator of a federation.")
@@ -40,6 +40,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @OptionGroup var security: SecurityOptions
 
     @OptionGroup var logging: LoggingOptions
+
+    @OptionGroup var config: ConfigOptions
 
     func validate() throws {
         guard expectClients > 0, startTimeout > 0 else {

@@ -30,6 +30,8 @@ struct MonitorCommand: AsyncParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    @OptionGroup var config: ConfigOptions
+
     func run() async throws {
         let logger = logging.bootstrap(label: "fedz.monitor")
         let curve = try security.store?.monitor()

@@ -48,6 +48,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    @OptionGroup var config: ConfigOptions
+
     func validate() throws {
         guard nodes > 0, clients >= nodes else { throw ValidationError("need --nodes > 0 and --clients ≥ --nodes") }
         guard try DataPlan.Partition(partition) != .roles || federation.dataset == "shakespeare" else {
@@ -68,20 +70,26 @@ struct RunCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
 
         let security = try prepareSecurity()
-        let events = Pipe()
-        let coordinator = try ChildProcess(
-            name: "coordinator", executable: ExecutableLocation.sibling("fedz"),
-            arguments: ["coordinator", "--publish", endpoint(publishPort), "--pull", endpoint(pullPort),
-                        "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())", "--state-dir", stateDir,
-                        "--log-level", "\(logging.logLevel)"] + federation.arguments + security,
-            logFile: logs.appendingPathComponent("coordinator.log"), output: events)
-        try events.fileHandleForWriting.close()
-        let cluster = Cluster(coordinator: coordinator)
-
+        let pids = URL(fileURLWithPath: stateDir).appendingPathComponent("pids")
+        try FileManager.default.createDirectory(at: pids, withIntermediateDirectories: true)
+        let cluster = LocalCluster(logs: logs, pids: pids)
         let work = Task {
-            try await follow(events: LineReader.lines(of: events), cluster: cluster, logs: logs, security: security)
+            try await withThrowingTaskGroup(of: (RunReport, [Int: Double])?.self) { group in
+                group.addTask {
+                    try await cluster.keepMonitorAlive { show("the monitor stopped; restarting it") }
+                    return nil
+                }
+                group.addTask { try await supervise(cluster, security: security, logs: logs) }
+                defer { group.cancelAll() }
+                while let outcome = try await group.next() {
+                    if let outcome { return outcome }
+                }
+                throw CancellationError()
+            }
         }
         let watch = ProcessLifecycle.onTermination { reason in
+            // End a live progress line (and the terminal's ^C) before the notice.
+            if isatty(STDOUT_FILENO) != 0 { FileHandle.standardOutput.write(Data("\n".utf8)) }
             logger.notice("stopping the cluster", metadata: ["reason": "\(reason)"])
             work.cancel()
         }
@@ -91,50 +99,125 @@ struct RunCommand: AsyncParsableCommand {
         await cluster.stopAll()
         logger.debug("cluster stopped", metadata: ["seconds": "\((ContinuousClock.now - stopping).seconds)"])
         if work.isCancelled {
-            print("interrupted: every process of the cluster has stopped")
+            show("interrupted: every process of the cluster has stopped")
             throw ExitCode(130)
         }
-        let report = try outcome.get()
+        let (report, roundsFinishedAt) = try outcome.get()
 
-        print("done: \(report.rounds.count) rounds, final test accuracy \(percent(report.finalTestAccuracy)), "
+        show("done: \(report.rounds.count) rounds, final test accuracy \(percent(report.finalTestAccuracy)), "
             + "production version \(report.productionVersion.map(String.init) ?? "none"), \(report.alerts.count) alert(s), "
             + "\(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s; logs in \(logs.path)")
         if let summary {
-            try RunSummary(config: summaryConfig, report: report, seconds: (ContinuousClock.now - started).seconds)
-                .write(to: summary)
-            print("summary written to \(summary)")
+            try RunSummary(
+                config: summaryConfig, report: report, seconds: (ContinuousClock.now - started).seconds,
+                roundsFinishedAt: roundsFinishedAt
+            ).write(to: summary)
+            write("summary written to \(summary)\n")
         }
     }
 
-    /// Follows the coordinator's events: starts the nodes once it is ready, prints
-    /// each round, returns at `finished`.
+    /// What `fedz run` keeps while it follows its coordinator, across restarts: the console
+    /// (live progress on a terminal) and when each round finished.
+    private struct Following {
+        var console: RunConsole
+        var finishedAt: [Int: Double] = [:]
+    }
+
+    /// Runs the coordinator until it finishes, restarting it with `--resume` on the same
+    /// endpoints when it dies (the nodes and the monitor reconnect by themselves). Returns
+    /// the run's report and when each round finished.
+    private func supervise(
+        _ cluster: LocalCluster, security: [String], logs: URL
+    ) async throws -> (RunReport, [Int: Double]) {
+        var endpoints = (publish: endpoint(publishPort), pull: endpoint(pullPort))
+        var resume: [String] = []
+        var following = Following(console: RunConsole(rounds: federation.rounds, live: isatty(STDOUT_FILENO) != 0))
+        for restart in 0...Self.coordinatorRestarts {
+            let arguments = ["coordinator", "--publish", endpoints.publish, "--pull", endpoints.pull,
+                             "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())", "--state-dir", stateDir]
+                + logging.arguments + federation.arguments + security + resume
+            let events = try await cluster.startCoordinator(arguments)
+            switch try await follow(events: events, cluster: cluster, logs: logs, security: security, &following) {
+            case .finished(let report):
+                return (report, following.finishedAt)
+            case .stopped(let bound):
+                try Task.checkCancellation()
+                let status = await cluster.coordinatorExitStatus().map { "status \($0)" } ?? "output closed"
+                guard let bound, restart < Self.coordinatorRestarts else {
+                    throw FedzError("the coordinator stopped (\(status)) before finishing; see \(logs.path)/coordinator.log")
+                }
+                write(following.console.line("the coordinator stopped (\(status)); restarting it to resume from its checkpoint"))
+                endpoints = bound
+                resume = ["--resume"]
+            }
+        }
+        throw FedzError("the coordinator kept stopping; see \(logs.path)/coordinator.log")
+    }
+
+    /// How many times `fedz run` restarts a coordinator that died.
+    static let coordinatorRestarts = 5
+
+    /// How following one coordinator process ended.
+    private enum FollowOutcome {
+        case finished(RunReport)
+        /// Its output ended without `finished`; the endpoints it had bound, if it got that far.
+        case stopped((publish: String, pull: String)?)
+    }
+
+    /// Follows one coordinator process's events: starts the nodes and the monitor once the
+    /// first coordinator is ready, prints each round and the open round's progress, returns
+    /// at `finished` or when it stops.
     private func follow(
-        events: AsyncStream<String>, cluster: Cluster, logs: URL, security: [String]
-    ) async throws -> RunReport {
+        events: AsyncStream<String>, cluster: LocalCluster, logs: URL, security: [String], _ following: inout Following
+    ) async throws -> FollowOutcome {
+        var bound: (publish: String, pull: String)?
+        func show(_ text: String) { write(following.console.line(text)) }
         for await line in events {
             guard let event = try? JSONDecoder().decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
             switch event {
             case let .ready(publish, pull):
-                try await cluster.startNodes((0..<nodes).map(nodeArguments(publish: publish, pull: pull, security: security)), logs: logs)
-                print("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
-                    + "\(federation.model) on \(federation.dataset); logs in \(logs.path)")
+                bound = (publish, pull)
+                guard await !cluster.hasNodes else { continue }
+                try await cluster.startMonitor(monitorArguments(publish: publish, pull: pull, security: security))
+                try await cluster.startNodes((0..<nodes).map(nodeArguments(publish: publish, pull: pull, security: security)))
+                show("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
+                    + "\(federation.model) on \(federation.dataset); a drift monitor; logs in \(logs.path)")
             case let .round(result):
-                print(progressLine(result))
+                following.finishedAt[result.round] = Date().timeIntervalSince1970
+                following.console.roundFinished(seconds: result.seconds)
+                show(progressLine(result))
+            case let .progress(round, answered, sampled, elapsed):
+                following.console.progress(round: round, answered: answered, sampled: sampled, elapsed: elapsed).map(write)
             case let .abandoned(round, reason):
-                print("round \(round) abandoned: \(reason); retrying")
+                show("round \(round) abandoned: \(reason); retrying")
             case let .finished(report):
-                return report
+                return .finished(report)
             case let .promoted(version, reason):
-                print("version \(version) promoted to production: \(reason)")
+                show("version \(version) promoted to production: \(reason)")
             case let .retraining(alert, reason):
-                print("drift alert \(alert): \(reason); retraining from production")
+                show("drift alert \(alert): \(reason); retraining from production")
+            case let .recovered(alert, version):
+                show("drift alert \(alert) resolved: version \(version) recovered the field accuracy")
             case let .refused(publicKey):
-                print("refused a node with unknown key \(publicKey)")
+                show("refused a node with unknown key \(publicKey)")
             }
         }
-        try Task.checkCancellation()
-        let status = await cluster.coordinator.exitStatus().map { "status \($0)" } ?? "output closed"
-        throw FedzError("the coordinator stopped (\(status)) before finishing; see \(logs.path)/coordinator.log")
+        return .stopped(bound)
+    }
+
+    private func monitorArguments(publish: String, pull: String, security: [String]) -> [String] {
+        ["monitor", "--coordinator-publish", publish, "--coordinator-pull", pull, "--alerts", "tcp://127.0.0.1:*",
+         "--state-dir", stateDir, "--parent-pid", "\(getpid())"]
+            + logging.arguments + federation.heartbeat.arguments + security
+    }
+
+    /// Writes one line to standard output.
+    private func show(_ line: String) { write(line + "\n") }
+
+    /// Writes to standard output at once, also into a pipe, so that people and scripts
+    /// follow the run live.
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     private func progressLine(_ result: RoundResult) -> String {
@@ -168,8 +251,7 @@ struct RunCommand: AsyncParsableCommand {
             "--dataset", federation.dataset, "--clients", "\(clients)", "--node-count", "\(nodes)",
             "--partition", partition, "--seed", "\(federation.seed)",
             "--parent-pid", "\(getpid())",
-            "--log-level", "\(logging.logLevel)",
-        ] + federation.heartbeat.arguments + (federation.dataDir.map { ["--data-dir", $0] } ?? [])
+        ] + logging.arguments + federation.heartbeat.arguments + (federation.dataDir.map { ["--data-dir", $0] } ?? [])
             + (faultPlan.map { ["--fault-plan", $0] } ?? []) + (drift.map { ["--drift", $0] } ?? []) + security
         let (plan, corrupted) = ((try? byzantinePlan) ?? nil, Set(byzantineNodes))
         return { index in
@@ -200,29 +282,5 @@ struct RunCommand: AsyncParsableCommand {
             "byzantine": byzantine ?? "none",
             "byzantine_nodes": byzantineNodes.map { "node-\($0)" }.joined(separator: ","),
         ].merging(federation.privacy.summary) { first, _ in first }
-    }
-}
-
-/// The processes of a local cluster, so that all of them can be stopped together.
-actor Cluster {
-    nonisolated let coordinator: ChildProcess
-    private var nodes: [ChildProcess] = []
-
-    init(coordinator: ChildProcess) { self.coordinator = coordinator }
-
-    /// Starts one `fedz-node` per argument list, logging to `logs/node-<index>.log`.
-    func startNodes(_ arguments: [[String]], logs: URL) throws {
-        for (index, nodeArguments) in arguments.enumerated() {
-            nodes.append(try ChildProcess(
-                name: "node-\(index)", executable: ExecutableLocation.sibling("fedz-node"), arguments: nodeArguments,
-                logFile: logs.appendingPathComponent("node-\(index).log")))
-        }
-    }
-
-    func stopAll() async {
-        await withTaskGroup(of: Void.self) { group in
-            for node in nodes { group.addTask { await node.stop() } }
-        }
-        await coordinator.stop()
     }
 }

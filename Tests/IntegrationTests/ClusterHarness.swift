@@ -36,15 +36,20 @@ final class ClusterHarness: @unchecked Sendable {
     /// The harness's CurveZMQ key directory (coordinator and `node-0` … keys, allow-list).
     var keyDirectory: String { logDirectory.appendingPathComponent("keys").path }
 
-    /// Finds the executables and generates CURVE keys for `nodes` nodes.
-    init(nodes: Int = 3) throws {
+    /// The directory of the built `fedz` and `fedz-node`: the test runner's own or one above it.
+    static func findBinDirectory() throws -> URL {
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("fedz-node").path) {
             guard directory.pathComponents.count > 1 else { throw HarnessError("fedz-node not found near \(executable)") }
             directory.deleteLastPathComponent()
         }
-        binDirectory = directory
+        return directory
+    }
+
+    /// Finds the executables and generates CURVE keys for `nodes` nodes.
+    init(nodes: Int = 3) throws {
+        binDirectory = try Self.findBinDirectory()
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("fedz-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         let keys = try launch("fedz", ["keys", "generate", "--out", keyDirectory, "--nodes", "\(nodes)"], log: "keys.log")

@@ -5,7 +5,7 @@ import Testing
 @Suite struct DeploymentTests {
     @Test func firstVersionGoesStraightToProduction() {
         var deployment = Deployment()
-        #expect(deployment.onNewVersion(1) == .promote(version: 1, reason: "first version"))
+        #expect(deployment.onNewVersion(1) == .promote(version: 1, reason: "first version", fieldAccuracy: nil))
         #expect(deployment.production == 1)
         #expect(deployment.onNewVersion(2) == .evaluate(version: 2))
         #expect(deployment.candidate == 2)
@@ -19,7 +19,8 @@ import Testing
         }
         let decision = deployment.onFieldReport(
             production: 1, productionAccuracy: 0.5, candidate: 2, candidateAccuracy: 0.9, samples: 200)
-        #expect(decision == .promote(version: 2, reason: "field accuracy 90.0 % vs production's 50.0 % on 600 samples"))
+        #expect(decision == .promote(
+            version: 2, reason: "field accuracy 90.0 % vs production's 50.0 % on 600 samples", fieldAccuracy: 0.9))
         #expect(deployment.production == 2 && deployment.candidate == nil)
     }
 

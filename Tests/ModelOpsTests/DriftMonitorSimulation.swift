@@ -21,6 +21,9 @@ struct FieldSimulation {
     var noise = 0.015
     var roundSeconds: Int?
     var firstVersion = 1
+    /// Whether a new production version resolves the open alerts, as the coordinator does
+    /// when it promotes a retrained version that has recovered.
+    var newVersionResolvesAlerts = false
     /// Mean accuracy of node `index` at second `t`.
     var level: @Sendable (_ index: Int, _ t: Double) -> Double
 
@@ -41,6 +44,9 @@ struct FieldSimulation {
             for index in 0..<nodes {
                 let t = Double(second) + Double(index) / Double(nodes)
                 let version = version(at: t)
+                if newVersionResolvesAlerts, version != monitor.production, monitor.production != nil {
+                    monitor.onOpenAlerts([])
+                }
                 _ = monitor.onStatus(production: version, candidate: nil)
                 let drawn = level(index, t) + noises[index][second]
                 let accuracy = (min(1, max(0, drawn)) * Double(samples)).rounded() / Double(samples)

@@ -68,8 +68,8 @@ extension DriftMonitorTests {
         #expect(monitor.suppressed >= 1, "the other streams saw the drift too")
     }
 
-    /// After an alert, production moves to a retrained version at 0.95: the alert no longer
-    /// blocks, the streams re-arm on the new level, and the next drop alerts against it.
+    /// After an alert, production moves to a retrained version at 0.95 that resolves it: the
+    /// streams re-arm on the new level, and the next drop alerts against it.
     @Test func reArmsWhenProductionChanges() {
         let scenario = FieldSimulation(seconds: 300) { _, t in
             switch t {
@@ -81,6 +81,7 @@ extension DriftMonitorTests {
         }
         var retrained = scenario
         retrained.roundSeconds = 100  // version 1, then 2 from second 100, 3 from 200
+        retrained.newVersionResolvesAlerts = true
         for seed in Self.seeds {
             var monitor = DriftMonitor()
             let alerts = FieldSimulation.alerts(retrained.run(&monitor, seed: seed))

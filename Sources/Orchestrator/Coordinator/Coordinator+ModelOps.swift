@@ -10,16 +10,28 @@ struct Promotion: Codable, Sendable, Equatable {
     var reason: String
 }
 
+/// Retraining after a drift alert: the alert stays open until a retrained version reaches
+/// 98 % of production's field accuracy before the drift (the median of its field reports,
+/// most of which predate the drift).
+struct Retraining: Codable, Sendable, Equatable {
+    var alert: Int
+    var preDriftAccuracy: Double
+    /// Whether rounds already train from production (it starts with the next round).
+    var started = false
+}
+
 /// What the coordinator needs to resume a run after a crash, kept with the registry's
 /// checkpoint (the round, production version and sampling state are the checkpoint's own).
 struct RunCheckpoint: Codable, Sendable {
     /// The latest global version: the one the next round trains.
     var version: Int
     var candidate: Int?
-    var retrainingAlert: Int?
+    var retraining: Retraining?
     var history: [RoundResult]
     var promotions: [Promotion]
     var finished: Bool
+    /// When the run began (before any restart), to tell its alerts from older ones.
+    var startedAt: Date
 }
 
 /// ModelOps in the coordinator: every aggregated model becomes a registry version; the
@@ -39,7 +51,8 @@ extension Coordinator {
             generator = resumed
             history = run.history
             promotions = run.promotions
-            retrainingAlert = run.retrainingAlert
+            retraining = run.retraining
+            runStarted = run.startedAt
             nextRound = checkpoint.round + 1
             deployment = Deployment(production: checkpoint.productionVersion)
             if let production = checkpoint.productionVersion { try cache(production) }
@@ -76,8 +89,8 @@ extension Coordinator {
         servable[version] = published
         await send(published.envelope)
         switch deployment.onNewVersion(version) {
-        case let .promote(version, reason):
-            try await promote(version, reason: reason)
+        case let .promote(version, reason, fieldAccuracy):
+            try await promote(version, reason: reason, fieldAccuracy: fieldAccuracy)
         case let .evaluate(version):
             try registry.setAlias(.candidate, to: version, reason: "trained in round \(round)", by: Coordinator.senderID)
         }
@@ -87,17 +100,32 @@ extension Coordinator {
     }
 
     /// Makes `version` production in the registry and for the nodes; resolves the open
-    /// drift alert when the version was trained after it.
-    func promote(_ version: Int, reason: String) async throws {
+    /// drift alert once a retrained version has recovered to 98 % of the pre-drift level.
+    func promote(_ version: Int, reason: String, fieldAccuracy: Double?) async throws {
         try registry.promote(version, reason: reason, by: Coordinator.senderID)
         deployment.promote(version)
         promotions.append(Promotion(version: version, reason: reason))
         CoordinatorEvent.promoted(version: version, reason: reason).emit()
         logger.notice("promoted to production", metadata: ["fedz.version": "\(version)", "reason": "\(reason)"])
-        if let alert = retrainingAlert {
-            _ = try? registry.resolveAlert(alert, resolution: "version \(version) promoted: \(reason)")
-            retrainingAlert = nil
+        if let retraining, let fieldAccuracy, fieldAccuracy >= 0.98 * retraining.preDriftAccuracy {
+            _ = try? registry.resolveAlert(retraining.alert, resolution: "version \(version) recovered: \(reason)")
+            self.retraining = nil
+            CoordinatorEvent.recovered(alert: retraining.alert, version: version).emit()
         }
+        await announceStatus()
+    }
+
+    /// Adopts a production version set in the registry by another process (`fedz models
+    /// promote` or `rollback`), so that nodes switch to it.
+    func adoptRegistryProduction() async {
+        guard let production = try? registry.alias(.production)?.number, production != deployment.production,
+              (try? cache(production)) != nil
+        else { return }
+        deployment.promote(production)
+        let reason = "set in the registry (fedz models)"
+        promotions.append(Promotion(version: production, reason: reason))
+        CoordinatorEvent.promoted(version: production, reason: reason).emit()
+        logger.notice("production changed in the registry", metadata: ["fedz.version": "\(production)"])
         await announceStatus()
     }
 
@@ -130,13 +158,13 @@ extension Coordinator {
         if let message = try? Envelope(topic: .metrics, header: self.header(.fieldMetrics), body: metrics) {
             await send(message)
         }
-        if case let .promote(version, reason) = deployment.onFieldReport(
+        if case let .promote(version, reason, fieldAccuracy) = deployment.onFieldReport(
             production: observation.version, productionAccuracy: observation.accuracy,
             candidate: observation.candidateVersion, candidateAccuracy: observation.candidateAccuracy,
             samples: observation.samples)
         {
             do {
-                try await promote(version, reason: reason)
+                try await promote(version, reason: reason, fieldAccuracy: fieldAccuracy)
             } catch {
                 logger.error("promotion failed", metadata: ["fedz.version": "\(version)", "error": "\(error)"])
             }
@@ -150,14 +178,30 @@ extension Coordinator {
         guard envelope.header.sender == Coordinator.monitorID else {
             throw WireError(.unexpected, "retrain request from \(envelope.header.sender)")
         }
-        guard retrainingAlert == nil, let production = deployment.production, let model = servable[production] else {
+        guard retraining == nil, let production = deployment.production, servable[production] != nil else {
             return
         }
-        retrainingAlert = request.alert
-        global = model.weights
-        published = model
+        let reports = ((try? registry.fieldReports(of: production)) ?? []).map(\.accuracy).sorted()
+        retraining = Retraining(alert: request.alert, preDriftAccuracy: reports.isEmpty ? 0 : reports[reports.count / 2])
+        do {
+            try await saveCheckpoint(finished: false)
+        } catch {
+            logger.error("could not save the checkpoint", metadata: ["error": "\(error)"])
+        }
         CoordinatorEvent.retraining(alert: request.alert, reason: request.reason).emit()
         logger.notice("retraining from production", metadata: ["fedz.version": "\(production)", "alert": "\(request.alert)"])
+    }
+
+    /// At a round's start: once a drift alert asked for it, training restarts from the
+    /// production weights (never in the middle of a round).
+    func startRetrainingIfAsked() {
+        guard var retraining, !retraining.started, let production = deployment.production,
+              let model = servable[production]
+        else { return }
+        global = model.weights
+        published = model
+        retraining.started = true
+        self.retraining = retraining
     }
 
     /// A version nodes may serve or train, from memory or the registry.
@@ -171,8 +215,8 @@ extension Coordinator {
 
     func saveCheckpoint(finished: Bool) async throws {
         let run = RunCheckpoint(
-            version: published.version, candidate: deployment.candidate, retrainingAlert: retrainingAlert,
-            history: history, promotions: promotions, finished: finished)
+            version: published.version, candidate: deployment.candidate, retraining: retraining,
+            history: history, promotions: promotions, finished: finished, startedAt: runStarted)
         let extra = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
         try registry.saveCheckpoint(
             round: nextRound - 1, productionVersion: deployment.production, rngState: generator.state, extra: extra)

@@ -35,12 +35,13 @@ actor Coordinator {
     var servable: [Int: PublishedModel] = [:]
     let registry: ModelRegistry
     var deployment = Deployment()
-    /// The open drift alert whose retraining is under way.
-    var retrainingAlert: Int?
+    /// The retraining under way after a drift alert.
+    var retraining: Retraining?
     var promotions: [Promotion] = []
     /// The round to run next (greater than 1 after a resume).
     var nextRound = 1
-    let runStarted = Date()
+    /// When the run began (restored from the checkpoint after a restart).
+    var runStarted = Date()
     var current: RoundState<ClientUpdate>?
     var currentStart: RoundStart?
     var generator: SeededGenerator
@@ -136,6 +137,7 @@ actor Coordinator {
             }
             group.addTask {
                 while !Task.isCancelled {
+                    await self.adoptRegistryProduction()
                     await self.announceStatus()
                     try await Task.sleep(for: self.settings.heartbeatInterval)
                 }
@@ -193,6 +195,7 @@ actor Coordinator {
 
     /// One round; nil when it was abandoned.
     func runRound(_ round: Int) async throws -> RoundResult? {
+        startRetrainingIfAsked()
         let started = ContinuousClock.now
         var clientNodes: [Int: String] = [:]
         for (node, clients) in nodes {
@@ -210,6 +213,7 @@ actor Coordinator {
         logger.info("round started", metadata: ["fedz.round": "\(round)", "fedz.sampled": "\(state.sampledCount)"])
 
         var lastBroadcast = ContinuousClock.now - .seconds(1)
+        var lastProgress = ContinuousClock.now
         while true {
             if ContinuousClock.now - lastBroadcast >= .milliseconds(500) {
                 await broadcastRoundStart()
@@ -219,6 +223,13 @@ actor Coordinator {
             guard let state = current else { return nil }
             switch secureRound == nil ? state.status(now: .now) : await secureRoundStatus(now: .now) {
             case .collecting:
+                if ContinuousClock.now - lastProgress >= .milliseconds(500) {
+                    lastProgress = .now
+                    CoordinatorEvent.progress(
+                        round: round, answered: secureRound?.server.masked.count ?? state.results.count + state.failed.count,
+                        sampled: state.sampledCount,
+                        elapsed: (lastProgress - started).seconds).emit()
+                }
                 continue
             case .abandoned(let reason):
                 logger.warning("round abandoned", metadata: ["fedz.round": "\(round)", "reason": "\(reason)"])

@@ -7,17 +7,22 @@ enum CoordinatorEvent: Codable, Sendable {
     /// Sockets are bound; these are their real endpoints.
     case ready(publish: String, pull: String)
     case round(RoundResult)
+    /// An open round's progress: clients answered (updated or failed) of those sampled
+    /// (at most every half second).
+    case progress(round: Int, answered: Int, sampled: Int, elapsed: Double)
     case abandoned(round: Int, reason: String)
     case finished(RunReport)
     /// A version became production.
     case promoted(version: Int, reason: String)
     /// A drift alert restarted training from production.
     case retraining(alert: Int, reason: String)
+    /// A retrained production version recovered from the drift: the alert is resolved.
+    case recovered(alert: Int, version: Int)
     /// A CURVE handshake from a key not on the allow-list was refused (once per key).
     case refused(publicKey: String)
 
     private enum Key: String, CodingKey {
-        case event, publish, pull, round, reason, result, report, version, alert
+        case event, publish, pull, round, reason, result, report, version, alert, answered, sampled, elapsed
         case publicKey = "public_key"
     }
 
@@ -31,6 +36,12 @@ enum CoordinatorEvent: Codable, Sendable {
         case let .round(result):
             try container.encode("round", forKey: .event)
             try container.encode(result, forKey: .result)
+        case let .progress(round, answered, sampled, elapsed):
+            try container.encode("progress", forKey: .event)
+            try container.encode(round, forKey: .round)
+            try container.encode(answered, forKey: .answered)
+            try container.encode(sampled, forKey: .sampled)
+            try container.encode(elapsed, forKey: .elapsed)
         case let .abandoned(round, reason):
             try container.encode("abandoned", forKey: .event)
             try container.encode(round, forKey: .round)
@@ -46,6 +57,10 @@ enum CoordinatorEvent: Codable, Sendable {
             try container.encode("retraining", forKey: .event)
             try container.encode(alert, forKey: .alert)
             try container.encode(reason, forKey: .reason)
+        case let .recovered(alert, version):
+            try container.encode("recovered", forKey: .event)
+            try container.encode(alert, forKey: .alert)
+            try container.encode(version, forKey: .version)
         case let .refused(publicKey):
             try container.encode("refused", forKey: .event)
             try container.encode(publicKey, forKey: .publicKey)
@@ -61,6 +76,10 @@ enum CoordinatorEvent: Codable, Sendable {
                 pull: try container.decode(String.self, forKey: .pull))
         case "round":
             self = .round(try container.decode(RoundResult.self, forKey: .result))
+        case "progress":
+            self = .progress(
+                round: try container.decode(Int.self, forKey: .round), answered: try container.decode(Int.self, forKey: .answered),
+                sampled: try container.decode(Int.self, forKey: .sampled), elapsed: try container.decode(Double.self, forKey: .elapsed))
         case "abandoned":
             self = .abandoned(
                 round: try container.decode(Int.self, forKey: .round),
@@ -70,6 +89,9 @@ enum CoordinatorEvent: Codable, Sendable {
         case "promoted":
             self = .promoted(
                 version: try container.decode(Int.self, forKey: .version), reason: try container.decode(String.self, forKey: .reason))
+        case "recovered":
+            self = .recovered(
+                alert: try container.decode(Int.self, forKey: .alert), version: try container.decode(Int.self, forKey: .version))
         case "retraining":
             self = .retraining(
                 alert: try container.decode(Int.self, forKey: .alert), reason: try container.decode(String.self, forKey: .reason))

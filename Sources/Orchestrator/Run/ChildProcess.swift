@@ -6,14 +6,17 @@ final class ChildProcess: Sendable {
     private let process: SendableProcess
 
     /// Starts `executable` with `arguments`; standard error (and standard output
-    /// unless `output` is given) go to `logFile`.
+    /// unless `output` is given) are appended to `logFile`.
     init(name: String, executable: String, arguments: [String], logFile: URL, output: Pipe? = nil) throws {
         self.name = name
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        if !FileManager.default.fileExists(atPath: logFile.path) {
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        }
         let log = try FileHandle(forWritingTo: logFile)
+        log.seekToEndOfFile()  // a restarted process continues its log
         process.standardError = log
         process.standardOutput = output ?? log
         process.standardInput = FileHandle.nullDevice

@@ -6,6 +6,22 @@ struct RunSummary: Encodable {
     var config: [String: String]
     var report: RunReport
     var seconds: Double
+    /// When `fedz run` saw each round finish (seconds since 1970), by round.
+    var roundsFinishedAt: [Int: Double] = [:]
+
+    /// A round as the summary lists it: its result and `finished_at`.
+    private struct Round: Encodable {
+        var result: RoundResult
+        var finishedAt: Double?
+
+        private enum Key: String, CodingKey { case finishedAt = "finished_at" }
+
+        func encode(to encoder: any Encoder) throws {
+            try result.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(finishedAt, forKey: .finishedAt)
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case config, rounds, alerts, promotions, rejected, seconds, epsilon
@@ -16,7 +32,8 @@ struct RunSummary: Encodable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(config, forKey: .config)
-        try container.encode(report.rounds, forKey: .rounds)
+        try container.encode(
+            report.rounds.map { Round(result: $0, finishedAt: roundsFinishedAt[$0.round]) }, forKey: .rounds)
         try container.encode(report.finalTestAccuracy, forKey: .finalTestAccuracy)
         try container.encode(report.alerts, forKey: .alerts)
         try container.encode(report.promotions, forKey: .promotions)

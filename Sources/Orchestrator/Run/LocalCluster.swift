@@ -1,0 +1,74 @@
+import CommandSupport
+import Foundation
+
+/// The processes of a local cluster — coordinator, monitor, nodes — started and stopped
+/// together by `fedz run`, each logging to `logs/NAME.log` with its PID in `pids/NAME.pid`
+/// (for chaos scripts and tests, which signal processes by recorded PID, never by name).
+actor LocalCluster {
+    private let logs: URL
+    private let pids: URL
+    private var coordinator: ChildProcess?
+    private var monitor: ChildProcess?
+    private var monitorArguments: [String] = []
+    private var nodes: [ChildProcess] = []
+
+    init(logs: URL, pids: URL) {
+        self.logs = logs
+        self.pids = pids
+    }
+
+    var hasNodes: Bool { !nodes.isEmpty }
+
+    /// Starts a coordinator (`fedz` with `arguments`); returns its standard output lines.
+    func startCoordinator(_ arguments: [String]) throws -> AsyncStream<String> {
+        let events = Pipe()
+        coordinator = try start("coordinator", executable: "fedz", arguments, output: events)
+        try events.fileHandleForWriting.close()
+        return LineReader.lines(of: events)
+    }
+
+    /// The coordinator's exit status once it has exited (nil if it still runs after a grace period).
+    func coordinatorExitStatus() async -> Int32? {
+        await coordinator?.exitStatus()
+    }
+
+    func startMonitor(_ arguments: [String]) throws {
+        monitorArguments = arguments
+        monitor = try start("monitor", executable: "fedz", arguments)
+    }
+
+    /// Restarts the monitor whenever it has died, until cancelled: training does not need
+    /// it, and a restarted monitor resumes from the registry. Calls `onRestart` each time.
+    func keepMonitorAlive(onRestart: @Sendable () -> Void) async throws {
+        while true {
+            try await Task.sleep(for: .milliseconds(500))
+            guard let monitor, !monitor.isRunning else { continue }
+            self.monitor = try start("monitor", executable: "fedz", monitorArguments)
+            onRestart()
+        }
+    }
+
+    /// Starts one `fedz-node` per argument list, logging to `logs/node-<index>.log`.
+    func startNodes(_ arguments: [[String]]) throws {
+        for (index, nodeArguments) in arguments.enumerated() {
+            nodes.append(try start("node-\(index)", executable: "fedz-node", nodeArguments))
+        }
+    }
+
+    private func start(_ name: String, executable: String, _ arguments: [String], output: Pipe? = nil) throws -> ChildProcess {
+        let process = try ChildProcess(
+            name: name, executable: ExecutableLocation.sibling(executable), arguments: arguments,
+            logFile: logs.appendingPathComponent("\(name).log"), output: output)
+        try "\(process.pid)\n".write(to: pids.appendingPathComponent("\(name).pid"), atomically: true, encoding: .utf8)
+        return process
+    }
+
+    /// Stops every process: nodes and monitor together, then the coordinator; removes the PID files.
+    func stopAll() async {
+        await withTaskGroup(of: Void.self) { group in
+            for process in nodes + [monitor].compactMap({ $0 }) { group.addTask { await process.stop() } }
+        }
+        await coordinator?.stop()
+        try? FileManager.default.removeItem(at: pids)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// `fedz run` started as a real process, its standard output followed line by line, and
+/// killed by handle when the test is done.
+final class FedzRunProcess: @unchecked Sendable {
+    // @unchecked: `lines` and `exited` are guarded by `lock`; the rest is set once in init.
+    let stateDirectory: URL
+    let summary: URL
+    private let process = Process()
+    private let lock = NSLock()
+    private var lines: [String] = []
+    private var exited = false
+
+    /// Starts `fedz run` with `arguments` in a fresh state directory (with a summary file).
+    init(_ arguments: [String], binDirectory: URL) throws {
+        stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("fedz-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
+        summary = stateDirectory.appendingPathComponent("summary.json")
+        process.executableURL = binDirectory.appendingPathComponent("fedz")
+        process.arguments = ["run", "--state-dir", stateDirectory.path, "--summary", summary.path] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try output.fileHandleForWriting.close()
+        let reader = output.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            var pending = Data()
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                pending.append(chunk)
+                while let newline = pending.firstIndex(of: 10) {
+                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                    pending.removeSubrange(pending.startIndex...newline)
+                    lock.withLock { lines.append(line) }
+                }
+            }
+            lock.withLock { exited = true }
+        }
+    }
+
+    var output: [String] { lock.withLock { lines } }
+
+    /// Waits until `occurrence` output lines contain `text`; returns the last of them.
+    func waitForLine(containing text: String, occurrence: Int = 1, within timeout: Duration) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let matching = output.filter { $0.contains(text) }
+            if matching.count >= occurrence, let line = matching.last { return line }
+            if lock.withLock({ exited }) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError("no line with '\(text)' within \(timeout); output:\n\(output.suffix(20).joined(separator: "\n"))")
+    }
+
+    /// Waits for the process to exit; returns its status.
+    func waitForExit(within timeout: Duration) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        guard !process.isRunning else { throw HarnessError("fedz run still running after \(timeout)") }
+        return process.terminationStatus
+    }
+
+    /// The PID `fedz run` recorded for one of its processes (`coordinator`, `node-0`, …).
+    func pid(of name: String) throws -> Int32 {
+        let text = try String(contentsOf: stateDirectory.appendingPathComponent("pids/\(name).pid"), encoding: .utf8)
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw HarnessError("bad PID file for \(name): \(text)")
+        }
+        return pid
+    }
+
+    /// The `--summary` JSON.
+    func summaryJSON() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: summary)) as? [String: Any] ?? [:]
+    }
+
+    /// Kills `fedz run` if it still runs (its children follow it: they watch their parent).
+    func tearDown() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import ModelOps
+import Testing
+
+/// `fedz run` end to end: drift is detected, retrained and recovered from; production
+/// set from the command line reaches the nodes; a killed coordinator resumes.
+@Suite(.serialized, .timeLimit(.minutes(10)))
+struct RunIntegrationTests {
+    static let small = ["--nodes", "2", "--clients", "20", "--fraction", "0.5", "--local-epochs", "1", "--seed", "2"]
+
+    let binDirectory: URL = try! ClusterHarness.findBinDirectory()
+
+    @Test func driftRaisesOneAlertRetrainsAndRecovers() async throws {
+        let run = try FedzRunProcess(
+            Self.small + ["--rounds", "20", "--drift", "round=6,kind=rotate:60,fraction=1.0"], binDirectory: binDirectory)
+        defer { run.tearDown() }
+        #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        let summary = try run.summaryJSON()
+        let alerts = try #require(summary["alerts"] as? [[String: Any]])
+        #expect(alerts.count == 1, "one drift, one alert: \(alerts)")
+        let alert = try #require(alerts.first)
+        #expect(alert["state"] as? String == "resolved", "\(alert)")
+        let production = try #require(summary["production_version"] as? Int)
+        #expect(production > (alert["version"] as? Int ?? .max), "a retrained version serves")
+        #expect(run.output.contains { $0.contains("retraining from production") })
+    }
+
+    @Test func aKilledMonitorIsRestartedAndStillCatchesTheDrift() async throws {
+        let run = try FedzRunProcess(
+            Self.small + ["--rounds", "18", "--drift", "round=8,kind=rotate:60,fraction=1.0"], binDirectory: binDirectory)
+        defer { run.tearDown() }
+        _ = try await run.waitForLine(containing: "round   3/", within: .seconds(240))
+        let first = try run.pid(of: "monitor")
+        kill(first, SIGKILL)
+        _ = try await run.waitForLine(containing: "the monitor stopped; restarting it", within: .seconds(30))
+        #expect(try run.pid(of: "monitor") != first)
+        #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        let summary = try run.summaryJSON()
+        let rounds = try #require(summary["rounds"] as? [Any])
+        #expect(rounds.count == 18, "training went on without the monitor")
+        let alerts = try #require(summary["alerts"] as? [[String: Any]])
+        #expect(alerts.count == 1, "the restarted monitor caught the drift: \(alerts)")
+    }
+
+    @Test func noDriftNoAlert() async throws {
+        let run = try FedzRunProcess(Self.small + ["--rounds", "12"], binDirectory: binDirectory)
+        defer { run.tearDown() }
+        #expect(try await run.waitForExit(within: .seconds(300)) == 0)
+        #expect((try run.summaryJSON()["alerts"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func aRollbackFromTheCommandLineIsServedByTheNodes() async throws {
+        let run = try FedzRunProcess(Self.small + ["--rounds", "14"], binDirectory: binDirectory)
+        defer { run.tearDown() }
+        _ = try await run.waitForLine(containing: "round   8/", within: .seconds(240))
+        let registry = try ModelRegistry.open(directory: run.stateDirectory)
+        let before = try #require(try registry.alias(.production)?.number)
+        let rollback = Process()
+        rollback.executableURL = binDirectory.appendingPathComponent("fedz")
+        rollback.arguments = ["models", "rollback", "--state-dir", run.stateDirectory.path]
+        try rollback.run()
+        rollback.waitUntilExit()
+        #expect(rollback.terminationStatus == 0)
+        let restored = try #require(try registry.alias(.production)?.number)
+        #expect(restored < before)
+        let since = Date()
+        #expect(try await run.waitForExit(within: .seconds(240)) == 0)
+        #expect(!(try registry.fieldReports(of: restored, since: since)).isEmpty, "nodes reported serving version \(restored)")
+    }
+
+    @Test func aCoordinatorKilledThreeTimesResumesAndLosesNoRound() async throws {
+        let clean = try FedzRunProcess(Self.small + ["--rounds", "10"], binDirectory: binDirectory)
+        defer { clean.tearDown() }
+        #expect(try await clean.waitForExit(within: .seconds(300)) == 0)
+        let cleanAccuracy = try #require(try clean.summaryJSON()["final_test_accuracy"] as? Double)
+
+        let run = try FedzRunProcess(Self.small + ["--rounds", "10"], binDirectory: binDirectory)
+        defer { run.tearDown() }
+        for (kill, round) in [2, 5, 8].enumerated() {
+            _ = try await run.waitForLine(containing: "round   \(round)/", within: .seconds(240))
+            Foundation.kill(try run.pid(of: "coordinator"), SIGKILL)
+            _ = try await run.waitForLine(containing: "restarting it to resume", occurrence: kill + 1, within: .seconds(30))
+        }
+        #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        let summary = try run.summaryJSON()
+        let rounds = try #require(summary["rounds"] as? [[String: Any]]).compactMap { $0["round"] as? Int }
+        #expect(rounds == Array(1...10), "every round once, none lost: \(rounds)")
+        let accuracy = try #require(summary["final_test_accuracy"] as? Double)
+        #expect(abs(accuracy - cleanAccuracy) <= 0.01, "\(accuracy) vs fault-free \(cleanAccuracy)")
+        #expect(run.output.filter { $0.contains("restarting it to resume") }.count == 3)
+    }
+}
