@@ -30,11 +30,11 @@ struct LocalClusterScriptsIntegrationTests {
             for pid in recorded where ScriptRunner.isAlive(pid) { kill(pid, SIGKILL) }
         }
 
-        // 3 nodes on free ports, 30 clients, 3 sampled per round; enough rounds to outlast
-        // the chaos below, few enough to finish in seconds per round in a debug build.
+        // 3 nodes on free ports, 30 clients, 6 sampled per round (a round closes with 1): enough
+        // rounds to outlast the changes below, each a second or two in a debug build.
         let up = try scripts.run(
             "local/up.sh",
-            ["3", "--clients", "30", "--rounds", "8", "--min-clients", "2", "--heartbeat-interval", "0.3",
+            ["3", "--clients", "30", "--rounds", "20", "--fraction", "0.2", "--min-clients", "1", "--heartbeat-interval", "0.3",
              "--publish-port", "0", "--pull-port", "0", "--alerts-port", "0", "--max-nodes", "4"] + run
                 + ["--", "--local-epochs", "1", "--batch-size", "10", "--lr", "0.05", "--round-timeout", "30"],
             timeout: .seconds(90))
@@ -49,36 +49,36 @@ struct LocalClusterScriptsIntegrationTests {
         for name in ["coordinator", "monitor", "node-0", "node-1", "node-2"] {
             #expect(status.output.contains(try Regex("process: \(name) +pid [0-9]+ +alive")), "\(name) alive: \(status.output)")
         }
-        #expect(status.output.contains(try Regex("round: [1-9]")), status.output)
-        #expect(status.output.contains(try Regex("accuracy: 0\\.[0-9]+")), status.output)
-        #expect(status.output.contains(try Regex("production version: [0-9]+")), status.output)
+        #expect(status.output.contains(try Regex("round: [1-9]")), "\(status.output)")
+        #expect(status.output.contains(try Regex("accuracy: 0\\.[0-9]+")), "\(status.output)")
+        #expect(status.output.contains(try Regex("production version: [0-9]+")), "\(status.output)")
 
-        // A node killed by its recorded PID: status sees it dead, the run goes on without it.
-        let kill = try scripts.run("local/chaos.sh", ["kill", "node-1"] + run)
-        #expect(kill.status == 0, kill.output)
-        let afterKill = try scripts.run("local/status.sh", run)
-        #expect(afterKill.output.contains(try Regex("process: node-1 +pid [0-9]+ +dead")), afterKill.output)
-
-        // Scaling to 4 restarts node-1 … with the new count and adds node-3.
+        // Scaling to 4 adds node-3 and restarts node-0 … node-2 with the new count, one by one.
         let scale = try scripts.run("local/scale.sh", ["4", "--grace", "5"] + run, timeout: .seconds(60))
-        #expect(scale.status == 0, scale.output)
+        #expect(scale.status == 0, "\(scale.output)")
         rememberPIDs()
         let scaled = try scripts.run("local/status.sh", run)
         for name in ["node-0", "node-1", "node-2", "node-3"] {
             #expect(scaled.output.contains(try Regex("process: \(name) +pid [0-9]+ +alive")), "\(name) alive: \(scaled.output)")
         }
 
+        // A node killed by its recorded PID: status sees it dead, the run goes on without it.
+        let kill = try scripts.run("local/chaos.sh", ["kill", "node-1"] + run)
+        #expect(kill.status == 0, "\(kill.output)")
+        let afterKill = try scripts.run("local/status.sh", run)
+        #expect(afterKill.output.contains(try Regex("process: node-1 +pid [0-9]+ +dead")), "\(afterKill.output)")
+
         // The run still finishes every round.
         try await scripts.waitUntil("the run finishes", within: .seconds(150)) {
             ((try? String(contentsOf: events, encoding: .utf8)) ?? "").contains("\"event\":\"finished\"")
         }
-        #expect(rounds().count == 8, "\(rounds().count) rounds")
+        #expect(rounds().count == 20, "\(rounds().count) rounds")
         let finished = try scripts.run("local/status.sh", run)
-        #expect(finished.output.contains("finished: yes"), finished.output)
-        #expect(finished.output.contains("round: 8"), finished.output)
+        #expect(finished.output.contains("finished: yes"), "\(finished.output)")
+        #expect(finished.output.contains("round: 20"), "\(finished.output)")
 
         let down = try scripts.run("local/down.sh", run + ["--grace", "5"], timeout: .seconds(60))
-        #expect(down.status == 0, down.output)
+        #expect(down.status == 0, "\(down.output)")
         try await scripts.waitUntil("every recorded process is gone", within: .seconds(10)) {
             recorded.allSatisfy { !ScriptRunner.isAlive($0) }
         }

@@ -42,7 +42,7 @@ struct NetnsIntegrationTests {
         for node in ["node-0", "node-1"] {
             #expect(joined.contains { $0.contains("fedz.node=\(node) ") }, "\(node) joined: \(joined)")
         }
-        #expect(output.contains("\"event\":\"netns_summary\""), output)
+        #expect(output.contains("\"event\":\"netns_summary\""), "\(output)")
 
         // Nothing of the run remains: no namespace, no process.
         let list = Process()

@@ -47,7 +47,15 @@ recorded_names() {
 launch() {
   local name=$1 out=$2 pid
   shift 2
-  "$@" >>"$out" 2>>"$FEDZ_RUN_DIR/logs/$name.log" </dev/null &
+  # The subshell closes every inherited descriptor above 2 (a caller's pipe, for one, which
+  # would otherwise stay open as long as the process lives) and execs, keeping its PID.
+  (
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec "$@"
+  ) >>"$out" 2>>"$FEDZ_RUN_DIR/logs/$name.log" </dev/null &
   pid=$!
   printf '%s\n%s\n' "$pid" "$(start_time "$pid")" >"$FEDZ_RUN_DIR/pids/$name.pid"
   echo "started $name (pid $pid)"
