@@ -16,10 +16,11 @@ release: setup
 run: release
 	.build/release/fedz run $(ARGS)
 
-## The whole test suite: unit, clustered (real libzmq) and integration (real processes).
+## The whole test suite: unit, clustered (real libzmq) and integration (real processes),
+## one test at a time so that multi-process tests do not compete for the two cores.
 test: setup
 	swift build --build-tests
-	swift test
+	swift test --no-parallel
 
 ## Training throughput side by side with PyTorch on CPU (see bench/run.sh for THREADS, SAMPLES, PYTHON).
 bench: setup

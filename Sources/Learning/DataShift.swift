@@ -9,15 +9,21 @@ public enum DataShift: Sendable, Equatable, CustomStringConvertible {
     case permuteLabels
     /// Gaussian noise of this standard deviation added to every feature.
     case noise(sigma: Double)
+    /// The samples replaced by as many drawn from another data set of the same shape
+    /// (`fashion-mnist`): a different world.
+    case swap(dataset: String)
 
-    /// Parses `rotate:DEG`, `permute-labels` or `noise:SIGMA`.
+    /// Parses `rotate:DEG`, `permute-labels`, `noise:SIGMA` or `swap:fashion-mnist`.
     public init(parsing text: String) throws(LearningError) {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         switch (parts.first, parts.count == 2 ? Double(parts[1]) : nil) {
         case ("rotate", let degrees?): self = .rotate(degrees: degrees)
         case ("permute-labels", nil) where parts.count == 1: self = .permuteLabels
         case ("noise", let sigma?) where sigma >= 0: self = .noise(sigma: sigma)
-        default: throw LearningError(.invalidConfig("unknown drift kind '\(text)'; known: rotate:DEG, permute-labels, noise:SIGMA"))
+        case ("swap", nil) where parts.count == 2 && parts[1] == "fashion-mnist": self = .swap(dataset: parts[1])
+        default:
+            throw LearningError(.invalidConfig(
+                "unknown drift kind '\(text)'; known: rotate:DEG, permute-labels, noise:SIGMA, swap:fashion-mnist"))
         }
     }
 
@@ -26,11 +32,20 @@ public enum DataShift: Sendable, Equatable, CustomStringConvertible {
         case .rotate(let degrees): "rotate:\(degrees)"
         case .permuteLabels: "permute-labels"
         case .noise(let sigma): "noise:\(sigma)"
+        case .swap(let dataset): "swap:\(dataset)"
         }
     }
 
-    /// `data` as it looks after the shift; `seed` fixes the permutation or the noise.
-    public func apply(to data: LabeledData, seed: UInt64) -> LabeledData {
+    /// Loads what the shift needs besides the data it shifts: the other data set of a
+    /// `swap` (its training split, from `directory`); nil for the other kinds.
+    public func replacement(from directory: String) throws -> LabeledData? {
+        guard case .swap = self else { return nil }
+        return try FashionMNIST.load(.train, from: directory)
+    }
+
+    /// `data` as it looks after the shift; `seed` fixes the permutation, the noise or the
+    /// samples drawn from `replacement` (which a `swap` needs).
+    public func apply(to data: LabeledData, seed: UInt64, replacement: LabeledData? = nil) throws -> LabeledData {
         var shifted = data
         var generator = SeededGenerator(seed: seed)
         switch self {
@@ -51,6 +66,11 @@ public enum DataShift: Sendable, Equatable, CustomStringConvertible {
         case .permuteLabels:
             let permutation = Array(0..<Int32(data.classCount)).shuffled(using: &generator)
             shifted.labels = data.labels.map { permutation[Int($0)] }
+        case .swap(let dataset):
+            guard let replacement, replacement.featureShape == data.featureShape else {
+                throw LearningError(.invalidConfig("drift swap:\(dataset) needs \(dataset) samples of shape \(data.featureShape)"))
+            }
+            shifted = replacement.subset((0..<data.count).map { _ in Int.random(in: 0..<replacement.count, using: &generator) })
         case .noise(let sigma):
             for index in shifted.features.indices {
                 // Box–Muller from two uniform draws.

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The MNIST handwritten digits, from the original gzip-compressed IDX files.
+/// The MNIST handwritten digits, from the original gzip-compressed IDX files; Fashion-MNIST
+/// shares the format (`FashionMNIST`).
 public enum MNIST {
     /// Which half of the data set: 60,000 training or 10,000 test samples.
     public typealias Split = DataSplit
@@ -28,11 +29,19 @@ public enum MNIST {
     /// decoding, then yields features of shape [28, 28] scaled to [0, 1] and normalised with
     /// mean 0.1307 / std 0.3081, and labels 0...9. Errors name the offending file.
     public static func load(_ split: Split, from directory: String) throws -> LabeledData {
+        try load(split, from: directory, checksums: checksums)
+    }
+
+    /// Loads an MNIST-format data set whose files have these SHA-256 sums.
+    static func load(_ split: Split, from directory: String, checksums: [String: String]) throws -> LabeledData {
         let names = fileNames(split)
         let imagesPath = URL(fileURLWithPath: directory).appendingPathComponent(names.images).path
         let labelsPath = URL(fileURLWithPath: directory).appendingPathComponent(names.labels).path
-        let images = try IDXFile(bytes: verifiedContents(of: imagesPath, name: names.images), path: imagesPath)
-        let labels = try IDXFile(bytes: verifiedContents(of: labelsPath, name: names.labels), path: labelsPath)
+        func contents(_ path: String, _ name: String) throws -> [UInt8] {
+            try Gzip.decompress(VerifiedFile.contents(of: path, sha256: checksums[name]!), path: path)
+        }
+        let images = try IDXFile(bytes: contents(imagesPath, names.images), path: imagesPath)
+        let labels = try IDXFile(bytes: contents(labelsPath, names.labels), path: labelsPath)
         guard images.dimensions.count == 3, images.dimensions[1] == 28, images.dimensions[2] == 28 else {
             throw LearningError(.malformedFile(path: imagesPath,
                                                reason: "expected n×28×28 images, found \(images.dimensions)"))
@@ -59,11 +68,6 @@ public enum MNIST {
         }
         return LabeledData(features: features, labels: labels.payload.map { Int32($0) },
                            featureShape: [28, 28], classCount: 10)
-    }
-
-    /// The file's bytes, decompressed, after checking its SHA-256 against `checksums[name]`.
-    private static func verifiedContents(of path: String, name: String) throws -> [UInt8] {
-        try Gzip.decompress(VerifiedFile.contents(of: path, sha256: checksums[name]!), path: path)
     }
 }
 

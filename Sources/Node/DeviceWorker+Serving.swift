@@ -51,10 +51,12 @@ extension DeviceWorker {
     func observeRound(_ round: Int) async {
         guard let drift = settings.drift, !drifted, round >= drift.round else { return }
         drifted = true
-        let (seed, original) = (settings.faultPlan.seed, clients)
+        let (seed, original, replacement) = (settings.faultPlan.seed, clients, settings.driftReplacement)
         do {
             clients = try await compute.run {
-                original.mapValues { LocalClient(id: $0.id, data: drift.shift.apply(to: $0.data, seed: seed)) }
+                try original.mapValues {
+                    LocalClient(id: $0.id, data: try drift.shift.apply(to: $0.data, seed: seed, replacement: replacement))
+                }
             }
             logger.notice("injected drift begins", metadata: ["fedz.round": "\(round)", "drift": "\(drift)"])
         } catch {

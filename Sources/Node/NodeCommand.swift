@@ -104,12 +104,14 @@ struct NodeCommand: AsyncParsableCommand {
             let data = training.subset(indices[client])
             return LocalClient(id: client, data: behavior?.corrupt(data) ?? data)
         }
+        let driftSpec = try drift.map(DriftSpec.init(parsing:)).flatMap { $0.affects(node: nodeIndex, of: nodeCount) ? $0 : nil }
         let settings = NodeSettings(
             id: id, coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull, model: model,
             heartbeatInterval: heartbeat.interval, heartbeatLiveness: heartbeat.heartbeatLiveness, parent: parentPid,
             curve: try security.store?.client(name: id), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan(),
             fieldInterval: .seconds(fieldInterval), fieldBatch: fieldBatch,
-            drift: try drift.map(DriftSpec.init(parsing:)).flatMap { $0.affects(node: nodeIndex, of: nodeCount) ? $0 : nil },
+            drift: driftSpec,
+            driftReplacement: try driftSpec?.shift.replacement(from: DataDirectory.resolve(nil, dataset: "fashion-mnist")),
             byzantine: behavior)
         let worker = try await DeviceWorker.start(settings: settings, clients: local, logger: logger)
         logger.info("node started", metadata: ["fedz.clients": "\(local.count)", "fedz.byzantine": "\(byzantine ?? "no")"])

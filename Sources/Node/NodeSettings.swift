@@ -24,6 +24,8 @@ struct NodeSettings: Sendable {
     var fieldBatch: Int
     /// Drift to inject, when this node is among the drifting ones.
     var drift: DriftSpec?
+    /// The other data set a `swap` drift draws from, loaded at start.
+    var driftReplacement: LabeledData?
     /// How this node corrupts its updates, for robustness experiments; nil when honest.
     var byzantine: ByzantineBehavior?
 }

@@ -76,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
         let work = Task {
             try await withThrowingTaskGroup(of: (RunReport, [Int: Double])?.self) { group in
                 group.addTask {
-                    try await cluster.keepMonitorAlive { show("the monitor stopped; restarting it") }
+                    try await cluster.keepAlive { show("\($0) stopped; restarting it") }
                     return nil
                 }
                 group.addTask { try await supervise(cluster, security: security, logs: logs) }

@@ -11,6 +11,11 @@ import Testing
         #expect(ClientSampler.sampleSize(available: available, fraction: fraction) == expected)
     }
 
+    @Test(arguments: [(3, 0.1, 2, 2), (100, 0.1, 3, 10), (1, 0.1, 2, 1), (30, 0.1, 5, 5)])
+    func sampleSizeMeetsTheRoundsMinimumWhereItCan(available: Int, fraction: Double, minimum: Int, expected: Int) {
+        #expect(ClientSampler.sampleSize(available: available, fraction: fraction, minimum: minimum) == expected)
+    }
+
     @Test func samplesDistinctClientsOnTheirOwnNodes() {
         var generator = SeededGenerator(seed: 3)
         let assignments = ClientSampler.sample(clients: clients, fraction: 0.1, using: &generator)

@@ -31,7 +31,7 @@ struct ClusterIntegrationTests {
     @Test func roundCompletesWithTheOthersWhenANodeIsKilledMidRound() async throws {
         let cluster = try ClusterHarness()
         defer { cluster.tearDown() }
-        let heartbeat = ["--heartbeat-interval", "0.3"]
+        let heartbeat = ["--heartbeat-interval", "0.5", "--heartbeat-liveness", "4"]
         try await cluster.startCoordinator(
             ["--rounds", "3", "--fraction", "0.25", "--expect-clients", "60", "--min-clients", "2"]
                 + Self.quick + heartbeat)

@@ -32,7 +32,7 @@ struct RunIntegrationTests {
         _ = try await run.waitForLine(containing: "round   3/", within: .seconds(240))
         let first = try run.pid(of: "monitor")
         kill(first, SIGKILL)
-        _ = try await run.waitForLine(containing: "the monitor stopped; restarting it", within: .seconds(30))
+        _ = try await run.waitForLine(containing: "monitor stopped; restarting it", within: .seconds(30))
         #expect(try run.pid(of: "monitor") != first)
         #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
         let summary = try run.summaryJSON()

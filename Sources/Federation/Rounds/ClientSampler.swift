@@ -1,21 +1,22 @@
 import Learning
 
 /// Chooses the clients of a round: a fraction C of the registered clients on live
-/// nodes (at least one), uniformly without replacement, from a seeded generator.
+/// nodes (at least `minimum`, and at least one), uniformly without replacement, from a
+/// seeded generator.
 public enum ClientSampler {
-    /// The number of clients a round samples out of `available`: max(round(C·K), 1),
+    /// The number of clients a round samples out of `available`: max(round(C·K), minimum, 1),
     /// capped at K.
-    public static func sampleSize(available: Int, fraction: Double) -> Int {
+    public static func sampleSize(available: Int, fraction: Double, minimum: Int = 1) -> Int {
         guard available > 0 else { return 0 }
-        return min(available, max(Int((fraction * Double(available)).rounded()), 1))
+        return min(available, max(Int((fraction * Double(available)).rounded()), minimum, 1))
     }
 
     /// Node id → sampled client ids (sorted), drawn from `clients` (client id → node id).
     public static func sample(
-        clients: [Int: String], fraction: Double, using generator: inout SeededGenerator
+        clients: [Int: String], fraction: Double, minimum: Int = 1, using generator: inout SeededGenerator
     ) -> [String: [Int]] {
         var pool = clients.keys.sorted()
-        let count = sampleSize(available: pool.count, fraction: fraction)
+        let count = sampleSize(available: pool.count, fraction: fraction, minimum: minimum)
         // Partial Fisher–Yates: the first `count` positions become the sample.
         for position in 0..<count {
             let pick = Int.random(in: position..<pool.count, using: &generator)

@@ -164,6 +164,8 @@ actor Coordinator {
                     guard attempts < 3 else {
                         throw FedzError("round \(round) abandoned \(attempts) times; giving up")
                     }
+                    // Give the failure detector time to settle who is alive before sampling again.
+                    try await Task.sleep(for: settings.heartbeatInterval * settings.heartbeatLiveness)
                     try await waitForClients(settings.minimumClients)
                 }
             }
@@ -201,7 +203,8 @@ actor Coordinator {
         for (node, clients) in nodes {
             for client in clients { clientNodes[client.id] = node }
         }
-        let assignments = ClientSampler.sample(clients: clientNodes, fraction: settings.fraction, using: &generator)
+        let assignments = ClientSampler.sample(
+            clients: clientNodes, fraction: settings.fraction, minimum: settings.minimumClients, using: &generator)
         let state = RoundState<ClientUpdate>(
             round: round, assignments: assignments, deadline: started + settings.roundTimeout,
             minimumResults: settings.minimumClients)

@@ -9,8 +9,9 @@ actor LocalCluster {
     private let pids: URL
     private var coordinator: ChildProcess?
     private var monitor: ChildProcess?
-    private var monitorArguments: [String] = []
     private var nodes: [ChildProcess] = []
+    /// How to start each supervised process again: the monitor's and every node's arguments.
+    private var restartArguments: [String: (executable: String, arguments: [String])] = [:]
 
     init(logs: URL, pids: URL) {
         self.logs = logs
@@ -33,18 +34,25 @@ actor LocalCluster {
     }
 
     func startMonitor(_ arguments: [String]) throws {
-        monitorArguments = arguments
         monitor = try start("monitor", executable: "fedz", arguments)
+        restartArguments["monitor"] = ("fedz", arguments)
     }
 
-    /// Restarts the monitor whenever it has died, until cancelled: training does not need
-    /// it, and a restarted monitor resumes from the registry. Calls `onRestart` each time.
-    func keepMonitorAlive(onRestart: @Sendable () -> Void) async throws {
+    /// Restarts the monitor and any node that has died, until cancelled, as a device
+    /// restarts after a crash: training never waits for them (a node is written off
+    /// and re-joins with a new incarnation; a monitor resumes from the registry). Calls
+    /// `onRestart` with the process's name each time.
+    func keepAlive(onRestart: @Sendable (String) -> Void) async throws {
         while true {
             try await Task.sleep(for: .milliseconds(500))
-            guard let monitor, !monitor.isRunning else { continue }
-            self.monitor = try start("monitor", executable: "fedz", monitorArguments)
-            onRestart()
+            if let monitor, !monitor.isRunning {
+                self.monitor = try restart(monitor.name)
+                onRestart(monitor.name)
+            }
+            for (index, node) in nodes.enumerated() where !node.isRunning {
+                nodes[index] = try restart(node.name)
+                onRestart(node.name)
+            }
         }
     }
 
@@ -52,7 +60,13 @@ actor LocalCluster {
     func startNodes(_ arguments: [[String]]) throws {
         for (index, nodeArguments) in arguments.enumerated() {
             nodes.append(try start("node-\(index)", executable: "fedz-node", nodeArguments))
+            restartArguments["node-\(index)"] = ("fedz-node", nodeArguments)
         }
+    }
+
+    private func restart(_ name: String) throws -> ChildProcess {
+        guard let how = restartArguments[name] else { throw FedzError("no way to restart \(name)") }
+        return try start(name, executable: how.executable, how.arguments)
     }
 
     private func start(_ name: String, executable: String, _ arguments: [String], output: Pipe? = nil) throws -> ChildProcess {
