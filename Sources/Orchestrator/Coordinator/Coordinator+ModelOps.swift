@@ -55,6 +55,7 @@ extension Coordinator {
             runStarted = run.startedAt
             nextRound = checkpoint.round + 1
             deployment = Deployment(production: checkpoint.productionVersion)
+            registryProduction = checkpoint.productionVersion
             if let production = checkpoint.productionVersion { try cache(production) }
             if let candidate = run.candidate {
                 _ = deployment.onNewVersion(candidate)
@@ -64,6 +65,7 @@ extension Coordinator {
             logger.notice("resumed", metadata: ["fedz.round": "\(checkpoint.round)", "fedz.version": "\(run.version)"])
             return
         }
+        registryProduction = try registry.alias(.production)?.number  // an earlier run's, not to adopt
         let version = try await registerVersion(parent: nil, round: 0, weights: initialWeights, metrics: TrainingMetrics())
         published = try model(version, weights: initialWeights)
         servable[version] = published
@@ -101,8 +103,12 @@ extension Coordinator {
 
     /// Makes `version` production in the registry and for the nodes; resolves the open
     /// drift alert once a retrained version has recovered to 98 % of the pre-drift level.
+    /// A production set meanwhile by another process wins: the decision was taken against
+    /// the production it replaced.
     func promote(_ version: Int, reason: String, fieldAccuracy: Double?) async throws {
+        guard await !adoptRegistryProduction() else { return }
         try registry.promote(version, reason: reason, by: Coordinator.senderID)
+        registryProduction = version
         deployment.promote(version)
         promotions.append(Promotion(version: version, reason: reason))
         CoordinatorEvent.promoted(version: version, reason: reason).emit()
@@ -115,18 +121,22 @@ extension Coordinator {
         await announceStatus()
     }
 
-    /// Adopts a production version set in the registry by another process (`fedz models
-    /// promote` or `rollback`), so that nodes switch to it.
-    func adoptRegistryProduction() async {
-        guard let production = try? registry.alias(.production)?.number, production != deployment.production,
+    /// Adopts a production version set in the registry by another process since this
+    /// coordinator last wrote or read it (`fedz models promote` or `rollback`), so that
+    /// nodes switch to it; true if it did.
+    @discardableResult
+    func adoptRegistryProduction() async -> Bool {
+        guard let production = try? registry.alias(.production)?.number, production != registryProduction,
               (try? cache(production)) != nil
-        else { return }
+        else { return false }
+        registryProduction = production
         deployment.promote(production)
         let reason = "set in the registry (fedz models)"
         promotions.append(Promotion(version: production, reason: reason))
         CoordinatorEvent.promoted(version: production, reason: reason).emit()
         logger.notice("production changed in the registry", metadata: ["fedz.version": "\(production)"])
         await announceStatus()
+        return true
     }
 
     /// Tells nodes at once what to serve (the heartbeat repeats it every interval).

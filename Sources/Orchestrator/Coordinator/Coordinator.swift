@@ -35,6 +35,9 @@ actor Coordinator {
     var servable: [Int: PublishedModel] = [:]
     let registry: ModelRegistry
     var deployment = Deployment()
+    /// The production version as the registry held it when this coordinator last wrote or
+    /// read it: a different value there means another process moved it.
+    var registryProduction: Int?
     /// The retraining under way after a drift alert.
     var retraining: Retraining?
     var promotions: [Promotion] = []
