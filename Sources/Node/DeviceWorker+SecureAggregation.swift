@@ -49,7 +49,7 @@ extension DeviceWorker {
             secureSession?.clients[directory.client] = secagg
             await reply(kind: .secaggShares, client: directory.client, round: round, body: upload)
         case .secaggDelivery:
-            let delivery = try envelope.body(SecAggShareDelivery.self)
+            let delivery = try envelope.body(SecAggShares.self)
             _ = try check(delivery.client, delivery.round)
             guard !(await resend(.secaggMaskedInput, client: delivery.client)) else { return }
             secureSession?.deliveries[delivery.client] = delivery

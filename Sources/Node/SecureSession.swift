@@ -17,7 +17,7 @@ struct SecureSession: Sendable {
     let aggregation: SecureFedAvg
     var clients: [Int: SecAggClient] = [:]
     var replies: [Int: [MessageKind: (frames: Multipart, sentAt: ContinuousClock.Instant)]] = [:]
-    var deliveries: [Int: SecAggShareDelivery] = [:]
+    var deliveries: [Int: SecAggShares] = [:]
     var trained: [Int: Trained] = [:]
     /// Clients whose input is being masked on the compute thread.
     var masking: Set<Int> = []
@@ -27,7 +27,7 @@ struct SecureSession: Sendable {
     var session: Int { aggregation.config.round }
 
     /// The client's delivery and trained delta once both are there and it has not masked yet.
-    func readyToMask(_ client: Int) -> (SecAggClient, SecAggShareDelivery, Trained)? {
+    func readyToMask(_ client: Int) -> (SecAggClient, SecAggShares, Trained)? {
         guard !masking.contains(client), replies[client]?[.secaggMaskedInput] == nil,
               let secagg = clients[client], let delivery = deliveries[client], let trained = trained[client]
         else { return nil }

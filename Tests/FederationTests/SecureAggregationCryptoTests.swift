@@ -7,7 +7,7 @@ import Testing
     typealias Fixtures = SecureAggregationFixtures
 
     /// A round of 5 stopped where the share deliveries are out, and one recipient.
-    private func deliveries() throws -> (SecAggLocalRound, Int, SecAggShareDelivery) {
+    private func deliveries() throws -> (SecAggLocalRound, Int, SecAggShares) {
         let config = Fixtures.config(clients: 5, threshold: 3, length: 8)
         var round = try SecAggLocalRound(config: config, seed: 8, now: .now)
         round.advertiseKeys()

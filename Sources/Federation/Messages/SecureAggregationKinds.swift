@@ -8,9 +8,9 @@ extension MessageKind {
     public static let secaggKeys = MessageKind("secagg_keys")
     /// Coordinator → node topic, stage 2: a client's neighbours' keys (`SecAggKeyDirectory`).
     public static let secaggDirectory = MessageKind("secagg_directory")
-    /// Node → coordinator, stage 2: a client's sealed shares (`SecAggShareUpload`).
+    /// Node → coordinator, stage 2: a client's sealed shares (`SecAggShares`).
     public static let secaggShares = MessageKind("secagg_shares")
-    /// Coordinator → node topic, stage 3: the shares sealed for a client (`SecAggShareDelivery`).
+    /// Coordinator → node topic, stage 3: the shares sealed for a client (`SecAggShares`).
     public static let secaggDelivery = MessageKind("secagg_delivery")
     /// Node → coordinator, stage 3: a client's masked input, one uint32 tensor frame (`MaskedInputReport`).
     public static let secaggMaskedInput = MessageKind("secagg_masked_input")

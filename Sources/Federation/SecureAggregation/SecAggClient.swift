@@ -50,7 +50,7 @@ public struct SecAggClient: Sendable {
 
     /// Stage 2: splits the self-mask seed and masking key among itself and the
     /// neighbours listed, and seals each neighbour's shares for it.
-    public mutating func onKeyDirectory(_ directory: SecAggKeyDirectory) throws(SecAggError) -> SecAggShareUpload {
+    public mutating func onKeyDirectory(_ directory: SecAggKeyDirectory) throws(SecAggError) -> SecAggShares {
         try expect(.advertisedKeys, round: directory.round, client: directory.client)
         var keys: [Int: SecAggPublicKeys] = [:]
         for entry in directory.keys {
@@ -83,13 +83,13 @@ public struct SecAggClient: Sendable {
                     round: config.round, key: key, using: &random))
         }
         stage = .sharedKeys
-        return SecAggShareUpload(round: config.round, client: id, shares: sealed)
+        return SecAggShares(round: config.round, client: id, shares: sealed)
     }
 
     /// Stage 3: keeps the neighbours' shares and masks `input` (quantised, `vectorLength`
     /// words) with its self mask and a pairwise mask per neighbour that shared.
     public mutating func onShareDelivery(
-        _ delivery: SecAggShareDelivery, input: [UInt32]
+        _ delivery: SecAggShares, input: [UInt32]
     ) throws(SecAggError) -> SecAggMaskedInput {
         try expect(.sharedKeys, round: delivery.round, client: delivery.client)
         guard input.count == config.vectorLength else {

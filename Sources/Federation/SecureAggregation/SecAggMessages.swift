@@ -44,24 +44,11 @@ public struct SecAggEncryptedShare: Codable, Sendable, Equatable {
     }
 }
 
-/// Stage 2, client → server: one sealed share per neighbour in the key directory.
-public struct SecAggShareUpload: Codable, Sendable, Equatable {
+/// Sealed shares in transit: stage 2, client → server, one per neighbour in the key
+/// directory (`client` is the uploader); stage 3, server → one client, the shares its
+/// neighbours addressed to it (`client` is the addressee) — the neighbours it masks with.
+public struct SecAggShares: Codable, Sendable, Equatable {
     public var round: Int
-    public var client: Int
-    public var shares: [SecAggEncryptedShare]
-
-    public init(round: Int, client: Int, shares: [SecAggEncryptedShare]) {
-        self.round = round
-        self.client = client
-        self.shares = shares
-    }
-}
-
-/// Stage 3, server → one client: the shares addressed to it by neighbours that
-/// uploaded theirs; these neighbours are the ones it masks with.
-public struct SecAggShareDelivery: Codable, Sendable, Equatable {
-    public var round: Int
-    /// The addressee.
     public var client: Int
     public var shares: [SecAggEncryptedShare]
 

@@ -61,7 +61,7 @@ public struct SecAggServer: Sendable {
     }
 
     /// Stage 2: a client's sealed shares, one for each neighbour in its directory.
-    public mutating func onShares(_ upload: SecAggShareUpload, now: ContinuousClock.Instant) throws(SecAggError) -> SecAggServerDirective {
+    public mutating func onShares(_ upload: SecAggShares, now: ContinuousClock.Instant) throws(SecAggError) -> SecAggServerDirective {
         try expect(.shareKeys, round: upload.round)
         try expectSender(upload.client, among: Set(advertised.keys), answered: shared)
         let expected = recipients(of: upload.client)
@@ -147,7 +147,7 @@ public struct SecAggServer: Sendable {
             return .sendShareDeliveries(
                 Dictionary(uniqueKeysWithValues: shared.map { client in
                     let shares = (mailbox[client] ?? []).filter { shared.contains($0.from) }.sorted { $0.from < $1.from }
-                    return (client, SecAggShareDelivery(round: config.round, client: client, shares: shares))
+                    return (client, SecAggShares(round: config.round, client: client, shares: shares))
                 }))
         case .maskedInput:
             mailbox = [:]

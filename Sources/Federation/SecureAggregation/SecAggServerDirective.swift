@@ -29,7 +29,7 @@ public enum SecAggServerDirective: Sendable, Equatable {
     /// Stage 2 opened: send each client its key directory.
     case sendKeyDirectories([Int: SecAggKeyDirectory])
     /// Stage 3 opened: send each client the shares addressed to it.
-    case sendShareDeliveries([Int: SecAggShareDelivery])
+    case sendShareDeliveries([Int: SecAggShares])
     /// Stage 4 opened: ask each contributor for its shares.
     case sendUnmaskRequests([Int: SecAggUnmaskRequest])
     /// The round is over: the unmasked sum.

@@ -92,7 +92,7 @@ extension Coordinator {
             (client, session) = (keys.client, keys.round)
             event = { server, now throws(SecAggError) in try server.onKeys(keys, now: now) }
         case .secaggShares:
-            let upload = try envelope.body(SecAggShareUpload.self)
+            let upload = try envelope.body(SecAggShares.self)
             (client, session) = (upload.client, upload.round)
             event = { server, now throws(SecAggError) in try server.onShares(upload, now: now) }
         case .secaggMaskedInput:
