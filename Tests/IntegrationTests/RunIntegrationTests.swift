@@ -42,6 +42,24 @@ struct RunIntegrationTests {
         #expect(alerts.count == 1, "the restarted monitor caught the drift: \(alerts)")
     }
 
+    @Test func privacySpentKeepsCountingAcrossACoordinatorRestart() async throws {
+        let settings = ["--nodes", "2", "--clients", "20", "--fraction", "1.0", "--local-epochs", "1", "--rounds", "4",
+                        "--dp-noise", "1", "--seed", "2"]
+        let clean = try FedzRunProcess(settings, binDirectory: binDirectory)
+        defer { clean.tearDown() }
+        #expect(try await clean.waitForExit(within: .seconds(300)) == 0)
+        let cleanEpsilon = try #require(try clean.summaryJSON()["epsilon"] as? Double)
+
+        let run = try FedzRunProcess(settings, binDirectory: binDirectory)
+        defer { run.tearDown() }
+        _ = try await run.waitForLine(containing: "round   2/", within: .seconds(240))
+        kill(try run.pid(of: "coordinator"), SIGKILL)
+        _ = try await run.waitForLine(containing: "restarting it to resume", within: .seconds(30))
+        #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        let epsilon = try #require(try run.summaryJSON()["epsilon"] as? Double)
+        #expect(abs(epsilon - cleanEpsilon) < 1e-9, "ε \(epsilon) after a restart vs \(cleanEpsilon) without")
+    }
+
     @Test func noDriftNoAlert() async throws {
         let run = try FedzRunProcess(Self.small + ["--rounds", "12"], binDirectory: binDirectory)
         defer { run.tearDown() }

@@ -32,6 +32,8 @@ struct RunCheckpoint: Codable, Sendable {
     var finished: Bool
     /// When the run began (before any restart), to tell its alerts from older ones.
     var startedAt: Date
+    /// The privacy spent so far, so that ε keeps counting across restarts.
+    var accountant: RDPAccountant
 }
 
 /// ModelOps in the coordinator: every aggregated model becomes a registry version; the
@@ -53,6 +55,7 @@ extension Coordinator {
             promotions = run.promotions
             retraining = run.retraining
             runStarted = run.startedAt
+            accountant = run.accountant
             nextRound = checkpoint.round + 1
             deployment = Deployment(production: checkpoint.productionVersion)
             registryProduction = checkpoint.productionVersion
@@ -226,7 +229,8 @@ extension Coordinator {
     func saveCheckpoint(finished: Bool) async throws {
         let run = RunCheckpoint(
             version: published.version, candidate: deployment.candidate, retraining: retraining,
-            history: history, promotions: promotions, finished: finished, startedAt: runStarted)
+            history: history, promotions: promotions, finished: finished, startedAt: runStarted,
+            accountant: accountant)
         let extra = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
         try registry.saveCheckpoint(
             round: nextRound - 1, productionVersion: deployment.production, rngState: generator.state, extra: extra)
