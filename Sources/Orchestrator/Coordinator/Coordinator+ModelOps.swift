@@ -231,12 +231,11 @@ extension Coordinator {
     }
 
     /// A version nodes may serve or train, from memory or the registry.
+    /// Loaded once and kept until the next prune, so that every node asking for the same
+    /// version is served from memory.
     func servableModel(_ version: Int) async -> PublishedModel? {
-        if let model = servable[version] { return model }
-        guard let weights = try? registry.weights(of: version), let model = try? model(version, weights: weights) else {
-            return nil
-        }
-        return model
+        if servable[version] == nil { try? cache(version) }
+        return servable[version]
     }
 
     func saveCheckpoint(finished: Bool) async throws {
