@@ -6,8 +6,8 @@
 #   bench/paper-strategies.sh noniid     # FedAvg, FedProx, FedAvgM, FedAdam on Dirichlet(0.3), 50 rounds
 #   bench/paper-strategies.sh byzantine  # 5 nodes, 1 Byzantine (20 %) with scale:-10, IID, 30 rounds
 #
-# A run whose fedz run fails (a collapsed model: every client's loss non-finite, every
-# round abandoned) is reported with "error" and no accuracies.
+# A run that gives up (a collapsed model: every client's loss non-finite, every
+# round abandoned) is reported with "error" and the accuracies of the rounds it ran.
 # Extra arguments go to every fedz run (e.g. --seed 2). Needs a release build and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -75,7 +75,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let report = await coordinator.report
         await coordinator.shutdown()
         if work.isCancelled { throw ExitCode(130) }
-        _ = try outcome.get()
+        if report.failure == nil { _ = try outcome.get() }
         CoordinatorEvent.finished(report).emit()
+        // A run that gave up has reported what it did and why it stopped; now it fails.
+        _ = try outcome.get()
     }
 }

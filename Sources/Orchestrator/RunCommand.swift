@@ -104,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let (report, roundsFinishedAt) = try outcome.get()
 
-        show("done: \(report.rounds.count) rounds, final test accuracy \(percent(report.finalTestAccuracy)), "
+        show((report.failure == nil ? "done" : "gave up") + ": \(report.rounds.count) rounds, final test accuracy \(percent(report.finalTestAccuracy)), "
             + "production version \(report.productionVersion.map(String.init) ?? "none"), \(report.alerts.count) alert(s), "
             + "\(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s; logs in \(logs.path)")
         if let summary {
@@ -114,6 +114,7 @@ struct RunCommand: AsyncParsableCommand {
             ).write(to: summary)
             write("summary written to \(summary)\n")
         }
+        if let failure = report.failure { throw FedzError("the run gave up: \(failure)") }
     }
 
     /// What `fedz run` keeps while it follows its coordinator, across restarts: the console
@@ -173,7 +174,7 @@ struct RunCommand: AsyncParsableCommand {
         var bound: (publish: String, pull: String)?
         func show(_ text: String) { write(following.console.line(text)) }
         for await line in events {
-            guard let event = try? JSONDecoder().decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
+            guard let event = try? FedzJSON.decoder.decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
             switch event {
             case let .ready(publish, pull):
                 bound = (publish, pull)

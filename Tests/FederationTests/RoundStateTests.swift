@@ -51,4 +51,12 @@ import Testing
         _ = round.onFailure(client: 1, node: "a", round: 4)
         if case .abandoned = round.status(now: start) {} else { Issue.record("expected abandoned") }
     }
+
+    @Test func anAbandonedRoundSaysWhyResultsAreMissing() {
+        var round = state()
+        _ = round.onFailure(client: 1, node: "a", round: 4)
+        round.onNodeLost("b")
+        #expect(round.status(now: start + .seconds(11))
+            == .abandoned("0 result(s) of 3 sampled (1 failed to train, 1 lost with their node), minimum 2"))
+    }
 }

@@ -60,6 +60,23 @@ struct RunIntegrationTests {
         #expect(abs(epsilon - cleanEpsilon) < 1e-9, "ε \(epsilon) after a restart vs \(cleanEpsilon) without")
     }
 
+    @Test func aRunWhoseModelDivergesGivesUpOnceWithASummary() async throws {
+        // Two nodes, one Byzantine sending -10× its update: plain FedAvg diverges until no
+        // client can train; the coordinator gives up (not a crash, so no restart) and the
+        // summary keeps the rounds that ran and why it stopped.
+        let run = try FedzRunProcess(
+            Self.small + ["--rounds", "12", "--strategy", "fedavg", "--byzantine", "fraction=0.5,kind=scale:-10"],
+            binDirectory: binDirectory)
+        defer { run.tearDown() }
+        #expect(try await run.waitForExit(within: .seconds(300)) == 1, "\(run.output.suffix(10))")
+        #expect(!run.output.contains { $0.contains("restarting it") }, "\(run.output.suffix(10))")
+        let summary = try run.summaryJSON()
+        let error = try #require(summary["error"] as? String)
+        #expect(error.contains("abandoned 3 times") && error.contains("failed to train"), "\(error)")
+        let rounds = try #require(summary["rounds"] as? [[String: Any]])
+        #expect(!rounds.isEmpty && rounds.count < 12, "\(rounds.count) rounds")
+    }
+
     @Test func noDriftNoAlert() async throws {
         let run = try FedzRunProcess(Self.small + ["--rounds", "12"], binDirectory: binDirectory)
         defer { run.tearDown() }

@@ -79,11 +79,18 @@ public struct RoundState<Result: Sendable>: Sendable {
         if outstanding == 0 || now >= deadline {
             return enough
                 ? .complete
-                : .abandoned("\(results.count) result(s) of \(sampledCount) sampled, minimum \(minimumResults)")
+                : .abandoned("\(results.count) result(s) of \(sampledCount) sampled\(shortfall), minimum \(minimumResults)")
         }
         if results.count + outstanding < minimumResults {
             return .abandoned("only \(results.count + outstanding) client(s) can still answer, minimum \(minimumResults)")
         }
         return .collecting
+    }
+
+    /// Why results are missing, e.g. " (10 failed to train)"; empty when no client failed or was lost.
+    private var shortfall: String {
+        let parts = [(failed.count, "failed to train"), (lost.count, "lost with their node")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
     }
 }

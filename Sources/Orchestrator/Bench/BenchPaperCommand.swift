@@ -86,9 +86,7 @@ struct BenchPaperCommand: AsyncParsableCommand {
         let report = BenchPaperReport(
             setting: setting, targetAccuracy: target, roundBudget: budget, extraArguments: extra, runs: runs,
             best: BenchPaperRun.best(runs))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = try encoder.encode(report) + Data("\n".utf8)
+        let json = try FedzJSON.encoder().encode(report) + Data("\n".utf8)
         if let out {
             try json.write(to: URL(fileURLWithPath: out), options: .atomic)
         } else {
@@ -112,14 +110,17 @@ struct BenchPaperCommand: AsyncParsableCommand {
             logFile: directory.appendingPathComponent("run.log"))
         // A Ctrl-C reaches the child too: it is in this terminal's process group.
         let status = await child.exitStatus(within: .seconds(86_400))
+        // A run that gave up (e.g. its model diverged) still writes the rounds it ran and why.
+        struct Summary: Decodable { var rounds: [RoundResult]; var error: String? }
+        let written = try? FedzJSON.decoder.decode(Summary.self, from: Data(contentsOf: summary))
         guard status == 0 else {
-            let error = "fedz run exited with \(status.map { "status \($0)" } ?? "no status"); see \(directory.path)/run.log"
+            let error = (written?.error ?? "fedz run exited with \(status.map { "status \($0)" } ?? "no status")")
+                + "; see \(directory.path)/run.log"
             FileHandle.standardError.write(Data("bench paper: lr \(lr): \(error)\n".utf8))
-            return BenchPaperRun(lr: lr, rounds: [], target: target, error: error)
+            return BenchPaperRun(lr: lr, rounds: written?.rounds ?? [], target: target, error: error)
         }
-        struct Summary: Decodable { var rounds: [RoundResult] }
-        let rounds = try JSONDecoder().decode(Summary.self, from: Data(contentsOf: summary)).rounds
-        let result = BenchPaperRun(lr: lr, rounds: rounds, target: target)
+        guard let written else { throw FedzError("fedz run wrote no readable summary at \(summary.path)") }
+        let result = BenchPaperRun(lr: lr, rounds: written.rounds, target: target)
         let outcome = result.roundsToTarget.map { "target after \($0) rounds" } ?? "target not reached"
         let line = "bench paper: lr \(lr): \(outcome), best \(result.bestTestAccuracy ?? 0), \(result.secondsPerRound ?? 0) s/round\n"
         FileHandle.standardError.write(Data(line.utf8))

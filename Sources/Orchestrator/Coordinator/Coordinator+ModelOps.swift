@@ -34,19 +34,6 @@ struct RunCheckpoint: Codable, Sendable {
     var startedAt: Date
     /// The privacy spent so far, so that ε keeps counting across restarts.
     var accountant: RDPAccountant
-
-    /// JSON that carries the accountant's infinite Rényi divergences (low orders) as strings.
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
-
-    static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
-    }
 }
 
 /// ModelOps in the coordinator: every aggregated model becomes a registry version; the
@@ -58,7 +45,7 @@ extension Coordinator {
     /// the initial weights as the first version of a fresh run.
     func prepare(initialWeights: [Tensor]) async throws {
         if settings.resume, let checkpoint = try registry.loadCheckpoint(),
-           let run = try? RunCheckpoint.decoder.decode(RunCheckpoint.self, from: Data(checkpoint.extra.utf8)), !run.finished,
+           let run = try? FedzJSON.decoder.decode(RunCheckpoint.self, from: Data(checkpoint.extra.utf8)), !run.finished,
            let resumed = SeededGenerator(state: checkpoint.rngState)
         {
             global = try registry.weights(of: run.version)
@@ -243,7 +230,7 @@ extension Coordinator {
             version: published.version, candidate: deployment.candidate, retraining: retraining,
             history: history, promotions: promotions, finished: finished, startedAt: runStarted,
             accountant: accountant)
-        let extra = String(decoding: try RunCheckpoint.encoder.encode(run), as: UTF8.self)
+        let extra = String(decoding: try FedzJSON.encoder([]).encode(run), as: UTF8.self)
         try registry.saveCheckpoint(
             round: nextRound - 1, productionVersion: deployment.production, rngState: generator.state, extra: extra)
     }

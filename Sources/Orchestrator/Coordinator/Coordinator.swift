@@ -50,6 +50,10 @@ actor Coordinator {
     var generator: SeededGenerator
     var rejections = RejectionCounter()
     var history: [RoundResult] = []
+    /// Why the run gave up, when it did: a round abandoned too many times in a row.
+    var failure: String?
+    /// What the last client that could not train said (e.g. its loss became non-finite).
+    var lastTrainingFailure: String?
     let started = ContinuousClock.now
     var inboundFaults: FaultInjector<SeededGenerator>
     var outboundFaults: FaultInjector<SeededGenerator>
@@ -155,17 +159,21 @@ actor Coordinator {
             try await waitForClients(settings.expectedClients)
             var round = nextRound
             var attempts = 0
-            while round <= settings.rounds {
-                if let result = try await runRound(round) {
+            rounds: while round <= settings.rounds {
+                switch try await runRound(round) {
+                case .finished(let result):
                     onRound(result)
-                    if let target = settings.targetAccuracy, result.testAccuracy >= target { break }
+                    if let target = settings.targetAccuracy, result.testAccuracy >= target { break rounds }
                     round += 1
                     nextRound = round
                     attempts = 0
-                } else {
+                case .abandoned(let reason):
                     attempts += 1
-                    guard attempts < 3 else {
-                        throw FedzError("round \(round) abandoned \(attempts) times; giving up")
+                    guard attempts < Self.attemptsPerRound else {
+                        let failure = "round \(round) abandoned \(attempts) times (last: \(reason))"
+                            + (lastTrainingFailure.map { "; a client that failed to train said: \($0)" } ?? "")
+                        self.failure = failure
+                        throw FedzError(failure)
                     }
                     // Give the failure detector time to settle who is alive before sampling again.
                     try await Task.sleep(for: settings.heartbeatInterval * settings.heartbeatLiveness)
@@ -198,8 +206,17 @@ actor Coordinator {
 
     var registeredClients: Int { nodes.values.reduce(0) { $0 + $1.count } }
 
-    /// One round; nil when it was abandoned.
-    func runRound(_ round: Int) async throws -> RoundResult? {
+    /// How many times in a row the coordinator tries a round before it gives up the run.
+    static let attemptsPerRound = 3
+
+    /// How one attempt at a round ended.
+    enum RoundOutcome {
+        case finished(RoundResult)
+        case abandoned(reason: String)
+    }
+
+    /// One attempt at a round.
+    func runRound(_ round: Int) async throws -> RoundOutcome {
         startRetrainingIfAsked()
         let started = ContinuousClock.now
         var clientNodes: [Int: String] = [:]
@@ -226,7 +243,7 @@ actor Coordinator {
                 lastBroadcast = .now
             }
             try await Task.sleep(for: .milliseconds(20))
-            guard let state = current else { return nil }
+            guard let state = current else { return .abandoned(reason: "the round was closed") }
             switch secureRound == nil ? state.status(now: .now) : await secureRoundStatus(now: .now) {
             case .collecting:
                 if ContinuousClock.now - lastProgress >= .milliseconds(500) {
@@ -242,11 +259,11 @@ actor Coordinator {
                 CoordinatorEvent.abandoned(round: round, reason: reason).emit()
                 current = nil
                 currentStart = nil
-                return nil
+                return .abandoned(reason: reason)
             case .complete:
                 current = nil
                 currentStart = nil
-                return try await finish(state, started: started)
+                return .finished(try await finish(state, started: started))
             }
         }
     }
@@ -369,6 +386,7 @@ actor Coordinator {
         case .trainingFailed:
             let failure = try envelope.body(TrainingFailure.self)
             logger.warning("client failed to train", metadata: ["fedz.node": "\(header.sender)", "reason": "\(failure.reason)"])
+            lastTrainingFailure = failure.reason
             if var state = current {
                 try check(state.onFailure(client: failure.client, node: header.sender, round: header.round ?? -1))
                 current = state

@@ -105,9 +105,7 @@ enum CoordinatorEvent: Codable, Sendable {
 
     /// Writes the event as one line to standard output and flushes it.
     func emit() {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(self) else { return }
+        guard let data = try? FedzJSON.encoder().encode(self) else { return }
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
 }

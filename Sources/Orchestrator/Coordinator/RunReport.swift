@@ -3,8 +3,8 @@ import Foundation
 import ModelOps
 
 /// How a coordinator's run ended: its rounds, the production version, the alerts
-/// raised and the promotions made, and the messages rejected. The `finished` event
-/// carries it, and `fedz run --summary` is built from it.
+/// raised and the promotions made, the messages rejected, and why it gave up if it did.
+/// The `finished` event carries it, and `fedz run --summary` is built from it.
 struct RunReport: Codable, Sendable {
     /// One drift alert as the summary lists it.
     struct Alert: Codable, Sendable, Equatable {
@@ -24,11 +24,13 @@ struct RunReport: Codable, Sendable {
     var alerts: [Alert]
     var promotions: [Promotion]
     var rejected: [String: Int]
+    /// Why the run gave up before its last round (a round abandoned too often); nil when it did not.
+    var failure: String?
 
     var finalTestAccuracy: Double? { rounds.last?.testAccuracy }
 
     enum CodingKeys: String, CodingKey {
-        case rounds, alerts, promotions, rejected
+        case rounds, alerts, promotions, rejected, failure
         case productionVersion = "production_version"
     }
 }
@@ -47,6 +49,6 @@ extension Coordinator {
     var report: RunReport {
         RunReport(
             rounds: history, productionVersion: deployment.production, alerts: alertsOfThisRun().map(RunReport.Alert.init),
-            promotions: promotions, rejected: rejected)
+            promotions: promotions, rejected: rejected, failure: failure)
     }
 }

@@ -25,9 +25,7 @@ enum MonitorEvent: Encodable, Sendable {
 
     /// Writes the event as one line to standard output.
     func emit() {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return }
+        guard let data = try? FedzJSON.encoder([.sortedKeys, .withoutEscapingSlashes]).encode(self) else { return }
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
 }

@@ -38,7 +38,7 @@ struct SummaryFile: Decodable {
     }
 
     init(contentsOf path: String) throws {
-        self = try JSONDecoder().decode(Self.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        self = try FedzJSON.decoder.decode(Self.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     /// The chart of this run: accuracy and loss per round; promotions marked at the round that

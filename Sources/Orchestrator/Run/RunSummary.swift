@@ -24,7 +24,7 @@ struct RunSummary: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case config, rounds, alerts, promotions, rejected, seconds, epsilon
+        case config, rounds, alerts, promotions, rejected, seconds, epsilon, error
         case finalTestAccuracy = "final_test_accuracy"
         case productionVersion = "production_version"
     }
@@ -41,11 +41,10 @@ struct RunSummary: Encodable {
         try container.encode(report.rejected, forKey: .rejected)
         try container.encode(seconds, forKey: .seconds)
         try container.encodeIfPresent(report.rounds.last?.epsilon, forKey: .epsilon)
+        try container.encodeIfPresent(report.failure, forKey: .error)
     }
 
     func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try FedzJSON.encoder([.prettyPrinted, .sortedKeys]).encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }

@@ -1,0 +1,19 @@
+import Foundation
+
+/// JSON as fedz's commands write and read it (events, summaries, checkpoints): numbers JSON
+/// cannot hold — a diverged training loss, an infinite Rényi divergence — travel as the
+/// strings "inf", "-inf" and "nan" instead of failing the whole document.
+enum FedzJSON {
+    static func encoder(_ formatting: JSONEncoder.OutputFormatting = [.sortedKeys]) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = formatting
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+}
