@@ -4,7 +4,8 @@
 # (the bench paper report plus "experiment" and "mean_last5") on standard output.
 #
 #   bench/paper-strategies.sh noniid     # FedAvg, FedProx, FedAvgM, FedAdam on Dirichlet(0.3), 50 rounds
-#   bench/paper-strategies.sh byzantine  # 5 nodes, 1 Byzantine (20 %) with scale:-10, IID, 30 rounds
+#   bench/paper-strategies.sh byzantine  # 5 nodes, 1 Byzantine (20 %) with scale:-10, IID, 30 rounds,
+#                                        # and each strategy without attackers
 #
 # A run that gives up (a collapsed model: every client's loss non-finite, every
 # round abandoned) is reported with "error" and the accuracies of the rounds it ran.
@@ -39,7 +40,10 @@ noniid)
     done
     ;;
 byzantine)
-    run clean-fedavg 30 5 --strategy fedavg "$@"
+    # Each strategy clean too: what it reaches without attackers is its own baseline.
+    for strategy in fedavg trimmed-mean krum multi-krum median; do
+        run "clean-$strategy" 30 5 --strategy "$strategy" "$@"
+    done
     for strategy in fedavg trimmed-mean krum multi-krum median; do
         run "byzantine-$strategy" 30 5 --strategy "$strategy" --byzantine fraction=0.2,kind=scale:-10 \
             --round-timeout 10 "$@"

@@ -30,8 +30,10 @@ struct StrategyFlags: ParsableArguments, Sendable {
     @Option(help: "Updates averaged m (multi-krum; default n − f).")
     var krumM: Int?
 
-    @Option(help: "Scale every update down to this Euclidean norm before aggregating (any strategy).")
-    var clipNorm: Float?
+    @Option(help: ArgumentHelp(
+        "Scale every update down to this Euclidean norm before aggregating (any strategy).",
+        discussion: "A number, or 'median': the median norm of the round's updates.", valueName: "norm|median"))
+    var clipNorm: NormBound?
 
     /// The spec of strategy `name` with these parameters.
     func spec(name: String) -> StrategySpec {
@@ -57,4 +59,8 @@ struct StrategyFlags: ParsableArguments, Sendable {
         ] + (serverLr.map { ["--server-lr", "\($0)"] } ?? []) + (krumM.map { ["--krum-m", "\($0)"] } ?? [])
             + (clipNorm.map { ["--clip-norm", "\($0)"] } ?? [])
     }
+}
+
+extension NormBound: ExpressibleByArgument {
+    public init?(argument: String) { try? self.init(parsing: argument) }
 }

@@ -58,20 +58,37 @@ import Testing
     }
 
     @Test func normBoundingScalesLargeDeltasDownBeforeTheInnerStrategy() {
-        var bounded = NormBounded(FedAvg(), maxNorm: 5)
+        var bounded = NormBounded(FedAvg(), bound: .fixed(5))
         // [30, 40] has norm 50 → scaled to [3, 4]; [0, 1] is inside the bound.
         let next = bounded.aggregate(global: global, updates: [update(1, delta: [30, 40]), update(2, delta: [0, 1])])
         #expect(close(next[0].values, [11.5, 12.5]))
         #expect(bounded.name == "fedavg+clip")
     }
 
+    @Test func medianNormBoundingCutsOutsizedDeltasToTheRoundsMedianNorm() {
+        var bounded = NormBounded(FedAvg(), bound: .median)
+        // Norms 1, 2 and 50: the median is 2, so [0, 50] becomes [0, 2]; the others pass.
+        let next = bounded.aggregate(
+            global: global, updates: [update(1, delta: [1, 0]), update(2, delta: [0, 2]), update(3, delta: [0, -50])])
+        #expect(close(next[0].values, [10 + 1.0 / 3, 10]))
+        #expect(NormBound.median.limit(norms: [4, 1, 3, 2]) == 2.5)
+    }
+
+    @Test func normBoundsParseANumberOrMedian() throws {
+        #expect(try NormBound(parsing: "median") == .median)
+        #expect(try NormBound(parsing: "2.5") == .fixed(2.5))
+        for bad in ["0", "-1", "nan", "inf", "mean", ""] {
+            #expect(throws: PlanError.self) { try NormBound(parsing: bad) }
+        }
+    }
+
     @Test func normBoundingKeepsTheInnerStrategysStateAndConfiguration() {
-        var bounded = NormBounded(FedAvgM(learningRate: 1, momentum: 0.5), maxNorm: 1)
+        var bounded = NormBounded(FedAvgM(learningRate: 1, momentum: 0.5), bound: .fixed(1))
         let first = bounded.aggregate(global: global, updates: [update(1, delta: [0, 3])])
         #expect(first[0].values == [10, 11])
         // v = 0.5·[0, 1] + [1, 0] = [1, 0.5].
         #expect(bounded.aggregate(global: first, updates: [update(1, delta: [2, 0])])[0].values == [11, 11.5])
-        let proximal = NormBounded(FedProx(mu: 0.1), maxNorm: 1)
+        let proximal = NormBounded(FedProx(mu: 0.1), bound: .fixed(1))
             .configure(TrainingConfig(epochs: 1, batchSize: 1, learningRate: 1, seed: 1))
         #expect(proximal.proximalMu == 0.1)
     }

@@ -8,7 +8,7 @@ import Testing
             #expect(try StrategySpec(name: name).make().name == name)
         }
         var clipped = StrategySpec(name: "trimmed-mean")
-        clipped.clipNorm = 2
+        clipped.clipNorm = .fixed(2)
         #expect(try clipped.make().name == "trimmed-mean+clip")
     }
 
@@ -34,7 +34,7 @@ import Testing
         spec("fedyogi") { $0.serverLearningRate = .nan },
         spec("trimmed-mean") { $0.trimBeta = 0.5 },
         spec("multi-krum") { $0.krumSelected = 0 },
-        spec("fedavg") { $0.clipNorm = 0 },
+        spec("fedavg") { $0.clipNorm = .fixed(0) },
     ])
     func badParametersAreRefused(spec: StrategySpec) {
         #expect(throws: PlanError.self) { try spec.make() }

@@ -1,16 +1,15 @@
 import Learning
 
 /// Update-norm bounding (Sun et al. 2019), composable with any strategy: every
-/// client's delta whose Euclidean norm exceeds `maxNorm` is scaled down to it before
+/// client's delta whose Euclidean norm exceeds the bound is scaled down to it before
 /// the inner strategy aggregates.
 public struct NormBounded: Strategy {
     public var inner: any Strategy
-    /// The largest delta norm let through (> 0).
-    public var maxNorm: Float
+    public var bound: NormBound
 
-    public init(_ inner: any Strategy, maxNorm: Float) {
+    public init(_ inner: any Strategy, bound: NormBound) {
         self.inner = inner
-        self.maxNorm = maxNorm
+        self.bound = bound
     }
 
     /// The inner strategy's name with `+clip`.
@@ -21,8 +20,9 @@ public struct NormBounded: Strategy {
     }
 
     public mutating func aggregate(global: [Tensor], updates: [ClientUpdate]) -> [Tensor] {
-        let bounded = updates.map { update in
-            let norm = DeltaVector.norm(DeltaVector.flatten(update.delta))
+        let norms = updates.map { DeltaVector.norm(DeltaVector.flatten($0.delta)) }
+        let maxNorm = bound.limit(norms: norms)
+        let bounded = zip(updates, norms).map { update, norm in
             guard norm > maxNorm else { return update }
             var clipped = update
             let scale = maxNorm / norm

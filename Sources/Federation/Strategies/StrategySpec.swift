@@ -30,7 +30,7 @@ public struct StrategySpec: Sendable, Equatable {
     /// m of Multi-Krum: deltas averaged; nil for n − f.
     public var krumSelected: Int?
     /// When set, every delta is scaled down to this norm first (composes with any strategy).
-    public var clipNorm: Float?
+    public var clipNorm: NormBound?
 
     public init(name: String) {
         self.name = name
@@ -40,8 +40,10 @@ public struct StrategySpec: Sendable, Equatable {
     public func make() throws(PlanError) -> any Strategy {
         let strategy = try makeUnbounded()
         guard let clipNorm else { return strategy }
-        try require(clipNorm > 0 && clipNorm.isFinite, "--clip-norm must be a positive number")
-        return NormBounded(strategy, maxNorm: clipNorm)
+        if case .fixed(let value) = clipNorm {
+            try require(value > 0 && value.isFinite, "--clip-norm must be a positive number or 'median'")
+        }
+        return NormBounded(strategy, bound: clipNorm)
     }
 
     private func makeUnbounded() throws(PlanError) -> any Strategy {
