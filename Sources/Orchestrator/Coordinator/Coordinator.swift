@@ -50,6 +50,8 @@ actor Coordinator {
     var generator: SeededGenerator
     var rejections = RejectionCounter()
     var history: [RoundResult] = []
+    /// Where the time of each round of `history` went.
+    var phases: [RoundPhases] = []
     let started = ContinuousClock.now
     var inboundFaults: FaultInjector<SeededGenerator>
     var outboundFaults: FaultInjector<SeededGenerator>
@@ -232,8 +234,7 @@ actor Coordinator {
                 if ContinuousClock.now - lastProgress >= .milliseconds(500) {
                     lastProgress = .now
                     CoordinatorEvent.progress(
-                        round: round, answered: secureRound?.server.masked.count ?? state.results.count + state.failed.count,
-                        sampled: state.sampledCount,
+                        round: round, answered: answered(state), sampled: state.sampledCount,
                         elapsed: (lastProgress - started).seconds).emit()
                 }
                 continue
@@ -252,6 +253,8 @@ actor Coordinator {
     }
 
     func finish(_ state: RoundState<ClientUpdate>, started: ContinuousClock.Instant) async throws -> RoundResult {
+        var phases = RoundPhases(round: state.round, start: started)
+        phases.end(.collect, at: .now)
         let updates = state.results.values.sorted { $0.client < $1.client }
         let samples = updates.reduce(0) { $0 + $1.samples }
         var participants = updates.count
@@ -269,12 +272,14 @@ actor Coordinator {
             }
         }
 
+        phases.end(.aggregate, at: .now)
         let (architecture, weights, testData) = (settings.model, global, self.testData)
         let evaluation = try await compute.run {
             let model = try ModelZoo.make(architecture, seed: 0)
             try model.setParameters(weights)
             return evaluate(model, on: testData)
         }
+        phases.end(.evaluate, at: .now)
         let version = try await registerVersion(
             parent: published.version, round: state.round, weights: weights, metrics: TrainingMetrics(
                 testAccuracy: evaluation.accuracy, loss: evaluation.loss, participants: participants))
@@ -285,6 +290,8 @@ actor Coordinator {
         history.append(result)
         nextRound = state.round + 1
         try await saveCheckpoint(finished: false)
+        phases.end(.record, at: .now)
+        self.phases.append(phases)
         if let envelope = try? Envelope(
             topic: .metrics, header: header(.roundResult, round: state.round), body: result)
         {
