@@ -101,6 +101,7 @@ let package = Package(
             name: "CommandSupportTests",
             dependencies: ["CommandSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Actors"], swiftSettings: strict),
         .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "Federation"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["Actors", "Federation", "ModelOps"], swiftSettings: strict),
     ],
