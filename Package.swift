@@ -102,7 +102,8 @@ let package = Package(
             dependencies: ["CommandSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Actors"], swiftSettings: strict),
-        .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "Federation"], swiftSettings: strict),
+        .testTarget(
+            name: "OrchestratorTests", dependencies: ["Orchestrator", "Federation", "ModelOps", "Telemetry"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["Actors", "Federation", "ModelOps"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
