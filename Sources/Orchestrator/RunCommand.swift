@@ -80,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
         let pids = URL(fileURLWithPath: stateDir).appendingPathComponent("pids")
         try FileManager.default.createDirectory(at: pids, withIntermediateDirectories: true)
         let cluster = LocalCluster(logs: logs, pids: pids)
-        let ports = try metrics.metrics ? ClusterPorts(base: metrics.metricsPort ?? 0, nodes: nodes) : nil
+        let ports = try metrics.noMetrics ? nil : ClusterPorts(base: metrics.metricsPort ?? 0, nodes: nodes)
         let work = Task {
             try await withThrowingTaskGroup(of: (RunReport, [Int: Double])?.self) { group in
                 group.addTask {
