@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// A process's HTTP endpoint (Hummingbird): `GET /metrics` in Prometheus text format, plus
 /// whatever pages the process adds (the coordinator's dashboard). Anything else is a 404.
@@ -21,6 +22,7 @@ public struct TelemetryServer: Sendable {
     public let port: Int
     /// `http://HOST:PORT`, with 127.0.0.1 for a server on every interface.
     public let url: String
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
     /// Binds `host:port` and serves until `stop()`; `refresh` runs before each `/metrics`
@@ -43,13 +45,14 @@ public struct TelemetryServer: Sendable {
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "fedz"),
             onServerRunning: { reportBound.yield($0.localAddress?.port ?? port) }, logger: quiet)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: quiet))
         let task = Task {
             defer { reportBound.finish() }
-            try await app.run()
+            try await group.run()
         }
         for await port in bound {
             let shown = host == "0.0.0.0" ? "127.0.0.1" : host
-            return TelemetryServer(port: port, url: "http://\(shown):\(port)", task: task)
+            return TelemetryServer(port: port, url: "http://\(shown):\(port)", group: group, task: task)
         }
         do {
             try await task.value
@@ -59,9 +62,9 @@ public struct TelemetryServer: Sendable {
         throw TelemetryError("the HTTP server on \(host):\(port) stopped before it was ready")
     }
 
-    /// Stops serving and waits for the server to close.
+    /// Stops serving (gracefully: requests in flight are answered) and waits for the server to close.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = await task.result
     }
 

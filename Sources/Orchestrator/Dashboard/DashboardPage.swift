@@ -54,15 +54,16 @@ enum DashboardPage {
       rows.forEach(values => { const row = t.insertRow(); values.forEach(v => cell(row, v[0], v[1])); });
       if (rows.length === 0) cell(t.insertRow(), "none", "muted");
     }
-    // A line chart of series [{key, rounds: [[round, value]], dash}] with one circle per point.
-    function chart(id, series, fixedMax) {
+    // A line chart of series [{key, rounds: [[round, value]], dash}] over rounds 1…lastRound
+    // (at least the rounds so far), with one circle per point.
+    function chart(id, series, lastRound, fixedMax) {
       const svg = document.getElementById(id);
       svg.replaceChildren();
       const width = +svg.getAttribute("width"), height = +svg.getAttribute("height");
       const left = 48, right = 12, top = 10, bottom = 28;
       const points = series.flatMap(s => s.rounds);
       if (points.length === 0) { svg.appendChild(el("text", {x: left, y: height / 2}, "waiting for the first round")); return; }
-      const maxRound = Math.max(...points.map(p => p[0]));
+      const maxRound = Math.max(lastRound, ...points.map(p => p[0]));
       const values = points.map(p => p[1]).filter(Number.isFinite);
       const low = fixedMax === undefined ? Math.min(0, ...values) : Math.min(...values, fixedMax) - 0.02 * fixedMax;
       const high = fixedMax === undefined ? Math.max(...values) * 1.05 || 1 : fixedMax;
@@ -93,10 +94,10 @@ enum DashboardPage {
         (done ? ", test accuracy " + fmt(100 * state.rounds[done - 1].test_accuracy, 2) + " %" : "") +
         (state.production !== null && state.production !== undefined ? ", production v" + state.production : "");
       document.body.dataset.rounds = done;
-      chart("accuracy", [{key: "accuracy", rounds: state.rounds.map(r => [r.round, r.test_accuracy])}], 1);
+      chart("accuracy", [{key: "accuracy", rounds: state.rounds.map(r => [r.round, r.test_accuracy])}], state.planned_rounds, 1);
       chart("loss", [
         {key: "test-loss", rounds: state.rounds.map(r => [r.round, r.test_loss])},
-        {key: "train-loss", rounds: state.rounds.map(r => [r.round, r.train_loss]), dash: "5 4"}]);
+        {key: "train-loss", rounds: state.rounds.map(r => [r.round, r.train_loss]), dash: "5 4"}], state.planned_rounds);
       const progress = document.getElementById("progress");
       if (state.current) {
         const c = state.current, share = c.sampled ? c.answered / c.sampled : 0;
