@@ -80,16 +80,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
         defer { withExtendedLifetime(watch) {} }
         let outcome = await work.result
         let report = await coordinator.report
-        if case .success = outcome, telemetry != nil, linger > 0 {
-            // Finished, but still observable until the linger ends or a signal stops the process.
-            CoordinatorEvent.finished(report).emit()
-            let end = ContinuousClock.now + .seconds(linger)
-            while !work.isCancelled && ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(100)) }
-        }
-        await telemetry?.stop()
         await coordinator.shutdown()
         if work.isCancelled { throw ExitCode(130) }
         _ = try outcome.get()
-        if telemetry == nil || linger == 0 { CoordinatorEvent.finished(report).emit() }
+        CoordinatorEvent.finished(report).emit()
+        await linger(serving: telemetry, unlessCancelled: work)
     }
 }

@@ -50,8 +50,6 @@ actor Coordinator {
     var generator: SeededGenerator
     var rejections = RejectionCounter()
     var history: [RoundResult] = []
-    /// Where the time of each round of `history` went.
-    var phases: [RoundPhases] = []
     let started = ContinuousClock.now
     var inboundFaults: FaultInjector<SeededGenerator>
     var outboundFaults: FaultInjector<SeededGenerator>
@@ -62,6 +60,8 @@ actor Coordinator {
     /// Draws the central differential-privacy noise.
     var privacyRandom = CryptoRandom()
     var accountant = RDPAccountant()
+    /// Where the time of each round of `history` went.
+    var phases: [RoundPhases] = []
 
     /// Loads the test set, builds the initial model and binds both sockets.
     static func start(settings: CoordinatorSettings, logger: Logger) async throws -> Coordinator {
