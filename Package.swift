@@ -21,6 +21,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // No default traits: fedz needs neither swift-configuration nor the Foundation extras.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
@@ -54,10 +59,22 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict),
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                "Actors",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "Node",
             dependencies: [
-                "Actors", "Learning", "Federation", "CommandSupport",
+                "Actors", "Learning", "Federation", "CommandSupport", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -65,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "Orchestrator",
             dependencies: [
-                "Actors", "Learning", "Federation", "ModelOps", "CommandSupport",
+                "Actors", "Learning", "Federation", "ModelOps", "CommandSupport", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -86,7 +103,9 @@ let package = Package(
             name: "CommandSupportTests",
             dependencies: ["CommandSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
-        .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "Federation"], swiftSettings: strict),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Actors"], swiftSettings: strict),
+        .testTarget(
+            name: "OrchestratorTests", dependencies: ["Orchestrator", "Federation", "ModelOps", "Telemetry"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["Actors", "Federation", "ModelOps"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

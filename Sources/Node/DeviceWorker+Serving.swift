@@ -40,6 +40,7 @@ extension DeviceWorker {
             let observation = FieldObservation(
                 version: production.version, accuracy: productionAccuracy, samples: batch.count,
                 candidateVersion: candidate?.0, candidateAccuracy: candidateAccuracy)
+            lastField = observation
             await push(kind: .fieldReport, body: observation)
         } catch {
             logger.warning("field evaluation failed", metadata: ["error": "\(error)"])

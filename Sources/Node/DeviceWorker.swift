@@ -37,6 +37,8 @@ actor DeviceWorker {
     var done: Set<Int> = []
     var lastModelRequest: (version: Int, at: ContinuousClock.Instant)?
     var rejections = RejectionCounter()
+    /// The latest field evaluation (production, and the candidate when one is deployed).
+    var lastField: FieldObservation?
     let specs: [ParameterSpec]
     /// The secure-aggregation session of the pending round, if it aggregates securely.
     var secureSession: SecureSession?

@@ -5,6 +5,7 @@ import Federation
 import Foundation
 import Learning
 import Logging
+import Telemetry
 
 /// `fedz-node`: a device worker process hosting one or more virtual clients.
 @main
@@ -66,6 +67,8 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Inject drift, e.g. round=15,kind=rotate:60,fraction=0.5 (kinds: rotate:DEG, permute-labels, noise:SIGMA).")
     var drift: String?
 
+    @OptionGroup var metrics: MetricsOptions
+
     @OptionGroup var security: SecurityOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -116,6 +119,10 @@ struct NodeCommand: AsyncParsableCommand {
         let worker = try await DeviceWorker.start(settings: settings, clients: local, logger: logger)
         logger.info("node started", metadata: ["fedz.clients": "\(local.count)", "fedz.byzantine": "\(byzantine ?? "no")"])
 
+        let recorder = MetricsRecorder()
+        let telemetry = await TelemetryServer.serve(
+            metrics, defaultPort: 9472, recorder: recorder, refresh: { await worker.record(into: recorder) }, logger: logger)
+
         let work = Task { try await worker.run() }
         let watch = ProcessLifecycle.onTermination(parent: parentPid) { reason in
             logger.info("stopping", metadata: ["reason": "\(reason)"])
@@ -123,6 +130,7 @@ struct NodeCommand: AsyncParsableCommand {
         }
         defer { withExtendedLifetime(watch) {} }
         _ = await work.result
+        await telemetry?.stop()
         await worker.shutdown()
     }
 }

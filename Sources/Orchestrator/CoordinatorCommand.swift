@@ -3,6 +3,7 @@ import ArgumentParser
 import CommandSupport
 import Federation
 import Foundation
+import Telemetry
 
 /// `fedz coordinator`: runs the coordinator in this process. Prints one JSON event
 /// per line on standard output (ready, progress, round, abandoned, finished, …); logs go
@@ -37,6 +38,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Faults to inject into the coordinator's messages (same form as fedz-node --fault-plan).")
     var faultPlan: String?
 
+    @Option(help: "Seconds to keep serving metrics and the dashboard after the last round.")
+    var linger = 0.0
+
+    @OptionGroup var metrics: MetricsOptions
+
     @OptionGroup var security: SecurityOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -44,8 +50,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @OptionGroup var config: ConfigOptions
 
     func validate() throws {
-        guard expectClients > 0, startTimeout > 0 else {
-            throw ValidationError("--expect-clients and --start-timeout must be positive")
+        guard expectClients > 0, startTimeout > 0, linger >= 0 else {
+            throw ValidationError("--expect-clients and --start-timeout must be positive, --linger not negative")
         }
         if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
     }
@@ -64,6 +70,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             privacy: federation.privacy.privacy)
         let coordinator = try await Coordinator.start(settings: settings, logger: logger)
         CoordinatorEvent.ready(publish: coordinator.publishEndpoint, pull: coordinator.pullEndpoint).emit()
+        let telemetry = await serveTelemetry(coordinator, logger: logger)
 
         let work = Task { try await coordinator.run { CoordinatorEvent.round($0).emit() } }
         let watch = ProcessLifecycle.onTermination(parent: parentPid) { reason in
@@ -77,6 +84,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         if work.isCancelled { throw ExitCode(130) }
         if report.failure == nil { _ = try outcome.get() }
         CoordinatorEvent.finished(report).emit()
+        await linger(serving: telemetry, unlessCancelled: work)
         // A run that gave up has reported what it did and why it stopped; now it fails.
         _ = try outcome.get()
     }

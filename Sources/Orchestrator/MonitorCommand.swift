@@ -2,6 +2,7 @@ import Actors
 import ArgumentParser
 import CommandSupport
 import Foundation
+import Telemetry
 
 /// `fedz monitor`: the ModelOps monitor in this process. Prints one JSON line per event on
 /// standard output (ready with the alert endpoint, then one per alert); logs go to standard error.
@@ -26,6 +27,8 @@ struct MonitorCommand: AsyncParsableCommand {
     @Option(help: "Exit when the process with this id is no longer the parent.")
     var parentPid: Int32?
 
+    @OptionGroup var metrics: MetricsOptions
+
     @OptionGroup var security: SecurityOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -41,6 +44,9 @@ struct MonitorCommand: AsyncParsableCommand {
             coordinatorCurve: curve?.client, alertsCurve: curve?.server)
         let monitor = try await Monitor.start(settings: settings, logger: logger)
         MonitorEvent.ready(alerts: monitor.alertsEndpoint).emit()
+        let recorder = MetricsRecorder()
+        let telemetry = await TelemetryServer.serve(
+            metrics, defaultPort: 9471, recorder: recorder, refresh: { await monitor.record(into: recorder) }, logger: logger)
 
         let work = Task { try await monitor.run { MonitorEvent.alert($0).emit() } }
         let watch = ProcessLifecycle.onTermination(parent: parentPid) { reason in
@@ -49,6 +55,7 @@ struct MonitorCommand: AsyncParsableCommand {
         }
         defer { withExtendedLifetime(watch) {} }
         _ = await work.result
+        await telemetry?.stop()
         await monitor.shutdown()
         if work.isCancelled { throw ExitCode(130) }
     }

@@ -4,6 +4,7 @@ import CommandSupport
 import Federation
 import Foundation
 import Logging
+import Telemetry
 
 /// `fedz run`: a whole local cluster — the coordinator and N `fedz-node` processes —
 /// on loopback; one progress line per round; torn down on exit, error or Ctrl-C.
@@ -46,11 +47,17 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Run the cluster unencrypted (by default fedz run generates throw-away CurveZMQ keys).")
     var plaintext = false
 
+    @Option(help: "Seconds to keep the cluster, its metrics and the dashboard up after the last round.")
+    var linger = 0.0
+
+    @OptionGroup var metrics: MetricsOptions
+
     @OptionGroup var logging: LoggingOptions
 
     @OptionGroup var config: ConfigOptions
 
     func validate() throws {
+        guard linger >= 0 else { throw ValidationError("--linger must not be negative") }
         guard nodes > 0, clients >= nodes else { throw ValidationError("need --nodes > 0 and --clients ≥ --nodes") }
         guard try DataPlan.Partition(partition) != .roles || federation.dataset == "shakespeare" else {
             throw ValidationError("--partition roles needs --dataset shakespeare")
@@ -73,13 +80,14 @@ struct RunCommand: AsyncParsableCommand {
         let pids = URL(fileURLWithPath: stateDir).appendingPathComponent("pids")
         try FileManager.default.createDirectory(at: pids, withIntermediateDirectories: true)
         let cluster = LocalCluster(logs: logs, pids: pids)
+        let ports = try metrics.noMetrics ? nil : ClusterPorts(base: metrics.metricsPort ?? 0, nodes: nodes)
         let work = Task {
             try await withThrowingTaskGroup(of: (RunReport, [Int: Double])?.self) { group in
                 group.addTask {
                     try await cluster.keepAlive { show("\($0) stopped; restarting it") }
                     return nil
                 }
-                group.addTask { try await supervise(cluster, security: security, logs: logs) }
+                group.addTask { try await supervise(cluster, security: security, logs: logs, ports: ports) }
                 defer { group.cancelAll() }
                 while let outcome = try await group.next() {
                     if let outcome { return outcome }
@@ -128,7 +136,7 @@ struct RunCommand: AsyncParsableCommand {
     /// endpoints when it dies (the nodes and the monitor reconnect by themselves). Returns
     /// the run's report and when each round finished.
     private func supervise(
-        _ cluster: LocalCluster, security: [String], logs: URL
+        _ cluster: LocalCluster, security: [String], logs: URL, ports: ClusterPorts?
     ) async throws -> (RunReport, [Int: Double]) {
         var endpoints = (publish: endpoint(publishPort), pull: endpoint(pullPort))
         var resume: [String] = []
@@ -137,9 +145,14 @@ struct RunCommand: AsyncParsableCommand {
             let arguments = ["coordinator", "--publish", endpoints.publish, "--pull", endpoints.pull,
                              "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())", "--state-dir", stateDir]
                 + logging.arguments + federation.arguments + security + resume
+                + metrics.arguments(port: ports?.coordinator) + ["--linger", "\(linger)"]
             let events = try await cluster.startCoordinator(arguments)
-            switch try await follow(events: events, cluster: cluster, logs: logs, security: security, &following) {
+            switch try await follow(events: events, cluster: cluster, logs: logs, security: security, ports: ports, &following) {
             case .finished(let report):
+                if linger > 0 {
+                    write(following.console.line("all rounds done; the cluster stays up \(linger) s (Ctrl-C stops it)"))
+                    try await Task.sleep(for: .seconds(linger))
+                }
                 return (report, following.finishedAt)
             case .stopped(let bound):
                 try Task.checkCancellation()
@@ -169,7 +182,8 @@ struct RunCommand: AsyncParsableCommand {
     /// first coordinator is ready, prints each round and the open round's progress, returns
     /// at `finished` or when it stops.
     private func follow(
-        events: AsyncStream<String>, cluster: LocalCluster, logs: URL, security: [String], _ following: inout Following
+        events: AsyncStream<String>, cluster: LocalCluster, logs: URL, security: [String], ports: ClusterPorts?,
+        _ following: inout Following
     ) async throws -> FollowOutcome {
         var bound: (publish: String, pull: String)?
         func show(_ text: String) { write(following.console.line(text)) }
@@ -179,10 +193,15 @@ struct RunCommand: AsyncParsableCommand {
             case let .ready(publish, pull):
                 bound = (publish, pull)
                 guard await !cluster.hasNodes else { continue }
-                try await cluster.startMonitor(monitorArguments(publish: publish, pull: pull, security: security))
-                try await cluster.startNodes((0..<nodes).map(nodeArguments(publish: publish, pull: pull, security: security)))
+                try await cluster.startMonitor(
+                    monitorArguments(publish: publish, pull: pull, security: security) + metrics.arguments(port: ports?.monitor))
+                try await cluster.startNodes((0..<nodes).map { index in
+                    nodeArguments(publish: publish, pull: pull, security: security)(index)
+                        + metrics.arguments(port: ports?.nodes[index])
+                })
                 show("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
                     + "\(federation.model) on \(federation.dataset); a drift monitor; logs in \(logs.path)")
+                if let ports { show(telemetryLine(ports)) }
             case let .round(result):
                 following.finishedAt[result.round] = Date().timeIntervalSince1970
                 following.console.roundFinished(seconds: result.seconds)

@@ -21,6 +21,10 @@ extension ActorsClusteredTests {
                 #expect(received == sent)
                 #expect(await pusher.counters.sent == sent.count)
                 #expect(await puller.counters.received == sent.count)
+                let bytes = sent.reduce(0) { $0 + $1.byteCount }
+                #expect(bytes > 1 << 20)
+                #expect(await pusher.counters.bytesSent == bytes)
+                #expect(await puller.counters.bytesReceived == bytes)
             }
         }
 

@@ -71,7 +71,8 @@ start_node() {
     "$FEDZ_BIN/fedz-node" --id "node-$index" \
     --coordinator-publish "tcp://$CONNECT_HOST:$PUBLISH_PORT" --coordinator-pull "tcp://$CONNECT_HOST:$PULL_PORT" \
     --clients "$CLIENTS" --node-index "$index" --node-count "$NODE_COUNT" \
-    --model "$MODEL" --partition "$PARTITION" --seed "$SEED" --heartbeat-interval "$HEARTBEAT" "${security[@]}"
+    --model "$MODEL" --partition "$PARTITION" --seed "$SEED" --heartbeat-interval "$HEARTBEAT" "${security[@]}" \
+    --metrics-port 0  # many nodes on one host: each its own free port, logged as "serving metrics"
 }
 
 # stop NAME [GRACE]: SIGTERM to the recorded PID, SIGKILL after GRACE seconds (default

@@ -39,6 +39,9 @@ public struct FailureDetector: Sendable {
 
     public func incarnation(of id: String) -> UInt64? { peers[id]?.incarnation }
 
+    /// When the peer was last heard from, if it is alive.
+    public func lastSeen(of id: String) -> ContinuousClock.Instant? { peers[id]?.lastSeen }
+
     /// Records any sign of life (hello, heartbeat, update) from `id`.
     public mutating func onHeartbeat(from id: String, incarnation: UInt64, now: ContinuousClock.Instant) -> Observation {
         guard let peer = peers[id] else {

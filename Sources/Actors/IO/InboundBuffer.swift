@@ -16,6 +16,7 @@ final class InboundBuffer: @unchecked Sendable {
     private var paused = false
     private var finished = false
     private var receivedCount = 0
+    private var receivedByteCount = 0
     private var lastWaiterID: UInt64 = 0
 
     init(limit: Int, resumeReading: @escaping @Sendable () -> Void) {
@@ -29,6 +30,9 @@ final class InboundBuffer: @unchecked Sendable {
     /// Messages handed to the buffer so far.
     var received: Int { lock.withLock { receivedCount } }
 
+    /// Bytes of the messages handed to the buffer so far.
+    var receivedBytes: Int { lock.withLock { receivedByteCount } }
+
     /// Whether the loop should poll for more messages.
     var wantsMore: Bool { lock.withLock { !paused && !finished } }
 
@@ -36,6 +40,7 @@ final class InboundBuffer: @unchecked Sendable {
     func push(_ message: Multipart) -> Bool {
         let (waiter, more): (CheckedContinuation<Multipart?, Never>?, Bool) = lock.withLock {
             receivedCount += 1
+            receivedByteCount += message.byteCount
             if !waiters.isEmpty { return (waiters.removeFirst().continuation, true) }
             messages.append(message)
             if count >= limit { paused = true }

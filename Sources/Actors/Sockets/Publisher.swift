@@ -27,6 +27,7 @@ public actor Publisher {
         guard !isClosed else { throw ActorsError(.socketClosed, "Publisher \(endpoint) is closed") }
         let receipt = try await loop.send(message, on: socket, deadline: nil)
         counters.sent += 1
+        counters.bytesSent += message.byteCount
         if receipt.waited { counters.wouldBlock += 1 }
     }
 

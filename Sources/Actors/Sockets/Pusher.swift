@@ -29,9 +29,11 @@ public actor Pusher {
         do {
             let receipt = try await loop.send(message, on: socket, deadline: .now + timeout)
             counters.sent += 1
+            counters.bytesSent += message.byteCount
             if receipt.waited { counters.wouldBlock += 1 }
         } catch let error as ActorsError where error.code == .deadlineExceeded {
             counters.wouldBlock += 1
+            counters.dropped += 1
             throw ActorsError(.deadlineExceeded, "Pusher to \(peer): no room within \(timeout)")
         } catch let error as CancellationError {
             counters.wouldBlock += 1

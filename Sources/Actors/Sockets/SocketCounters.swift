@@ -7,10 +7,21 @@ public struct SocketCounters: Sendable, Equatable {
     /// Sends that found the socket unwritable (HWM reached, or no peer with `ZMQ_IMMEDIATE`)
     /// and had to wait, whether they then completed, timed out or were cancelled.
     public var wouldBlock: Int
+    /// Bytes of the frames of the messages sent.
+    public var bytesSent: Int
+    /// Bytes of the frames of the messages received.
+    public var bytesReceived: Int
+    /// Messages given up: the send found no room before its deadline.
+    public var dropped: Int
 
-    public init(sent: Int = 0, received: Int = 0, wouldBlock: Int = 0) {
+    public init(
+        sent: Int = 0, received: Int = 0, wouldBlock: Int = 0, bytesSent: Int = 0, bytesReceived: Int = 0, dropped: Int = 0
+    ) {
         self.sent = sent
         self.received = received
         self.wouldBlock = wouldBlock
+        self.bytesSent = bytesSent
+        self.bytesReceived = bytesReceived
+        self.dropped = dropped
     }
 }

@@ -25,7 +25,7 @@ public actor Subscriber {
     deinit { loop.closeEventually(socket) }
 
     /// Messages received so far.
-    public var counters: SocketCounters { SocketCounters(received: messages.buffer.received) }
+    public var counters: SocketCounters { SocketCounters(received: messages.buffer.received, bytesReceived: messages.buffer.receivedBytes) }
 
     /// Closes the socket and ends `messages` (after what is already buffered). Idempotent.
     public func close() async {

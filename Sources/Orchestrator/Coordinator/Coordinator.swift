@@ -64,6 +64,8 @@ actor Coordinator {
     /// Draws the central differential-privacy noise.
     var privacyRandom = CryptoRandom()
     var accountant = RDPAccountant()
+    /// Where the time of each round of `history` went.
+    var phases: [RoundPhases] = []
 
     /// Loads the test set, builds the initial model and binds both sockets.
     static func start(settings: CoordinatorSettings, logger: Logger) async throws -> Coordinator {
@@ -249,8 +251,7 @@ actor Coordinator {
                 if ContinuousClock.now - lastProgress >= .milliseconds(500) {
                     lastProgress = .now
                     CoordinatorEvent.progress(
-                        round: round, answered: secureRound?.server.masked.count ?? state.results.count + state.failed.count,
-                        sampled: state.sampledCount,
+                        round: round, answered: answered(state), sampled: state.sampledCount,
                         elapsed: (lastProgress - started).seconds).emit()
                 }
                 continue
@@ -269,6 +270,8 @@ actor Coordinator {
     }
 
     func finish(_ state: RoundState<ClientUpdate>, started: ContinuousClock.Instant) async throws -> RoundResult {
+        var phases = RoundPhases(round: state.round, start: started)
+        phases.end(.collect, at: .now)
         let updates = state.results.values.sorted { $0.client < $1.client }
         let samples = updates.reduce(0) { $0 + $1.samples }
         var participants = updates.count
@@ -286,12 +289,14 @@ actor Coordinator {
             }
         }
 
+        phases.end(.aggregate, at: .now)
         let (architecture, weights, testData) = (settings.model, global, self.testData)
         let evaluation = try await compute.run {
             let model = try ModelZoo.make(architecture, seed: 0)
             try model.setParameters(weights)
             return evaluate(model, on: testData)
         }
+        phases.end(.evaluate, at: .now)
         let version = try await registerVersion(
             parent: published.version, round: state.round, weights: weights, metrics: TrainingMetrics(
                 testAccuracy: evaluation.accuracy, loss: evaluation.loss, participants: participants))
@@ -302,6 +307,8 @@ actor Coordinator {
         history.append(result)
         nextRound = state.round + 1
         try await saveCheckpoint(finished: false)
+        phases.end(.record, at: .now)
+        self.phases.append(phases)
         if let envelope = try? Envelope(
             topic: .metrics, header: header(.roundResult, round: state.round), body: result)
         {

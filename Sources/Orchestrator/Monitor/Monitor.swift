@@ -13,13 +13,16 @@ actor Monitor {
     private let settings: MonitorSettings
     private let logger: Logger
     private let loop: IOLoop
-    private let subscriber: Subscriber
-    private let pusher: Pusher
-    private let publisher: Publisher
+    let subscriber: Subscriber
+    let pusher: Pusher
+    let publisher: Publisher
     private let registry: ModelRegistry
     private let incarnation = Incarnation.now()
-    private var drift: DriftMonitor
-    private var rejections = RejectionCounter()
+    var drift: DriftMonitor
+    var rejections = RejectionCounter()
+    /// The latest field accuracy of each node, and alerts raised by this process.
+    var field: [String: Double] = [:]
+    var alertsRaised = 0
 
     /// Opens the registry, resumes its open alerts, connects to the coordinator and binds the alert PUB.
     static func start(settings: MonitorSettings, logger: Logger) async throws -> Monitor {
@@ -105,6 +108,7 @@ actor Monitor {
                 let report = FieldReport(
                     version: metrics.observation.version, node: metrics.node, accuracy: metrics.observation.accuracy,
                     samples: metrics.observation.samples, time: now)
+                field[metrics.node] = metrics.observation.accuracy
                 if let raised = drift.onReport(report, now: now) { await raise(raised, onAlert: onAlert) }
             default:
                 break  // round starts and round results share the topics; the monitor needs neither
@@ -142,6 +146,7 @@ actor Monitor {
             return
         }
         drift.onRecorded(id: record.id)
+        alertsRaised += 1
         let message = DriftAlertMessage(
             id: record.id, detector: alert.detector, stream: alert.stream, value: alert.value, baseline: alert.baseline,
             version: raised.version, time: alert.time.timeIntervalSince1970)

@@ -1,0 +1,64 @@
+import Actors
+import Federation
+import Foundation
+import Telemetry
+
+/// The coordinator's state as metrics and as the dashboard's JSON.
+extension Coordinator {
+    /// Clients of the open round that answered: updated or failed (masked inputs in a secure round).
+    func answered(_ state: RoundState<ClientUpdate>) -> Int {
+        secureRound?.server.masked.count ?? state.results.count + state.failed.count
+    }
+
+    /// What the coordinator knows now; registry reads that fail leave their part empty
+    /// (the dashboard must not fail because the registry is busy).
+    func snapshot() async -> CoordinatorSnapshot {
+        let now = ContinuousClock.now
+        let current = self.current.map { state in
+            DashboardState.Progress(
+                round: state.round, answered: answered(state), sampled: state.sampledCount, elapsed: (now - (state.deadline - settings.roundTimeout)).seconds)
+        }
+        let nodes = self.nodes.keys.sorted().map { id in
+            DashboardState.Node(
+                id: id, clients: self.nodes[id]?.count ?? 0, lastHeartbeat: detector.lastSeen(of: id).map { (now - $0).seconds })
+        }
+        return CoordinatorSnapshot(
+            plannedRounds: settings.rounds, history: history, phases: phases, current: current, nodes: nodes,
+            alerts: (try? registry.alerts()) ?? [], versions: (try? registry.versions()) ?? [],
+            aliases: (try? registry.aliases()) ?? [:],
+            traffic: Traffic(sockets: [await publisher.counters, await puller.counters], rejected: rejected))
+    }
+}
+
+/// Sets the coordinator's metrics from its snapshot before each scrape.
+actor CoordinatorMetrics {
+    let recorder: MetricsRecorder
+    /// Rounds whose phases are already in the histogram.
+    private var phasesRecorded: Set<Int> = []
+
+    init(recorder: MetricsRecorder) {
+        self.recorder = recorder
+    }
+
+    func refresh(from snapshot: CoordinatorSnapshot) async {
+        await recorder.total(.roundsCompleted, snapshot.history.count)
+        if let last = snapshot.history.last {
+            await recorder.value(.roundParticipants, Double(last.participants))
+            await recorder.value(.testAccuracy, last.testAccuracy)
+            await recorder.value(.testLoss, last.testLoss)
+            await recorder.value(.trainLoss, last.trainLoss)
+        }
+        for round in snapshot.phases where !phasesRecorded.contains(round.round) {
+            phasesRecorded.insert(round.round)
+            for (phase, seconds) in round.seconds {
+                await recorder.duration(.roundPhaseSeconds, seconds: seconds, labels: [("phase", phase.rawValue)])
+            }
+        }
+        await recorder.value(.liveNodes, Double(snapshot.nodes.count))
+        await recorder.value(.registeredClients, Double(snapshot.nodes.reduce(0) { $0 + $1.clients }))
+        await recorder.value(.productionVersion, Double(snapshot.aliases[.production] ?? 0))
+        await recorder.total(.driftAlerts, snapshot.alerts.count)
+        await recorder.value(.openAlerts, Double(snapshot.alerts.filter { $0.state == .open }.count))
+        await recorder.traffic(snapshot.traffic)
+    }
+}

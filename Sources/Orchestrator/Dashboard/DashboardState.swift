@@ -1,0 +1,117 @@
+import Federation
+import Foundation
+import ModelOps
+import Telemetry
+
+/// What the dashboard shows, as the JSON `GET /api/state` returns: rounds so far, the open
+/// round, live nodes, alerts and the registry's versions. Built from a coordinator snapshot
+/// by a pure function; snake_case keys, times in seconds.
+struct DashboardState: Codable, Sendable, Equatable {
+    struct Round: Codable, Sendable, Equatable {
+        var round: Int
+        var modelVersion: Int
+        var participants: Int
+        var sampled: Int
+        var trainLoss: Double
+        var testLoss: Double
+        var testAccuracy: Double
+        var seconds: Double
+        /// Seconds per phase (collect, aggregate, evaluate, record).
+        var phases: [String: Double]
+    }
+
+    /// The round being collected.
+    struct Progress: Codable, Sendable, Equatable {
+        var round: Int
+        var answered: Int
+        var sampled: Int
+        var elapsed: Double
+    }
+
+    struct Node: Codable, Sendable, Equatable {
+        var id: String
+        var clients: Int
+        /// Seconds since its last message (nil: not yet heard by the failure detector).
+        var lastHeartbeat: Double?
+    }
+
+    struct Alert: Codable, Sendable, Equatable {
+        var id: Int
+        var stream: String
+        var detector: String
+        var value: Double
+        var baseline: Double
+        var version: Int?
+        var state: String
+        var time: Double
+        var resolution: String?
+    }
+
+    struct Version: Codable, Sendable, Equatable {
+        var number: Int
+        var parent: Int?
+        var round: Int
+        var testAccuracy: Double?
+        var aliases: [String]
+    }
+
+    var plannedRounds: Int
+    var rounds: [Round]
+    var current: Progress?
+    var nodes: [Node]
+    var alerts: [Alert]
+    var versions: [Version]
+    var production: Int?
+    var candidate: Int?
+
+    /// The dashboard's view of `snapshot`.
+    init(_ snapshot: CoordinatorSnapshot) {
+        plannedRounds = snapshot.plannedRounds
+        let phases = Dictionary(snapshot.phases.map { ($0.round, $0) }) { _, last in last }
+        rounds = snapshot.history.map { result in
+            Round(
+                round: result.round, modelVersion: result.modelVersion, participants: result.participants,
+                sampled: result.sampled, trainLoss: result.trainLoss, testLoss: result.testLoss,
+                testAccuracy: result.testAccuracy, seconds: result.seconds,
+                phases: Dictionary((phases[result.round]?.seconds ?? []).map { ($0.phase.rawValue, $0.seconds) }) { $0 + $1 })
+        }
+        current = snapshot.current
+        nodes = snapshot.nodes
+        alerts = snapshot.alerts.map { record in
+            Alert(
+                id: record.id, stream: record.alert.stream, detector: record.alert.detector, value: record.alert.value,
+                baseline: record.alert.baseline, version: record.version, state: record.state.rawValue,
+                time: record.alert.time.timeIntervalSince1970, resolution: record.resolution)
+        }
+        let aliases = Dictionary(grouping: snapshot.aliases.map { ($0.value, $0.key.rawValue) }, by: \.0)
+        versions = snapshot.versions.map { version in
+            Version(
+                number: version.number, parent: version.parent, round: version.round,
+                testAccuracy: version.metrics.testAccuracy, aliases: (aliases[version.number] ?? []).map(\.1).sorted())
+        }
+        production = snapshot.aliases[.production]
+        candidate = snapshot.aliases[.candidate]
+    }
+
+    /// The state as JSON.
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+/// The coordinator's state at one moment, for metrics and the dashboard.
+struct CoordinatorSnapshot: Sendable {
+    var plannedRounds: Int
+    var history: [RoundResult]
+    var phases: [RoundPhases]
+    var current: DashboardState.Progress?
+    var nodes: [DashboardState.Node]
+    var alerts: [AlertRecord]
+    var versions: [ModelVersion]
+    var aliases: [ModelAlias: Int]
+    var traffic: Traffic
+}

@@ -1,0 +1,13 @@
+import Telemetry
+
+extension Monitor {
+    /// Sets the monitor's metrics: field accuracy per node, alerts, production, traffic.
+    func record(into recorder: MetricsRecorder) async {
+        for (node, accuracy) in field { await recorder.value(.fieldAccuracy, accuracy, labels: [("node", node)]) }
+        await recorder.total(.driftAlerts, alertsRaised)
+        await recorder.value(.openAlerts, Double(drift.openAlerts.count))
+        await recorder.value(.productionVersion, Double(drift.production ?? 0))
+        let sockets = [await subscriber.counters, await pusher.counters, await publisher.counters]
+        await recorder.traffic(Traffic(sockets: sockets, rejected: rejections.counts))
+    }
+}
