@@ -97,13 +97,7 @@ struct NodeCommand: AsyncParsableCommand {
         }()
 
         let behavior = try byzantine.map { text throws(PlanError) in try ByzantineBehavior(text) }
-        let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
-        let training = try Dataset(rawValue: dataset)!.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset))
-        let indices = try plan.clientIndices(labels: training.sampleLabels, groups: training.groups)
-        let local = plan.clients(ofNode: nodeIndex, count: nodeCount).map { client in
-            let data = training.subset(indices[client])
-            return LocalClient(id: client, data: behavior?.corrupt(data) ?? data)
-        }
+        let store = try loadClients().mapShared { behavior?.corrupt($0) ?? $0 }
         let driftSpec = try drift.map(DriftSpec.init(parsing:)).flatMap { $0.affects(node: nodeIndex, of: nodeCount) ? $0 : nil }
         let settings = NodeSettings(
             id: id, coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull, model: model,
@@ -113,8 +107,8 @@ struct NodeCommand: AsyncParsableCommand {
             drift: driftSpec,
             driftReplacement: try driftSpec?.shift.replacement(from: DataDirectory.resolve(nil, dataset: "fashion-mnist")),
             byzantine: behavior)
-        let worker = try await DeviceWorker.start(settings: settings, clients: local, logger: logger)
-        logger.info("node started", metadata: ["fedz.clients": "\(local.count)", "fedz.byzantine": "\(byzantine ?? "no")"])
+        let worker = try await DeviceWorker.start(settings: settings, clients: store, logger: logger)
+        logger.info("node started", metadata: ["fedz.clients": "\(store.clients.count)", "fedz.byzantine": "\(byzantine ?? "no")"])
 
         let work = Task { try await worker.run() }
         let watch = ProcessLifecycle.onTermination(parent: parentPid) { reason in
@@ -124,5 +118,13 @@ struct NodeCommand: AsyncParsableCommand {
         defer { withExtendedLifetime(watch) {} }
         _ = await work.result
         await worker.shutdown()
+    }
+
+    /// This node's clients over their samples of the training set; the whole set is released on return.
+    private func loadClients() throws -> ClientStore {
+        let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
+        let training = try Dataset(rawValue: dataset)!.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset))
+        let indices = try plan.clientIndices(labels: training.sampleLabels, groups: training.groups)
+        return ClientStore(clients: plan.clients(ofNode: nodeIndex, count: nodeCount), indices: indices, of: training)
     }
 }

@@ -27,7 +27,11 @@ actor Coordinator {
 
     var detector: FailureDetector
     /// Live, welcomed nodes and the clients each hosts.
-    var nodes: [String: [ClientInfo]] = [:]
+    var nodes: [String: [ClientInfo]] = [:] { didSet { clientDirectory = nil } }
+    /// `nodes` as rounds sample them; rebuilt after a membership change.
+    var clientDirectory: ClientDirectory?
+    /// The open round's phases so far.
+    var timeline: RoundTimeline?
     var global: [Tensor]
     /// The latest global model: the one rounds train from.
     var published: PublishedModel
@@ -202,12 +206,9 @@ actor Coordinator {
     func runRound(_ round: Int) async throws -> RoundResult? {
         startRetrainingIfAsked()
         let started = ContinuousClock.now
-        var clientNodes: [Int: String] = [:]
-        for (node, clients) in nodes {
-            for client in clients { clientNodes[client.id] = node }
-        }
         let assignments = ClientSampler.sample(
-            clients: clientNodes, fraction: settings.fraction, minimum: settings.minimumClients, using: &generator)
+            currentClientDirectory(), fraction: settings.fraction, minimum: settings.minimumClients, using: &generator)
+        timeline = RoundTimeline(opened: started)
         let state = RoundState<ClientUpdate>(
             round: round, assignments: assignments, deadline: started + settings.roundTimeout,
             minimumResults: settings.minimumClients)
@@ -224,6 +225,7 @@ actor Coordinator {
             if ContinuousClock.now - lastBroadcast >= .milliseconds(500) {
                 await broadcastRoundStart()
                 lastBroadcast = .now
+                timeline?.onBroadcast(now: lastBroadcast)
             }
             try await Task.sleep(for: .milliseconds(20))
             guard let state = current else { return nil }
@@ -278,10 +280,12 @@ actor Coordinator {
         let version = try await registerVersion(
             parent: published.version, round: state.round, weights: weights, metrics: TrainingMetrics(
                 testAccuracy: evaluation.accuracy, loss: evaluation.loss, participants: participants))
+        let closed = ContinuousClock.now
         let result = RoundResult(
             round: state.round, modelVersion: version, participants: participants, sampled: state.sampledCount,
             trainLoss: trainLoss, testLoss: evaluation.loss, testAccuracy: evaluation.accuracy,
-            seconds: (ContinuousClock.now - started).seconds, epsilon: accountPrivacy(), stageSeconds: stageSeconds)
+            seconds: (closed - started).seconds, epsilon: accountPrivacy(), stageSeconds: stageSeconds,
+            phases: timeline?.phases(closed: closed))
         history.append(result)
         nextRound = state.round + 1
         try await saveCheckpoint(finished: false)
@@ -379,6 +383,7 @@ actor Coordinator {
     }
 
     func acceptUpdate(_ envelope: Envelope) throws(WireError) {
+        let began = ContinuousClock.now
         let header = envelope.header
         guard secureRound == nil else { throw WireError(.unexpected, "a plain update from \(header.sender) in a secure round") }
         let report = try envelope.body(UpdateReport.self)
@@ -399,6 +404,8 @@ actor Coordinator {
             client: report.client, node: header.sender, samples: report.samples, trainLoss: report.trainLoss, delta: delta)
         try check(state.onResult(update, client: report.client, node: header.sender, round: state.round))
         current = state
+        let now = ContinuousClock.now
+        timeline?.onResult(now: now, handling: now - began)
     }
 
     func check(_ verdict: RoundState<ClientUpdate>.Verdict) throws(WireError) {
