@@ -34,7 +34,8 @@ import Testing
         #expect(phases.rounds == 2)
         #expect(abs(phases.seconds - 4.0) < 1e-9)
         #expect(abs(phases.aggregation - 0.4) < 1e-9)
-        #expect(abs(phases.overheadFraction - 0.6 / 4.0) < 1e-9)
+        #expect(abs(phases.overheadFraction - 0.5 / 4.0) < 1e-9)
+        #expect(abs(phases.workFraction - 0.6 / 4.0) < 1e-9)
         #expect(ScalePhases([]) == nil)
     }
 }

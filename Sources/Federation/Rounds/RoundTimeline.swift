@@ -20,11 +20,15 @@ public struct RoundTimeline: Sendable {
         if broadcast == nil { broadcast = now }
     }
 
-    /// A result was accepted at `now` after `handling` of decoding and checks.
-    public mutating func onResult(now: ContinuousClock.Instant, handling: Duration) {
+    /// A result was accepted at `now`.
+    public mutating func onResult(now: ContinuousClock.Instant) {
         if firstResult == nil { firstResult = now }
         lastResult = now
-        self.handling += handling
+    }
+
+    /// Receiving a result (decoding, hash check, bookkeeping) took `duration`.
+    public mutating func onHandled(_ duration: Duration) {
+        handling += duration
     }
 
     /// The phases up to `closed`; a phase that never began ends where the previous one did, so
@@ -63,7 +67,11 @@ public struct RoundPhases: Codable, Sendable, Equatable {
     /// The round time the phases cover.
     public var total: Double { broadcast + training + collection + aggregation }
 
-    /// Everything but the nodes' training: the coordinator's exclusive phases (broadcast and
-    /// aggregation) plus its work on results while nodes still train.
-    public var coordinatorSeconds: Double { broadcast + aggregation + handling }
+    /// Everything but the nodes' training: the phases in which no node trains (broadcast and
+    /// aggregation).
+    public var coordinatorSeconds: Double { broadcast + aggregation }
+
+    /// The coordinator's exclusive phases plus its work on results while nodes still train
+    /// (which delays the round only when the coordinator cannot keep up).
+    public var coordinatorWorkSeconds: Double { coordinatorSeconds + handling }
 }

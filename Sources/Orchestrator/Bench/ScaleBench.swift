@@ -13,8 +13,9 @@ struct ScaleBench: AsyncParsableCommand {
             processes (plain text, loopback, no monitor) hosting CLIENTS virtual clients of the MLP on \
             MNIST (IID), runs --rounds rounds sampling PER_ROUND clients each, and reports the round \
             phases the coordinator measured (broadcast, training, collection, aggregation; means over \
-            the rounds after the first), the coordinator's overhead (broadcast + aggregation + its work \
-            on updates) as a fraction of round time, the coordinator's peak memory (VmHWM) and every \
+            the rounds after the first), the coordinator's overhead (broadcast + aggregation, in which no \
+            node trains) as a fraction of round time, the same counting also its work on updates during \
+            collection, the coordinator's peak memory (VmHWM) and every \
             node's memory after the last round. Then sends the MLP's model message --broadcast-messages \
             times over PUB/SUB through raw libzmq and through fedz's actors, alternating, \
             --broadcast-repeats times each. Prints one JSON object.
@@ -86,7 +87,7 @@ struct ScaleBench: AsyncParsableCommand {
                 directory: directory.appendingPathComponent(configuration.description))
             let outcome = try await run.measure()
             note("\(configuration): \(String(format: "%.1f", outcome.wallSeconds)) s, overhead "
-                + (outcome.phases.map { String(format: "%.2f %%", $0.overheadFraction * 100) } ?? "n/a"))
+                + (outcome.phases.map { String(format: "%.2f %% (with update handling %.2f %%)", $0.overheadFraction * 100, $0.workFraction * 100) } ?? "n/a"))
             outcomes.append(outcome)
         }
         note("broadcast: raw libzmq against the actors")

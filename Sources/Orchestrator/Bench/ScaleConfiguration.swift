@@ -43,8 +43,11 @@ struct ScalePhases: Codable, Sendable, Equatable {
     var aggregation: Double
     /// The coordinator's work on updates during collection.
     var handling: Double
-    /// (broadcast + aggregation + handling) / round time.
+    /// (broadcast + aggregation) / round time: the share of the round in which no node trains.
     var overheadFraction: Double
+    /// (broadcast + aggregation + handling) / round time: also counting the coordinator's work
+    /// on updates that overlaps the nodes' training.
+    var workFraction: Double
 
     /// The mean over `results` that carry phases; nil if none does.
     init?(_ results: [RoundResult]) {
@@ -59,10 +62,12 @@ struct ScalePhases: Codable, Sendable, Equatable {
         aggregation = mean(\.aggregation)
         handling = mean(\.handling)
         overheadFraction = seconds > 0 ? mean(\.coordinatorSeconds) / seconds : 0
+        workFraction = seconds > 0 ? mean(\.coordinatorWorkSeconds) / seconds : 0
     }
 
     enum CodingKeys: String, CodingKey {
         case rounds, seconds, broadcast, training, collection, aggregation, handling
         case overheadFraction = "coordinator_overhead_fraction"
+        case workFraction = "coordinator_work_fraction"
     }
 }

@@ -315,6 +315,7 @@ actor Coordinator {
     // MARK: - Receiving
 
     func receive(_ frames: Multipart) async {
+        let began = ContinuousClock.now
         let envelope: Envelope
         do {
             envelope = try WireFormat.decode(frames)
@@ -335,6 +336,7 @@ actor Coordinator {
         }
         do {
             try await handle(envelope)
+            if envelope.header.kind == .update { timeline?.onHandled(.now - began) }
         } catch {
             reject(error)
         }
@@ -383,7 +385,6 @@ actor Coordinator {
     }
 
     func acceptUpdate(_ envelope: Envelope) throws(WireError) {
-        let began = ContinuousClock.now
         let header = envelope.header
         guard secureRound == nil else { throw WireError(.unexpected, "a plain update from \(header.sender) in a secure round") }
         let report = try envelope.body(UpdateReport.self)
@@ -404,8 +405,7 @@ actor Coordinator {
             client: report.client, node: header.sender, samples: report.samples, trainLoss: report.trainLoss, delta: delta)
         try check(state.onResult(update, client: report.client, node: header.sender, round: state.round))
         current = state
-        let now = ContinuousClock.now
-        timeline?.onResult(now: now, handling: now - began)
+        timeline?.onResult(now: .now)
     }
 
     func check(_ verdict: RoundState<ClientUpdate>.Verdict) throws(WireError) {
