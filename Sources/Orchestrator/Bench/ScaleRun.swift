@@ -107,7 +107,7 @@ struct ScaleRun {
             "coordinator", "--publish", "tcp://127.0.0.1:*", "--pull", "tcp://127.0.0.1:*", "--plaintext",
             "--model", "mlp", "--dataset", "mnist", "--rounds", "\(rounds)", "--fraction", "\(configuration.fraction)",
             "--min-clients", "\(configuration.perRound)", "--local-epochs", "\(localEpochs)", "--batch-size", "\(batchSize)",
-            "--round-timeout", "300", "--expect-clients", "\(configuration.clients)", "--start-timeout", "600",
+            "--round-timeout", "300", "--expect-clients", "\(configuration.clients)", "--start-timeout", "180",
             "--state-dir", directory.path, "--parent-pid", "\(getpid())",
         ]
     }
