@@ -37,7 +37,7 @@ struct ScaleBench: AsyncParsableCommand {
     var broadcastMessages = 200
 
     @Option(help: "Bursts per transport (raw libzmq, actors).")
-    var broadcastRepeats = 3
+    var broadcastRepeats = 5
 
     @Option(help: "Directory for the runs' logs and registries (default: a fresh temporary one).")
     var stateDir: String?
