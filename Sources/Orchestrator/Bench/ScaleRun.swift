@@ -85,14 +85,13 @@ struct ScaleRun {
         }
     }
 
-    /// Starts the nodes `startBatch` at a time, each batch once the previous one has joined the
-    /// coordinator's heartbeat (or after a bounded wait).
+    /// Starts the nodes `startBatch` at a time, each batch once the previous one has loaded its
+    /// data (its resident memory fell below half its peak) or after 20 seconds.
     private func startNodes(_ cluster: LocalCluster, publish: String, pull: String) async throws {
         let indices = Array(0..<configuration.nodes)
         for first in stride(from: 0, to: indices.count, by: Self.startBatch) {
             let batch = indices[first..<min(first + Self.startBatch, indices.count)]
             try await cluster.startNodes(batch.map { nodeArguments(index: $0, publish: publish, pull: pull) })
-            // A node holds the whole training set only while it loads; wait until this batch's have shrunk.
             let deadline = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(200))
