@@ -120,11 +120,16 @@ struct NodeCommand: AsyncParsableCommand {
         await worker.shutdown()
     }
 
-    /// This node's clients over their samples of the training set; the whole set is released on return.
+    /// This node's clients over their samples of the training set, the only ones loaded.
     private func loadClients() throws -> ClientStore {
         let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
-        let training = try Dataset(rawValue: dataset)!.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset))
-        let indices = try plan.clientIndices(labels: training.sampleLabels, groups: training.groups)
-        return ClientStore(clients: plan.clients(ofNode: nodeIndex, count: nodeCount), indices: indices, of: training)
+        let hosted = plan.clients(ofNode: nodeIndex, count: nodeCount)
+        var indices: [[Int]] = []
+        let samples = try Dataset(rawValue: dataset)!.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset)) {
+            labels, groups in
+            indices = try plan.clientIndices(labels: labels, groups: groups)
+            return ClientStore.rows(of: hosted, in: indices)
+        }
+        return ClientStore(clients: hosted, indices: indices, loaded: samples)
     }
 }

@@ -18,6 +18,15 @@ import Testing
         #expect(store.sampleCount(of: 1) == nil)
     }
 
+    @Test func aStoreOverLoadedRowsEqualsOneCutFromTheWholeSet() {
+        let rows = ClientStore.rows(of: [2, 0], in: indices)
+        #expect(rows == [5, 0, 4, 2, 3])
+        let loaded = ClientStore(clients: [2, 0], indices: indices, loaded: data.subset(rows))
+        let cut = ClientStore(clients: [2, 0], indices: indices, of: data)
+        #expect(loaded.shared.features == cut.shared.features)
+        #expect(loaded.data(of: 2)?.features == [4, 2, 3])
+    }
+
     @Test func materialisesAClientsOwnSamplesOnDemand() {
         let store = ClientStore(clients: [0, 2], indices: indices, of: data)
         #expect(store.data(of: 2)?.features == [4, 2, 3])

@@ -13,16 +13,28 @@ public struct ClientStore: Sendable {
 
     /// The samples of `clients` out of `data`, each client's at `indices[client]`.
     public init(clients: [Int], indices: [[Int]], of data: LabeledData) {
+        self.init(clients: clients, indices: indices, loaded: data.subset(Self.rows(of: clients, in: indices)))
+    }
+
+    /// A store over `samples`, which holds exactly the rows `rows(of: clients, in: indices)`
+    /// names, in that order (for example as a data set loaded them).
+    public init(clients: [Int], indices: [[Int]], loaded samples: LabeledData) {
         let clients = clients.sorted()
         var rows: [Int: Range<Int>] = [:]
-        var gathered: [Int] = []
+        var next = 0
         for client in clients {
-            rows[client] = gathered.count..<(gathered.count + indices[client].count)
-            gathered += indices[client]
+            rows[client] = next..<(next + indices[client].count)
+            next += indices[client].count
         }
-        self.shared = data.subset(gathered)
+        precondition(samples.count == next, "ClientStore: \(samples.count) samples loaded for \(next) rows")
+        self.shared = samples
         self.rows = rows
         self.clients = clients
+    }
+
+    /// The data set rows a store of `clients` keeps, client after client in id order.
+    public static func rows(of clients: [Int], in indices: [[Int]]) -> [Int] {
+        clients.sorted().flatMap { indices[$0] }
     }
 
     /// The number of samples `client` holds, or nil when it is not hosted here.
