@@ -11,8 +11,8 @@ struct ScaleRun {
     /// This configuration's logs, PID files and registry.
     var directory: URL
 
-    /// Nodes started at once: each loads the whole training set before keeping its share, so
-    /// starting a hundred together would need a hundred copies at the same time.
+    /// Nodes started at once, a second apart: each decompresses the training set while it
+    /// starts, and a hundred doing so together would only compete for memory and CPU.
     static let startBatch = 10
 
     /// What one configuration measured.
@@ -85,19 +85,12 @@ struct ScaleRun {
         }
     }
 
-    /// Starts the nodes `startBatch` at a time, each batch once the previous one has loaded its
-    /// data (its resident memory fell below half its peak) or after 20 seconds.
     private func startNodes(_ cluster: LocalCluster, publish: String, pull: String) async throws {
         let indices = Array(0..<configuration.nodes)
         for first in stride(from: 0, to: indices.count, by: Self.startBatch) {
+            if first > 0 { try await Task.sleep(for: .seconds(1)) }
             let batch = indices[first..<min(first + Self.startBatch, indices.count)]
             try await cluster.startNodes(batch.map { nodeArguments(index: $0, publish: publish, pull: pull) })
-            let deadline = ContinuousClock.now + .seconds(20)
-            while ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(200))
-                let memory = await cluster.processIDs.nodes.suffix(batch.count).compactMap(ProcessMemory.of(pid:))
-                if memory.allSatisfy({ $0.peak > 0 && $0.resident < $0.peak / 2 }) { break }
-            }
         }
     }
 
