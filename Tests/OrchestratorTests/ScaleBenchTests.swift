@@ -22,14 +22,14 @@ import Testing
     }
 
     @Test func theOverheadIsTheCoordinatorsShareOfTheMeanRound() throws {
-        func result(_ round: Int, _ phases: RoundPhases) -> RoundResult {
+        func result(_ round: Int, _ phases: RoundPhaseSeconds) -> RoundResult {
             RoundResult(
                 round: round, modelVersion: round, participants: 10, sampled: 10, trainLoss: 1, testLoss: 1,
                 testAccuracy: 0.5, seconds: phases.total, phases: phases)
         }
         let phases = try #require(ScalePhases([
-            result(2, RoundPhases(broadcast: 0.1, training: 3, collection: 1, aggregation: 0.3, handling: 0.1)),
-            result(3, RoundPhases(broadcast: 0.1, training: 2, collection: 1, aggregation: 0.5, handling: 0.1)),
+            result(2, RoundPhaseSeconds(broadcast: 0.1, training: 3, collection: 1, aggregation: 0.3, handling: 0.1)),
+            result(3, RoundPhaseSeconds(broadcast: 0.1, training: 2, collection: 1, aggregation: 0.5, handling: 0.1)),
         ]))
         #expect(phases.rounds == 2)
         #expect(abs(phases.seconds - 4.0) < 1e-9)

@@ -139,12 +139,12 @@ public struct RoundResult: Codable, Sendable, Equatable {
     /// In a secure round: seconds each SecAgg+ stage took, by stage name.
     public var stageSeconds: [String: Double]?
     /// Seconds in each phase of the round, as the coordinator measured them.
-    public var phases: RoundPhases?
+    public var phases: RoundPhaseSeconds?
 
     public init(
         round: Int, modelVersion: Int, participants: Int, sampled: Int,
         trainLoss: Double, testLoss: Double, testAccuracy: Double, seconds: Double,
-        epsilon: Double? = nil, stageSeconds: [String: Double]? = nil, phases: RoundPhases? = nil
+        epsilon: Double? = nil, stageSeconds: [String: Double]? = nil, phases: RoundPhaseSeconds? = nil
     ) {
         self.round = round
         self.modelVersion = modelVersion

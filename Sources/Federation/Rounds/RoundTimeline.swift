@@ -33,11 +33,11 @@ public struct RoundTimeline: Sendable {
 
     /// The phases up to `closed`; a phase that never began ends where the previous one did, so
     /// the four always sum to `closed − opened`.
-    public func phases(closed: ContinuousClock.Instant) -> RoundPhases {
+    public func phases(closed: ContinuousClock.Instant) -> RoundPhaseSeconds {
         let broadcastEnd = min(broadcast ?? closed, closed)
         let trainingEnd = min(max(firstResult ?? closed, broadcastEnd), closed)
         let collectionEnd = min(max(lastResult ?? trainingEnd, trainingEnd), closed)
-        return RoundPhases(
+        return RoundPhaseSeconds(
             broadcast: (broadcastEnd - opened).seconds, training: (trainingEnd - broadcastEnd).seconds,
             collection: (collectionEnd - trainingEnd).seconds, aggregation: (closed - collectionEnd).seconds,
             handling: handling.seconds)
@@ -49,7 +49,7 @@ public struct RoundTimeline: Sendable {
 /// `aggregation` (→ aggregated, evaluated, registered and the new version published). They sum
 /// to the round's seconds. `handling` is the coordinator's own work on results during
 /// collection (decoding, hashing, bookkeeping).
-public struct RoundPhases: Codable, Sendable, Equatable {
+public struct RoundPhaseSeconds: Codable, Sendable, Equatable {
     public var broadcast: Double
     public var training: Double
     public var collection: Double

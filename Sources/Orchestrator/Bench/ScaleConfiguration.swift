@@ -53,7 +53,7 @@ struct ScalePhases: Codable, Sendable, Equatable {
     init?(_ results: [RoundResult]) {
         let phases = results.compactMap(\.phases)
         guard !phases.isEmpty else { return nil }
-        func mean(_ value: (RoundPhases) -> Double) -> Double { phases.reduce(0) { $0 + value($1) } / Double(phases.count) }
+        func mean(_ value: (RoundPhaseSeconds) -> Double) -> Double { phases.reduce(0) { $0 + value($1) } / Double(phases.count) }
         rounds = phases.count
         seconds = mean(\.total)
         broadcast = mean(\.broadcast)
