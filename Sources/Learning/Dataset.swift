@@ -15,4 +15,18 @@ public enum Dataset: String, CaseIterable, Sendable {
         case .shakespeare: try Shakespeare.load(split, from: directory)
         }
     }
+
+    /// Loads only the samples `rows` chooses, in its order, given every sample's label (its
+    /// first, for sequences) and group: MNIST never converts the others' features.
+    public func load(
+        _ split: DataSplit, from directory: String, rows: (_ labels: [Int32], _ groups: [Int32]?) throws -> [Int]
+    ) throws -> LabeledData {
+        switch self {
+        case .mnist:
+            return try MNIST.load(split, from: directory) { labels in try rows(labels, nil) }
+        case .shakespeare:
+            let all = try Shakespeare.load(split, from: directory)
+            return all.subset(try rows(all.sampleLabels, all.groups))
+        }
+    }
 }

@@ -32,8 +32,19 @@ public enum MNIST {
         try load(split, from: directory, checksums: checksums)
     }
 
-    /// Loads an MNIST-format data set whose files have these SHA-256 sums.
-    static func load(_ split: Split, from directory: String, checksums: [String: String]) throws -> LabeledData {
+    /// Loads only the samples `rows` chooses from all labels, in its order, so that the
+    /// features of the others are never converted to floats.
+    public static func load(
+        _ split: Split, from directory: String, rows: ([Int32]) throws -> [Int]
+    ) throws -> LabeledData {
+        try load(split, from: directory, checksums: checksums, rows: rows)
+    }
+
+    /// Loads an MNIST-format data set whose files have these SHA-256 sums: all samples, or those `rows` chooses.
+    static func load(
+        _ split: Split, from directory: String, checksums: [String: String],
+        rows: ([Int32]) throws -> [Int] = { Array($0.indices) }
+    ) throws -> LabeledData {
         let names = fileNames(split)
         let imagesPath = URL(fileURLWithPath: directory).appendingPathComponent(names.images).path
         let labelsPath = URL(fileURLWithPath: directory).appendingPathComponent(names.labels).path
@@ -57,17 +68,22 @@ public enum MNIST {
 
         var table = [Float](repeating: 0, count: 256)
         for pixel in 0..<256 { table[pixel] = (Float(pixel) / 255 - mean) / standardDeviation }
+        let allLabels = labels.payload.map { Int32($0) }
+        let chosen = try rows(allLabels)
+        let size = 28 * 28
         let pixels = images.payload
-        let features = [Float](unsafeUninitializedCapacity: pixels.count) { buffer, initialized in
+        let features = [Float](unsafeUninitializedCapacity: chosen.count * size) { buffer, initialized in
             table.withUnsafeBufferPointer { table in
                 pixels.withUnsafeBufferPointer { source in
-                    for i in 0..<source.count { buffer[i] = table[Int(source[i])] }
+                    for (target, row) in chosen.enumerated() {
+                        precondition(allLabels.indices.contains(row), "MNIST.load: row \(row) out of 0..<\(allLabels.count)")
+                        for i in 0..<size { buffer[target * size + i] = table[Int(source[row * size + i])] }
+                    }
                 }
             }
-            initialized = pixels.count
+            initialized = chosen.count * size
         }
-        return LabeledData(features: features, labels: labels.payload.map { Int32($0) },
-                           featureShape: [28, 28], classCount: 10)
+        return LabeledData(features: features, labels: chosen.map { allLabels[$0] }, featureShape: [28, 28], classCount: 10)
     }
 }
 

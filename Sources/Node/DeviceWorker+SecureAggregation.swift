@@ -12,7 +12,7 @@ extension DeviceWorker {
         guard let aggregation = SecureFedAvg(start), let assigned = start.assignments[settings.id] else { return }
         if secureSession?.session != aggregation.config.round {
             var session = SecureSession(aggregation: aggregation)
-            for client in assigned where clients[client] != nil {
+            for client in assigned where store.sampleCount(of: client) != nil {
                 do {
                     session.clients[client] = try SecAggClient(id: client, config: aggregation.config, random: CryptoRandom())
                 } catch {

@@ -26,7 +26,7 @@ extension DeviceWorker {
         let candidate = serving?.candidate.flatMap { candidate in
             models[candidate.version].flatMap { $0.hash == candidate.hash ? (candidate.version, $0.weights) : nil }
         }
-        let batch = fieldBatch()
+        guard let batch = fieldBatch() else { return }
         let architecture = settings.model
         do {
             let (productionAccuracy, candidateAccuracy) = try await compute.run {
@@ -52,12 +52,10 @@ extension DeviceWorker {
     func observeRound(_ round: Int) async {
         guard let drift = settings.drift, !drifted, round >= drift.round else { return }
         drifted = true
-        let (seed, original, replacement) = (settings.faultPlan.seed, clients, settings.driftReplacement)
+        let (seed, original, replacement) = (settings.faultPlan.seed, store, settings.driftReplacement)
         do {
-            clients = try await compute.run {
-                try original.mapValues {
-                    LocalClient(id: $0.id, data: try drift.shift.apply(to: $0.data, seed: seed, replacement: replacement))
-                }
+            store = try await compute.run {
+                try original.mapShared { data throws in try drift.shift.apply(to: data, seed: seed, replacement: replacement) }
             }
             logger.notice("injected drift begins", metadata: ["fedz.round": "\(round)", "drift": "\(drift)"])
         } catch {
@@ -65,20 +63,12 @@ extension DeviceWorker {
         }
     }
 
-    /// `fieldBatch` samples drawn at random from the node's clients' data as it is now.
-    private func fieldBatch() -> LabeledData {
-        let pool = clients.values.sorted { $0.id < $1.id }
-        var features: [Float] = []
-        var labels: [Int32] = []
-        let first = pool[0].data
-        features.reserveCapacity(settings.fieldBatch * first.featureSize)
-        for _ in 0..<settings.fieldBatch {
-            let data = pool[Int.random(in: 0..<pool.count, using: &generator)].data
-            let index = Int.random(in: 0..<data.count, using: &generator)
-            features += data.features[index * data.featureSize..<(index + 1) * data.featureSize]
-            labels.append(data.labels[index])
-        }
-        return LabeledData(features: features, labels: labels, featureShape: first.featureShape, classCount: first.classCount)
+    /// `fieldBatch` samples drawn at random from the node's clients' data as it is now; nil
+    /// when the node hosts no samples.
+    private func fieldBatch() -> LabeledData? {
+        let count = store.shared.count
+        guard count > 0 else { return nil }
+        return store.shared.subset((0..<settings.fieldBatch).map { _ in Int.random(in: 0..<count, using: &generator) })
     }
 
     /// Keeps only the versions still needed: the round's, production's, the candidate's

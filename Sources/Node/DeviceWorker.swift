@@ -8,7 +8,7 @@ import Logging
 actor DeviceWorker {
     let settings: NodeSettings
     /// The hosted clients and their local data (shifted once injected drift begins).
-    var clients: [Int: LocalClient]
+    var store: ClientStore
     let logger: Logger
     let loop: IOLoop
     let subscriber: Subscriber
@@ -43,7 +43,7 @@ actor DeviceWorker {
     /// The secure-aggregation session of the pending round, if it aggregates securely.
     var secureSession: SecureSession?
 
-    static func start(settings: NodeSettings, clients: [LocalClient], logger: Logger) async throws -> DeviceWorker {
+    static func start(settings: NodeSettings, clients: ClientStore, logger: Logger) async throws -> DeviceWorker {
         let specs = try ModelZoo.make(settings.model, seed: 0).parameterSpecs
         let loop = try await IOLoop.start(name: "fedz-node-io")
         do {
@@ -63,11 +63,11 @@ actor DeviceWorker {
     }
 
     private init(
-        settings: NodeSettings, clients: [LocalClient], specs: [ParameterSpec], logger: Logger, loop: IOLoop,
+        settings: NodeSettings, clients: ClientStore, specs: [ParameterSpec], logger: Logger, loop: IOLoop,
         subscriber: Subscriber, pusher: Pusher
     ) {
         self.settings = settings
-        self.clients = Dictionary(uniqueKeysWithValues: clients.map { ($0.id, $0) })
+        self.store = clients
         self.specs = specs
         self.logger = logger
         self.loop = loop
@@ -126,7 +126,7 @@ actor DeviceWorker {
         case .heartbeat:
             await push(kind: .heartbeat, body: Empty())
         case .hello:
-            let infos = clients.values.sorted { $0.id < $1.id }.map { ClientInfo(id: $0.id, samples: $0.data.count) }
+            let infos = store.clients.map { ClientInfo(id: $0, samples: store.sampleCount(of: $0) ?? 0) }
             await push(kind: .hello, body: Hello(clients: infos, architecture: settings.model))
         case nil:
             break
@@ -241,18 +241,20 @@ actor DeviceWorker {
     }
 
     func trainClient(_ id: Int, round start: RoundStart, weights: [Tensor]) async {
-        guard let client = clients[id] else {
+        guard store.sampleCount(of: id) != nil else {
             await push(kind: .trainingFailed, round: start, body: TrainingFailure(client: id, reason: "client \(id) is not hosted here"))
             return
         }
-        let (architecture, config, byzantine) = (settings.model, start.training.forClient(id, round: start.round), settings.byzantine)
+        let (architecture, config, byzantine, store) = (
+            settings.model, start.training.forClient(id, round: start.round), settings.byzantine, self.store)
         // Plain updates are privatised here; secure inputs when they are masked.
         let privacy = start.secureAggregation == nil ? start.privacy : nil
         do {
             let (report, delta) = try await compute.run {
                 let model = try ModelZoo.make(architecture, seed: 0)
                 try model.setParameters(weights)
-                let report = try Learning.train(model, on: client.data, config: config)
+                // The client's samples and model exist only while it trains.
+                let report = try Learning.train(model, on: store.data(of: id)!, config: config)
                 let delta = ModelDelta.between(local: model.parameters(), global: weights)
                 let sent = byzantine?.corrupt(delta, seed: config.seed) ?? delta
                 var random = CryptoRandom()

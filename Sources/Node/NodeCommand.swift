@@ -100,13 +100,7 @@ struct NodeCommand: AsyncParsableCommand {
         }()
 
         let behavior = try byzantine.map { text throws(PlanError) in try ByzantineBehavior(text) }
-        let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
-        let training = try Dataset(rawValue: dataset)!.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset))
-        let indices = try plan.clientIndices(labels: training.sampleLabels, groups: training.groups)
-        let local = plan.clients(ofNode: nodeIndex, count: nodeCount).map { client in
-            let data = training.subset(indices[client])
-            return LocalClient(id: client, data: behavior?.corrupt(data) ?? data)
-        }
+        let store = try loadClients().mapShared { behavior?.corrupt($0) ?? $0 }
         let driftSpec = try drift.map(DriftSpec.init(parsing:)).flatMap { $0.affects(node: nodeIndex, of: nodeCount) ? $0 : nil }
         let settings = NodeSettings(
             id: id, coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull, model: model,
@@ -116,8 +110,8 @@ struct NodeCommand: AsyncParsableCommand {
             drift: driftSpec,
             driftReplacement: try driftSpec?.shift.replacement(from: DataDirectory.resolve(nil, dataset: "fashion-mnist")),
             byzantine: behavior)
-        let worker = try await DeviceWorker.start(settings: settings, clients: local, logger: logger)
-        logger.info("node started", metadata: ["fedz.clients": "\(local.count)", "fedz.byzantine": "\(byzantine ?? "no")"])
+        let worker = try await DeviceWorker.start(settings: settings, clients: store, logger: logger)
+        logger.info("node started", metadata: ["fedz.clients": "\(store.clients.count)", "fedz.byzantine": "\(byzantine ?? "no")"])
 
         let recorder = MetricsRecorder()
         let telemetry = await TelemetryServer.serve(
@@ -132,5 +126,18 @@ struct NodeCommand: AsyncParsableCommand {
         _ = await work.result
         await telemetry?.stop()
         await worker.shutdown()
+    }
+
+    /// This node's clients over their samples of the training set, the only ones loaded.
+    private func loadClients() throws -> ClientStore {
+        let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
+        let hosted = plan.clients(ofNode: nodeIndex, count: nodeCount)
+        var indices: [[Int]] = []
+        let samples = try Dataset(rawValue: dataset)!.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset)) {
+            labels, groups in
+            indices = try plan.clientIndices(labels: labels, groups: groups)
+            return ClientStore.rows(of: hosted, in: indices)
+        }
+        return ClientStore(clients: hosted, indices: indices, loaded: samples)
     }
 }

@@ -29,10 +29,3 @@ struct NodeSettings: Sendable {
     /// How this node corrupts its updates, for robustness experiments; nil when honest.
     var byzantine: ByzantineBehavior?
 }
-
-/// One virtual client hosted by a node: its id and its local data, which never
-/// leaves the node.
-struct LocalClient: Sendable {
-    var id: Int
-    var data: LabeledData
-}

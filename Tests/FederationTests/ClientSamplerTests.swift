@@ -44,4 +44,22 @@ import Testing
         }
         #expect(seen.count == 100)
     }
+
+    @Test func sparseSamplingDrawsWhatAFullShuffleOfTheSortedIdsDraws() {
+        // The reference: partial Fisher–Yates over a materialised, sorted pool.
+        var reference = SeededGenerator(seed: 11)
+        var pool = clients.keys.sorted()
+        for position in 0..<25 { pool.swapAt(position, Int.random(in: position..<pool.count, using: &reference)) }
+        let expected = Dictionary(grouping: pool.prefix(25)) { clients[$0]! }.mapValues { $0.sorted() }
+
+        var generator = SeededGenerator(seed: 11)
+        let directory = ClientDirectory(nodes: Dictionary(grouping: clients.keys) { clients[$0]! })
+        #expect(ClientSampler.sample(directory, fraction: 0.25, using: &generator) == expected)
+    }
+
+    @Test func aDirectoryListsEveryClientOnceInIdOrder() {
+        let directory = ClientDirectory(nodes: ["a": [5, 1], "b": [3]])
+        #expect(directory.entries.map(\.client) == [1, 3, 5])
+        #expect(directory.entries.map(\.node) == ["a", "b", "a"])
+    }
 }

@@ -15,6 +15,19 @@ extension LearningTests {
             #expect(counts == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949])
         }
 
+        @Test func loadingChosenRowsGivesThoseSamplesOfTheWholeSet() throws {
+            var seen: [Int32] = []
+            let chosen = try MNIST.load(.test, from: Fixtures.mnistDirectory) { labels in
+                seen = labels
+                return [9_999, 0, 4_321]
+            }
+            let whole = try Fixtures.test()
+            #expect(seen == whole.labels)
+            #expect(chosen.count == 3)
+            #expect(chosen.labels == whole.subset([9_999, 0, 4_321]).labels)
+            #expect(chosen.features == whole.subset([9_999, 0, 4_321]).features)
+        }
+
         @Test func testSplitLoads() throws {
             let test = try Fixtures.test()
             #expect(test.count == 10_000)

@@ -138,11 +138,13 @@ public struct RoundResult: Codable, Sendable, Equatable {
     public var epsilon: Double?
     /// In a secure round: seconds each SecAgg+ stage took, by stage name.
     public var stageSeconds: [String: Double]?
+    /// Seconds in each phase of the round, as the coordinator measured them.
+    public var phases: RoundPhaseSeconds?
 
     public init(
         round: Int, modelVersion: Int, participants: Int, sampled: Int,
         trainLoss: Double, testLoss: Double, testAccuracy: Double, seconds: Double,
-        epsilon: Double? = nil, stageSeconds: [String: Double]? = nil
+        epsilon: Double? = nil, stageSeconds: [String: Double]? = nil, phases: RoundPhaseSeconds? = nil
     ) {
         self.round = round
         self.modelVersion = modelVersion
@@ -154,11 +156,13 @@ public struct RoundResult: Codable, Sendable, Equatable {
         self.seconds = seconds
         self.epsilon = epsilon
         self.stageSeconds = stageSeconds
+        self.phases = phases
     }
 
     enum CodingKeys: String, CodingKey {
         case round, participants, sampled, seconds, epsilon
         case stageSeconds = "secagg_stage_seconds"
+        case phases = "phase_seconds"
         case modelVersion = "model_version"
         case trainLoss = "train_loss"
         case testLoss = "test_loss"

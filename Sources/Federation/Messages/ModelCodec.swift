@@ -33,7 +33,11 @@ public enum ModelCodec {
         var hasher = SHA256()
         for tensor in parameters {
             hasher.update(data: Array(tensor.shape.map(String.init).joined(separator: "x").utf8) + [0])
+            #if _endian(little)
+            tensor.values.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            #else
             hasher.update(data: WireFormat.littleEndianBytes(tensor.values))
+            #endif
         }
         let digits = Array("0123456789abcdef")
         return String(hasher.finalize().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })

@@ -28,6 +28,9 @@ public struct RoundState<Result: Sendable>: Sendable {
     public let assignments: [String: [Int]]
     public let deadline: ContinuousClock.Instant
     public let minimumResults: Int
+    public let sampledCount: Int
+    /// Client → the node it was sampled on: checks a result in constant time.
+    private let nodeOfClient: [Int: String]
 
     public private(set) var results: [Int: Result] = [:]
     public private(set) var failed: Set<Int> = []
@@ -38,9 +41,13 @@ public struct RoundState<Result: Sendable>: Sendable {
         self.assignments = assignments
         self.deadline = deadline
         self.minimumResults = max(1, minimumResults)
+        var nodeOfClient: [Int: String] = [:]
+        for (node, clients) in assignments {
+            for client in clients { nodeOfClient[client] = node }
+        }
+        self.nodeOfClient = nodeOfClient
+        self.sampledCount = assignments.values.reduce(0) { $0 + $1.count }
     }
-
-    public var sampledCount: Int { assignments.values.reduce(0) { $0 + $1.count } }
 
     /// Sampled clients that have neither answered nor been lost.
     public var outstanding: Int { sampledCount - results.count - failed.count - lost.count }
@@ -48,7 +55,7 @@ public struct RoundState<Result: Sendable>: Sendable {
     /// Checks a result without recording it.
     public func verdict(client: Int, node: String, round: Int) -> Verdict {
         guard round == self.round else { return .wrongRound(round) }
-        guard assignments[node]?.contains(client) == true, !lost.contains(client) else { return .notAssigned }
+        guard nodeOfClient[client] == node, !lost.contains(client) else { return .notAssigned }
         guard results[client] == nil, !failed.contains(client) else { return .duplicate }
         return .accepted
     }

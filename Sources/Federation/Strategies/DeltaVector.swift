@@ -25,21 +25,29 @@ enum DeltaVector {
         unflatten(zip(flatten(global), step).map { $0 + $1 }, like: global)
     }
 
-    /// Σ wₖ·deltaₖ / Σ wₖ over the updates' flattened deltas, weights by sample count.
+    /// Σ wₖ·deltaₖ / Σ wₖ over the updates' flattened deltas, weights by sample count. Each
+    /// delta is flattened only while it is added, so that the sum never needs a second copy of
+    /// every update.
     static func weightedMean(_ updates: [ClientUpdate]) -> [Float] {
-        mean(updates.map { flatten($0.delta) }, weights: updates.map { Double($0.samples) })
+        mean(updates.lazy.map { flatten($0.delta) }, weights: updates.map { Double($0.samples) })
     }
 
     /// The weighted mean of equally long vectors (plain mean when `weights` is nil);
     /// all zeros when the weights sum to zero.
-    static func mean(_ vectors: [[Float]], weights: [Double]? = nil) -> [Float] {
+    static func mean(_ vectors: some Collection<[Float]>, weights: [Double]? = nil) -> [Float] {
         let weights = weights ?? Array(repeating: 1, count: vectors.count)
-        var sum = [Float](repeating: 0, count: vectors.first?.count ?? 0)
+        let length = vectors.first?.count ?? 0
+        var sum = [Float](repeating: 0, count: length)
         let total = weights.reduce(0, +)
         guard total > 0 else { return sum }
-        for (vector, weight) in zip(vectors, weights) {
-            let scale = Float(weight / total)
-            for index in sum.indices { sum[index] += scale * vector[index] }
+        sum.withUnsafeMutableBufferPointer { sum in
+            for (vector, weight) in zip(vectors, weights) {
+                precondition(vector.count == length, "DeltaVector.mean: vectors of different lengths")
+                let scale = Float(weight / total)
+                vector.withUnsafeBufferPointer { vector in
+                    for index in 0..<length { sum[index] += scale * vector[index] }
+                }
+            }
         }
         return sum
     }

@@ -27,7 +27,11 @@ actor Coordinator {
 
     var detector: FailureDetector
     /// Live, welcomed nodes and the clients each hosts.
-    var nodes: [String: [ClientInfo]] = [:]
+    var nodes: [String: [ClientInfo]] = [:] { didSet { clientDirectory = nil } }
+    /// `nodes` as rounds sample them; rebuilt after a membership change.
+    var clientDirectory: ClientDirectory?
+    /// The open round's phases so far.
+    var timeline: RoundTimeline?
     var global: [Tensor]
     /// The latest global model: the one rounds train from.
     var published: PublishedModel
@@ -221,12 +225,9 @@ actor Coordinator {
     func runRound(_ round: Int) async throws -> RoundOutcome {
         startRetrainingIfAsked()
         let started = ContinuousClock.now
-        var clientNodes: [Int: String] = [:]
-        for (node, clients) in nodes {
-            for client in clients { clientNodes[client.id] = node }
-        }
         let assignments = ClientSampler.sample(
-            clients: clientNodes, fraction: settings.fraction, minimum: settings.minimumClients, using: &generator)
+            currentClientDirectory(), fraction: settings.fraction, minimum: settings.minimumClients, using: &generator)
+        timeline = RoundTimeline(opened: started)
         let state = RoundState<ClientUpdate>(
             round: round, assignments: assignments, deadline: started + settings.roundTimeout,
             minimumResults: settings.minimumClients)
@@ -243,6 +244,7 @@ actor Coordinator {
             if ContinuousClock.now - lastBroadcast >= .milliseconds(500) {
                 await broadcastRoundStart()
                 lastBroadcast = .now
+                timeline?.onBroadcast(now: lastBroadcast)
             }
             try await Task.sleep(for: .milliseconds(20))
             guard let state = current else { return .abandoned(reason: "the round was closed") }
@@ -300,10 +302,12 @@ actor Coordinator {
         let version = try await registerVersion(
             parent: published.version, round: state.round, weights: weights, metrics: TrainingMetrics(
                 testAccuracy: evaluation.accuracy, loss: evaluation.loss, participants: participants))
+        let closed = ContinuousClock.now
         let result = RoundResult(
             round: state.round, modelVersion: version, participants: participants, sampled: state.sampledCount,
             trainLoss: trainLoss, testLoss: evaluation.loss, testAccuracy: evaluation.accuracy,
-            seconds: (ContinuousClock.now - started).seconds, epsilon: accountPrivacy(), stageSeconds: stageSeconds)
+            seconds: (closed - started).seconds, epsilon: accountPrivacy(), stageSeconds: stageSeconds,
+            phases: timeline?.phases(closed: closed))
         history.append(result)
         nextRound = state.round + 1
         try await saveCheckpoint(finished: false)
@@ -335,6 +339,7 @@ actor Coordinator {
     // MARK: - Receiving
 
     func receive(_ frames: Multipart) async {
+        let began = ContinuousClock.now
         let envelope: Envelope
         do {
             envelope = try WireFormat.decode(frames)
@@ -355,6 +360,7 @@ actor Coordinator {
         }
         do {
             try await handle(envelope)
+            if envelope.header.kind == .update { timeline?.onHandled(.now - began) }
         } catch {
             reject(error)
         }
@@ -424,6 +430,7 @@ actor Coordinator {
             client: report.client, node: header.sender, samples: report.samples, trainLoss: report.trainLoss, delta: delta)
         try check(state.onResult(update, client: report.client, node: header.sender, round: state.round))
         current = state
+        timeline?.onResult(now: .now)
     }
 
     func check(_ verdict: RoundState<ClientUpdate>.Verdict) throws(WireError) {

@@ -56,13 +56,18 @@ actor LocalCluster {
         }
     }
 
-    /// Starts one `fedz-node` per argument list, logging to `logs/node-<index>.log`.
+    /// Starts one `fedz-node` per argument list, logging to `logs/node-<index>.log`; indices
+    /// continue after the nodes already started.
     func startNodes(_ arguments: [[String]]) throws {
-        for (index, nodeArguments) in arguments.enumerated() {
-            nodes.append(try start("node-\(index)", executable: "fedz-node", nodeArguments))
-            restartArguments["node-\(index)"] = ("fedz-node", nodeArguments)
+        for nodeArguments in arguments {
+            let name = "node-\(nodes.count)"
+            nodes.append(try start(name, executable: "fedz-node", nodeArguments))
+            restartArguments[name] = ("fedz-node", nodeArguments)
         }
     }
+
+    /// The process ids of the coordinator and the nodes (in start order).
+    var processIDs: (coordinator: Int32?, nodes: [Int32]) { (coordinator?.pid, nodes.map(\.pid)) }
 
     private func restart(_ name: String) throws -> ChildProcess {
         guard let how = restartArguments[name] else { throw FedzError("no way to restart \(name)") }

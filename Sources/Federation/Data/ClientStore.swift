@@ -1,0 +1,58 @@
+import Learning
+
+/// The local data of a node's virtual clients: one shared data set holding every hosted
+/// client's samples, client after client, and per client only the range of its rows. A
+/// client's own `LabeledData` exists only while it trains (`data(of:)`), so a node's memory
+/// grows with the clients training, not with those registered.
+public struct ClientStore: Sendable {
+    /// Every hosted client's samples, client after client, in client-id order.
+    public private(set) var shared: LabeledData
+    private let rows: [Int: Range<Int>]
+    /// The hosted clients' ids, ascending.
+    public let clients: [Int]
+
+    /// The samples of `clients` out of `data`, each client's at `indices[client]`.
+    public init(clients: [Int], indices: [[Int]], of data: LabeledData) {
+        self.init(clients: clients, indices: indices, loaded: data.subset(Self.rows(of: clients, in: indices)))
+    }
+
+    /// A store over `samples`, which holds exactly the rows `rows(of: clients, in: indices)`
+    /// names, in that order (for example as a data set loaded them).
+    public init(clients: [Int], indices: [[Int]], loaded samples: LabeledData) {
+        let clients = clients.sorted()
+        var rows: [Int: Range<Int>] = [:]
+        var next = 0
+        for client in clients {
+            rows[client] = next..<(next + indices[client].count)
+            next += indices[client].count
+        }
+        precondition(samples.count == next, "ClientStore: \(samples.count) samples loaded for \(next) rows")
+        self.shared = samples
+        self.rows = rows
+        self.clients = clients
+    }
+
+    /// The data set rows a store of `clients` keeps, client after client in id order.
+    public static func rows(of clients: [Int], in indices: [[Int]]) -> [Int] {
+        clients.sorted().flatMap { indices[$0] }
+    }
+
+    /// The number of samples `client` holds, or nil when it is not hosted here.
+    public func sampleCount(of client: Int) -> Int? {
+        rows[client]?.count
+    }
+
+    /// A copy of `client`'s samples, for the time it trains; nil when it is not hosted here.
+    public func data(of client: Int) -> LabeledData? {
+        rows[client].map { shared.subset(Array($0)) }
+    }
+
+    /// The same clients over data changed sample by sample (drift, corrupted labels); `transform`
+    /// must keep the number of samples.
+    public func mapShared<Failure: Error>(_ transform: (LabeledData) throws(Failure) -> LabeledData) throws(Failure) -> ClientStore {
+        var store = self
+        store.shared = try transform(shared)
+        precondition(store.shared.count == shared.count, "ClientStore: a transform changed the number of samples")
+        return store
+    }
+}
