@@ -96,7 +96,7 @@ struct ScaleRun {
 
     private var coordinatorArguments: [String] {
         [
-            "coordinator", "--publish", "tcp://127.0.0.1:*", "--pull", "tcp://127.0.0.1:*", "--plaintext",
+            "coordinator", "--publish", "tcp://127.0.0.1:*", "--pull", "tcp://127.0.0.1:*", "--plaintext", "--no-metrics",
             "--model", "mlp", "--dataset", "mnist", "--rounds", "\(rounds)", "--fraction", "\(configuration.fraction)",
             "--min-clients", "\(configuration.perRound)", "--local-epochs", "\(localEpochs)", "--batch-size", "\(batchSize)",
             "--round-timeout", "300", "--expect-clients", "\(configuration.clients)", "--start-timeout", "180",
@@ -108,7 +108,7 @@ struct ScaleRun {
         [
             "--id", "node-\(index)", "--node-index", "\(index)", "--node-count", "\(configuration.nodes)",
             "--clients", "\(configuration.clients)", "--model", "mlp", "--dataset", "mnist",
-            "--coordinator-publish", publish, "--coordinator-pull", pull, "--plaintext",
+            "--coordinator-publish", publish, "--coordinator-pull", pull, "--plaintext", "--no-metrics",
             // Field reports would add evaluation work on every node: keep them out of the measurement.
             "--field-interval", "3600", "--parent-pid", "\(getpid())",
         ]
