@@ -42,7 +42,7 @@ actor DeviceWorker {
     var secureSession: SecureSession?
 
     static func start(settings: NodeSettings, clients: [LocalClient], logger: Logger) async throws -> DeviceWorker {
-        let specs = try ModelZoo.make(settings.model, seed: 0).parameterSpecs
+        let specs = try ModelZoo.learner(settings.model, seed: 0).parameterSpecs
         let loop = try await IOLoop.start(name: "fedz-node-io")
         do {
             let sockets = SocketSettings(curve: settings.curve)
@@ -248,10 +248,9 @@ actor DeviceWorker {
         let privacy = start.secureAggregation == nil ? start.privacy : nil
         do {
             let (report, delta) = try await compute.run {
-                let model = try ModelZoo.make(architecture, seed: 0)
-                try model.setParameters(weights)
-                let report = try Learning.train(model, on: client.data, config: config)
-                let delta = ModelDelta.between(local: model.parameters(), global: weights)
+                let learner = try ModelZoo.learner(architecture, seed: 0)
+                try learner.setParameters(weights)
+                let (report, delta) = try learner.learn(from: client.data, config: config, round: start.round)
                 let sent = byzantine?.corrupt(delta, seed: config.seed) ?? delta
                 var random = CryptoRandom()
                 return (report, privacy?.privatize(delta: sent, using: &random) ?? sent)

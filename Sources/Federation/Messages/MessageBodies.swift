@@ -138,11 +138,16 @@ public struct RoundResult: Codable, Sendable, Equatable {
     public var epsilon: Double?
     /// In a secure round: seconds each SecAgg+ stage took, by stage name.
     public var stageSeconds: [String: Double]?
+    /// For a prototype model: the test set's quantisation error (then also `testLoss`).
+    public var quantizationError: Double?
+    /// For a self-organising map: the test set's topographic error.
+    public var topographicError: Double?
 
     public init(
         round: Int, modelVersion: Int, participants: Int, sampled: Int,
         trainLoss: Double, testLoss: Double, testAccuracy: Double, seconds: Double,
-        epsilon: Double? = nil, stageSeconds: [String: Double]? = nil
+        epsilon: Double? = nil, stageSeconds: [String: Double]? = nil,
+        quantizationError: Double? = nil, topographicError: Double? = nil
     ) {
         self.round = round
         self.modelVersion = modelVersion
@@ -154,6 +159,8 @@ public struct RoundResult: Codable, Sendable, Equatable {
         self.seconds = seconds
         self.epsilon = epsilon
         self.stageSeconds = stageSeconds
+        self.quantizationError = quantizationError
+        self.topographicError = topographicError
     }
 
     enum CodingKeys: String, CodingKey {
@@ -163,5 +170,7 @@ public struct RoundResult: Codable, Sendable, Equatable {
         case trainLoss = "train_loss"
         case testLoss = "test_loss"
         case testAccuracy = "test_accuracy"
+        case quantizationError = "quantization_error"
+        case topographicError = "topographic_error"
     }
 }
