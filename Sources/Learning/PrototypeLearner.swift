@@ -72,14 +72,21 @@ public final class PrototypeLearner: Learner {
     }
 
     /// The next global parameters from the current ones and the element-wise sum of the
-    /// clients' updates: prototypes sums / weights (kept where a unit's weight is 0), and the
-    /// summed weights and votes.
+    /// clients' updates: prototypes sums / weights (kept where a unit's weight is 0), the
+    /// summed weights, and the summed votes (a unit that won no sample keeps its old votes,
+    /// and so its label, as when the round's clients lacked its class).
     public static func merge(global: [Tensor], summedUpdates sum: [Tensor]) -> [Tensor] {
         precondition(global.count == 3 && sum.count == 3, "merge: a prototype model has 3 tensors")
         let (units, features) = (global[0].shape[0], global[0].shape[1])
         let map = PrototypeMap(rows: 1, columns: units, features: features, prototypes: global[0].values)
         let merged = PrototypeStatistics(sums: sum[0].values, weights: sum[1].values, votes: sum[2].values).merged(into: map)
-        return [Tensor(shape: global[0].shape, values: merged.prototypes), sum[1], sum[2]]
+        let classes = global[2].shape[1]
+        var votes = sum[2]
+        for unit in 0..<units where !votes.values[(unit * classes)..<((unit + 1) * classes)].contains(where: { $0 > 0 }) {
+            votes.values.replaceSubrange((unit * classes)..<((unit + 1) * classes),
+                                         with: global[2].values[(unit * classes)..<((unit + 1) * classes)])
+        }
+        return [Tensor(shape: global[0].shape, values: merged.prototypes), sum[1], votes]
     }
 
     private static func tensors(prototypes: [Float], weights: [Float], votes: [Float], specs: [ParameterSpec]) -> [Tensor] {
