@@ -22,7 +22,7 @@ import Testing
         let clients = (0..<3).map { separable(count: 100, seed: UInt64($0) + 1) }
         let learner = PerceptronLearner(inputShape: [2], classes: 2)
         var global = learner.parameters()
-        var strategy = FedAvg()
+        let strategy = FedAvg()
         var rounds = 0
         func allCorrect() throws -> Bool {
             try learner.setParameters(global)

@@ -159,7 +159,8 @@ extension LearningTests {
                 try learner.setParameters(PrototypeLearner.merge(global: learner.parameters(), summedUpdates: update))
             }
             let after = learner.evaluate(on: data)
-            #expect(try #require(after.quantizationError) < try #require(before.quantizationError) / 4)
+            let (start, end) = (try #require(before.quantizationError), try #require(after.quantizationError))
+            #expect(end < start / 4, "quantization error \(start) → \(end)")
             #expect(after.accuracy > 0.99 && after.topographicError != nil)
             #expect(throws: LearningError.self) { try learner.setParameters([Tensor(zeros: [4, 2])]) }
         }
