@@ -65,7 +65,10 @@ struct PrototypeBench: AsyncParsableCommand {
             log("\(partition): quantization error \(result.quantizationError), accuracy \(result.testAccuracy)")
             federated.append(result)
         }
-        let report = PrototypeBenchReport(model: model, rounds: rounds, central: central, federated: federated)
+        let schedule = try (ModelZoo.learner(model, seed: seed) as? PrototypeLearner)?.schedule
+        let report = PrototypeBenchReport(
+            model: model, rounds: rounds, schedule: schedule.map(PrototypeBenchReport.Schedule.init), central: central,
+            federated: federated)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(report) + Data("\n".utf8)
@@ -115,8 +118,7 @@ struct PrototypeBench: AsyncParsableCommand {
         if let svg {
             let registry = try ModelRegistry.open(directory: directory)
             guard let latest = try registry.versions().last else { throw FedzError("no model version in \(directory.path)") }
-            let prototypes = try registry.weights(of: latest.number)[0].values
-            let image = PrototypeGridSVG.render(prototypes: prototypes, rows: 10, columns: 10, height: 28, width: 28)
+            let image = try PrototypeGridSVG.render(architecture: model, weights: registry.weights(of: latest.number))
             try Data(image.utf8).write(to: URL(fileURLWithPath: svg), options: .atomic)
         }
         return PrototypeBenchResult(
@@ -160,8 +162,27 @@ struct PrototypeBenchResult: Encodable {
 
 /// The JSON `fedz bench som` prints.
 struct PrototypeBenchReport: Encodable {
+    /// The neighbourhood radius σ of round r (from 1): from `initial_radius` to `final_radius`
+    /// geometrically over `steps` rounds, then constant.
+    struct Schedule: Encodable {
+        var initialRadius: Float
+        var finalRadius: Float
+        var steps: Int
+
+        init(_ schedule: MapSchedule) {
+            (initialRadius, finalRadius, steps) = (schedule.initialRadius, schedule.finalRadius, schedule.steps)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case steps
+            case initialRadius = "initial_radius"
+            case finalRadius = "final_radius"
+        }
+    }
+
     var model: String
     var rounds: Int
+    var schedule: Schedule?
     var central: PrototypeBenchResult
     var federated: [PrototypeBenchResult]
 }

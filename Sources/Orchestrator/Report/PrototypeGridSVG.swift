@@ -1,4 +1,4 @@
-import Foundation
+import Learning
 
 /// A prototype map drawn as an SVG grid of grey images, one per unit in its grid place
 /// (for MNIST: 10×10 images of 28×28 pixels). Values are scaled between the smallest and
@@ -32,5 +32,22 @@ enum PrototypeGridSVG {
             svg += "<path fill=\"rgb(\(grey),\(grey),\(grey))\" d=\"\(path)\"/>\n"
         }
         return svg + "</svg>\n"
+    }
+}
+
+extension PrototypeGridSVG {
+    /// The SVG of the prototypes in `weights` of a model of `architecture` (som, competitive),
+    /// its square images laid out on the model's grid.
+    static func render(architecture: String, weights: [Tensor]) throws -> String {
+        guard ModelZoo.prototypeNames.contains(architecture),
+              let map = try ModelZoo.learner(architecture, seed: 0) as? PrototypeLearner else {
+            throw FedzError("model \(architecture) has no prototypes to draw; prototype models: \(ModelZoo.prototypeNames.sorted().joined(separator: ", "))")
+        }
+        let side = Int(Double(map.map.features).squareRoot())
+        guard let prototypes = weights.first, prototypes.shape == [map.map.unitCount, map.map.features],
+              side * side == map.map.features else {
+            throw FedzError("\(architecture) weights are not \(map.map.unitCount) square images of \(map.map.features) values")
+        }
+        return render(prototypes: prototypes.values, rows: map.map.rows, columns: map.map.columns, height: side, width: side)
     }
 }
