@@ -24,10 +24,15 @@ struct PrototypeRunIntegrationTests {
         #expect(run.output.contains { $0.contains("quantization error") })
     }
 
-    @Test func aSecureSelfOrganisingMapIsRefusedWithAReason() throws {
+    @Test(arguments: [
+        (["--model", "som", "--secure-aggregation"], "does not support --secure-aggregation"),
+        (["--model", "competitive", "--strategy", "fedavg"], "needs --strategy prototype-merge"),
+        (["--model", "mlp", "--strategy", "prototype-merge"], "needs a prototype model"),
+    ])
+    func mismatchedModelsAndStrategiesAreRefusedWithAReason(arguments: [String], reason: String) throws {
         let process = Process()
         process.executableURL = binDirectory.appendingPathComponent("fedz")
-        process.arguments = ["run", "--model", "som", "--secure-aggregation", "--rounds", "1"]
+        process.arguments = ["run", "--rounds", "1"] + arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
@@ -35,6 +40,6 @@ struct PrototypeRunIntegrationTests {
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus != 0)
-        #expect(message.contains("does not support --secure-aggregation"), "\(message)")
+        #expect(message.contains(reason), "\(message)")
     }
 }
