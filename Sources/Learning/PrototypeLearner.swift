@@ -72,14 +72,16 @@ public final class PrototypeLearner: Learner {
     }
 
     /// The next global parameters from the current ones and the element-wise sum of the
-    /// clients' updates: prototypes sums / weights (kept where a unit's weight is 0), the
-    /// summed weights, and the summed votes (a unit that won no sample keeps its old votes,
-    /// and so its label, as when the round's clients lacked its class).
-    public static func merge(global: [Tensor], summedUpdates sum: [Tensor]) -> [Tensor] {
+    /// clients' updates: prototypes sums / weights (kept where a unit's weight is at most
+    /// `minimumWeight`, e.g. the rounding error of a secure sum), the summed weights, and the
+    /// summed votes (a unit that won no sample keeps its old votes, and so its label, as when
+    /// the round's clients lacked its class).
+    public static func merge(global: [Tensor], summedUpdates sum: [Tensor], minimumWeight: Float = 0) -> [Tensor] {
         precondition(global.count == 3 && sum.count == 3, "merge: a prototype model has 3 tensors")
         let (units, features) = (global[0].shape[0], global[0].shape[1])
         let map = PrototypeMap(rows: 1, columns: units, features: features, prototypes: global[0].values)
-        let merged = PrototypeStatistics(sums: sum[0].values, weights: sum[1].values, votes: sum[2].values).merged(into: map)
+        let weights = sum[1].values.map { $0 > minimumWeight ? $0 : 0 }
+        let merged = PrototypeStatistics(sums: sum[0].values, weights: weights, votes: sum[2].values).merged(into: map)
         let classes = global[2].shape[1]
         var votes = sum[2]
         for unit in 0..<units where !votes.values[(unit * classes)..<((unit + 1) * classes)].contains(where: { $0 > 0 }) {

@@ -66,7 +66,6 @@ struct FederationOptions: ParsableArguments, Sendable {
             throw ValidationError(error.description)
         }
         try validateModelStrategy()
-        try privacy.validate(strategy: strategySpec)
         if let targetAccuracy, !(0...1).contains(targetAccuracy) {
             throw ValidationError("--target-accuracy must be in [0, 1]")
         }

@@ -24,8 +24,21 @@ struct PrototypeRunIntegrationTests {
         #expect(run.output.contains { $0.contains("quantization error") })
     }
 
+    @Test func aSecurelyAggregatedMapLowersItsQuantizationError() async throws {
+        let run = try FedzRunProcess(
+            ["--model", "som", "--secure-aggregation", "--nodes", "2", "--clients", "100", "--fraction", "0.05",
+             "--rounds", "2", "--seed", "3"],
+            binDirectory: binDirectory)
+        defer { run.tearDown() }
+        #expect(try await run.waitForExit(within: .seconds(240)) == 0, "\(run.output.suffix(10))")
+        let rounds = try #require(try run.summaryJSON()["rounds"] as? [[String: Any]])
+        let errors = rounds.compactMap { $0["quantization_error"] as? Double }
+        #expect(errors.count == 2 && errors[1] < errors[0], "quantization error drops: \(errors)")
+        #expect(rounds.allSatisfy { $0["secagg_stage_seconds"] != nil }, "the rounds aggregated securely")
+    }
+
     @Test(arguments: [
-        (["--model", "som", "--secure-aggregation"], "does not support --secure-aggregation"),
+        (["--model", "som", "--dp-noise", "1"], "does not support --dp-noise"),
         (["--model", "competitive", "--strategy", "fedavg"], "needs --strategy prototype-merge"),
         (["--model", "mlp", "--strategy", "prototype-merge"], "needs a prototype model"),
     ])
