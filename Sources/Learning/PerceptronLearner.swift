@@ -10,8 +10,9 @@ public final class PerceptronLearner: Learner {
 
     /// A perceptron over samples of `inputShape` with one unit per class.
     public init(inputShape: [Int], classes: Int) {
-        var unused = SeededGenerator(seed: 0)
-        dense = Dense(inputs: inputShape.elementCount, outputs: classes, initialization: .glorotUniform, generator: &unused)
+        // A dense layer draws its weights; the perceptron rule starts from zero instead.
+        var generator = SeededGenerator(seed: 0)
+        dense = Dense(inputs: inputShape.elementCount, outputs: classes, initialization: .glorotUniform, generator: &generator)
         dense.weight.value = Tensor(zeros: dense.weight.value.shape)
         // One dense layer takes any sample of its input size.
         network = try! Sequential(inputShape: inputShape, layers: [dense])
