@@ -50,17 +50,7 @@ public final class Sequential {
 
     /// Replaces all parameters; checks count, shapes and finiteness before changing anything.
     public func setParameters(_ p: [Tensor]) throws {
-        guard p.count == parameterSpecs.count else {
-            throw LearningError(.parameterCount(expected: parameterSpecs.count, actual: p.count))
-        }
-        for (spec, tensor) in zip(parameterSpecs, p) {
-            guard tensor.shape == spec.shape else {
-                throw LearningError(.parameterShape(name: spec.name, expected: spec.shape, actual: tensor.shape))
-            }
-            if let index = tensor.values.firstIndex(where: { !$0.isFinite }) {
-                throw LearningError(.nonFiniteParameter(name: spec.name, index: index))
-            }
-        }
+        try checkParameters(p, fit: parameterSpecs)
         for (parameter, tensor) in zip(trainable, p) { parameter.value = tensor }
     }
 

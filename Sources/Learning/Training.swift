@@ -64,18 +64,26 @@ public struct TrainingReport: Sendable, Equatable {
 
 /// Loss and accuracy of a model on a data set.
 public struct Evaluation: Sendable, Equatable {
-    /// Mean softmax cross-entropy per label.
+    /// Mean softmax cross-entropy per label; for a prototype map, its quantisation error.
     public var loss: Double
-    /// Fraction of labels (every step's, for sequences) matched by the arg-max logit.
+    /// Fraction of labels (every step's, for sequences) matched by the arg-max logit, or by
+    /// the label of a prototype map's best-matching unit.
     public var accuracy: Double
     /// Number of samples evaluated.
     public var samples: Int
+    /// A prototype map's mean distance from a sample to its best-matching prototype.
+    public var quantizationError: Double?
+    /// A self-organising map's fraction of samples whose two best units are not grid neighbours.
+    public var topographicError: Double?
 
     /// An evaluation with every field given.
-    public init(loss: Double, accuracy: Double, samples: Int) {
+    public init(loss: Double, accuracy: Double, samples: Int, quantizationError: Double? = nil,
+                topographicError: Double? = nil) {
         self.loss = loss
         self.accuracy = accuracy
         self.samples = samples
+        self.quantizationError = quantizationError
+        self.topographicError = topographicError
     }
 }
 

@@ -9,7 +9,8 @@ extension DeviceWorker {
     /// Opens a session for a secure round start naming this node, sending each client's
     /// keys; on a repeated round start, sends again the keys the coordinator lacks.
     func joinSecureRound(_ start: RoundStart) async {
-        guard let aggregation = SecureFedAvg(start), let assigned = start.assignments[settings.id] else { return }
+        guard let aggregation = SecureFedAvg(start, mergesPrototypes: ModelZoo.prototypeNames.contains(settings.model)),
+              let assigned = start.assignments[settings.id] else { return }
         if secureSession?.session != aggregation.config.round {
             var session = SecureSession(aggregation: aggregation)
             for client in assigned where store.sampleCount(of: client) != nil {

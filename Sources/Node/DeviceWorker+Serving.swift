@@ -30,12 +30,12 @@ extension DeviceWorker {
         let architecture = settings.model
         do {
             let (productionAccuracy, candidateAccuracy) = try await compute.run {
-                let model = try ModelZoo.make(architecture, seed: 0)
+                let model = try ModelZoo.learner(architecture, seed: 0)
                 try model.setParameters(served.weights)
-                let productionAccuracy = evaluate(model, on: batch).accuracy
+                let productionAccuracy = model.evaluate(on: batch).accuracy
                 guard let candidate else { return (productionAccuracy, Double?.none) }
                 try model.setParameters(candidate.1)
-                return (productionAccuracy, Optional(evaluate(model, on: batch).accuracy))
+                return (productionAccuracy, Optional(model.evaluate(on: batch).accuracy))
             }
             let observation = FieldObservation(
                 version: production.version, accuracy: productionAccuracy, samples: batch.count,

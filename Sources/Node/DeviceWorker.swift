@@ -44,7 +44,7 @@ actor DeviceWorker {
     var secureSession: SecureSession?
 
     static func start(settings: NodeSettings, clients: ClientStore, logger: Logger) async throws -> DeviceWorker {
-        let specs = try ModelZoo.make(settings.model, seed: 0).parameterSpecs
+        let specs = try ModelZoo.learner(settings.model, seed: 0).parameterSpecs
         let loop = try await IOLoop.start(name: "fedz-node-io")
         do {
             let sockets = SocketSettings(curve: settings.curve)
@@ -251,11 +251,10 @@ actor DeviceWorker {
         let privacy = start.secureAggregation == nil ? start.privacy : nil
         do {
             let (report, delta) = try await compute.run {
-                let model = try ModelZoo.make(architecture, seed: 0)
-                try model.setParameters(weights)
+                let learner = try ModelZoo.learner(architecture, seed: 0)
+                try learner.setParameters(weights)
                 // The client's samples and model exist only while it trains.
-                let report = try Learning.train(model, on: store.data(of: id)!, config: config)
-                let delta = ModelDelta.between(local: model.parameters(), global: weights)
+                let (report, delta) = try learner.learn(from: store.data(of: id)!, config: config, round: start.round)
                 let sent = byzantine?.corrupt(delta, seed: config.seed) ?? delta
                 var random = CryptoRandom()
                 return (report, privacy?.privatize(delta: sent, using: &random) ?? sent)

@@ -8,7 +8,7 @@ struct FederationOptions: ParsableArguments, Sendable {
     @Option(help: "Model architecture: \(ModelZoo.names.joined(separator: ", ")).")
     var model = "mlp"
 
-    @Option(help: "Data set: mnist (for mlp, cnn) or shakespeare (for char-lstm).")
+    @Option(help: "Data set: mnist (for mlp, cnn, perceptron, som, competitive) or shakespeare (for char-lstm).")
     var dataset = "mnist"
 
     @Option(help: "Directory holding the data set files (default: the project's data/ folder).")
@@ -29,8 +29,8 @@ struct FederationOptions: ParsableArguments, Sendable {
     @Option(help: "Local learning rate (SGD).")
     var lr: Float = 0.05
 
-    @Option(help: "Aggregation strategy: \(StrategySpec.names.joined(separator: ", ")).")
-    var strategy = "fedavg"
+    @Option(help: "Aggregation strategy: \(StrategySpec.names.joined(separator: ", ")) (default: fedavg; prototype-merge for \(ModelZoo.prototypeNames.sorted().joined(separator: ", "))).")
+    var strategy: String?
 
     @OptionGroup(title: "Strategy parameters") var strategyFlags: StrategyFlags
 
@@ -65,7 +65,7 @@ struct FederationOptions: ParsableArguments, Sendable {
         } catch {
             throw ValidationError(error.description)
         }
-        try privacy.validate(strategy: strategySpec)
+        try validateModelStrategy()
         if let targetAccuracy, !(0...1).contains(targetAccuracy) {
             throw ValidationError("--target-accuracy must be in [0, 1]")
         }
@@ -82,14 +82,14 @@ struct FederationOptions: ParsableArguments, Sendable {
     }
 
     /// `--strategy` with its parameters.
-    var strategySpec: StrategySpec { strategyFlags.spec(name: strategy) }
+    var strategySpec: StrategySpec { strategyFlags.spec(name: strategy ?? defaultStrategy) }
 
     /// These options as command-line arguments, to hand them on to a child process.
     var arguments: [String] {
         [
             "--model", model, "--dataset", dataset, "--rounds", "\(rounds)", "--fraction", "\(fraction)",
             "--local-epochs", "\(localEpochs)", "--batch-size", "\(batchSize)", "--lr", "\(lr)",
-            "--strategy", strategy, "--min-clients", "\(minClients)", "--round-timeout", "\(roundTimeout)",
+            "--strategy", strategySpec.name, "--min-clients", "\(minClients)", "--round-timeout", "\(roundTimeout)",
             "--seed", "\(seed)",
         ] + heartbeat.arguments + strategyFlags.arguments + privacy.arguments + (dataDir.map { ["--data-dir", $0] } ?? [])
             + (targetAccuracy.map { ["--target-accuracy", "\($0)"] } ?? [])

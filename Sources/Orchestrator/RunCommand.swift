@@ -246,6 +246,8 @@ struct RunCommand: AsyncParsableCommand {
             result.round, federation.rounds, result.participants, result.sampled, result.trainLoss,
             percent(result.testAccuracy), result.seconds)
             + (result.epsilon.map { String(format: "  ε %.3f (δ %g)", $0, federation.privacy.privacy?.delta ?? 0) } ?? "")
+            + (result.quantizationError.map { String(format: "  quantization error %.4f", $0) } ?? "")
+            + (result.topographicError.map { String(format: "  topographic error %.4f", $0) } ?? "")
     }
 
     private func percent(_ value: Double?) -> String {
@@ -295,7 +297,7 @@ struct RunCommand: AsyncParsableCommand {
             "model": federation.model, "dataset": federation.dataset, "nodes": "\(nodes)", "clients": "\(clients)",
             "rounds": "\(federation.rounds)", "fraction": "\(federation.fraction)",
             "local_epochs": "\(federation.localEpochs)", "batch_size": "\(federation.batchSize)",
-            "lr": "\(federation.lr)", "partition": partition, "strategy": federation.strategy,
+            "lr": "\(federation.lr)", "partition": partition, "strategy": federation.strategySpec.name,
             "min_clients": "\(federation.minClients)", "seed": "\(federation.seed)", "drift": drift ?? "none",
             "strategy_parameters": federation.strategySpec.parameterSummary,
             "target_accuracy": federation.targetAccuracy.map { "\($0)" } ?? "none",

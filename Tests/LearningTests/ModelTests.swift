@@ -17,7 +17,8 @@ extension LearningTests {
                 ParameterSpec(name: "dense2.bias", shape: [10]),
             ])
             #expect(model.parameters().map(\.shape) == model.parameterSpecs.map(\.shape))
-            #expect(ModelZoo.names == ["mlp", "cnn", "char-lstm", "rnn-lm"])
+            #expect(ModelZoo.sequentialNames == ["mlp", "cnn", "char-lstm", "rnn-lm"])
+            #expect(ModelZoo.names == ModelZoo.sequentialNames + ["perceptron", "som", "competitive"])
         }
 
         @Test func initialisationIsSeededAndScaled() throws {
@@ -33,8 +34,14 @@ extension LearningTests {
         }
 
         @Test func unknownModelIsRejected() {
-            #expect(throws: LearningError(.unknownModel(name: "cnn9", known: ModelZoo.names))) {
+            #expect(throws: LearningError(.unknownModel(name: "cnn9", known: ModelZoo.sequentialNames))) {
                 try ModelZoo.make("cnn9", seed: 0)
+            }
+            #expect(throws: LearningError(.unknownModel(name: "som", known: ModelZoo.sequentialNames))) {
+                try ModelZoo.make("som", seed: 0)
+            }
+            #expect(throws: LearningError(.unknownModel(name: "cnn9", known: ModelZoo.names))) {
+                try ModelZoo.learner("cnn9", seed: 0)
             }
         }
 

@@ -140,11 +140,16 @@ public struct RoundResult: Codable, Sendable, Equatable {
     public var stageSeconds: [String: Double]?
     /// Seconds in each phase of the round, as the coordinator measured them.
     public var phases: RoundPhaseSeconds?
+    /// For a prototype model: the test set's quantisation error (then also `testLoss`).
+    public var quantizationError: Double?
+    /// For a self-organising map: the test set's topographic error.
+    public var topographicError: Double?
 
     public init(
         round: Int, modelVersion: Int, participants: Int, sampled: Int,
         trainLoss: Double, testLoss: Double, testAccuracy: Double, seconds: Double,
-        epsilon: Double? = nil, stageSeconds: [String: Double]? = nil, phases: RoundPhaseSeconds? = nil
+        epsilon: Double? = nil, stageSeconds: [String: Double]? = nil, phases: RoundPhaseSeconds? = nil,
+        quantizationError: Double? = nil, topographicError: Double? = nil
     ) {
         self.round = round
         self.modelVersion = modelVersion
@@ -157,6 +162,8 @@ public struct RoundResult: Codable, Sendable, Equatable {
         self.epsilon = epsilon
         self.stageSeconds = stageSeconds
         self.phases = phases
+        self.quantizationError = quantizationError
+        self.topographicError = topographicError
     }
 
     enum CodingKeys: String, CodingKey {
@@ -167,5 +174,7 @@ public struct RoundResult: Codable, Sendable, Equatable {
         case trainLoss = "train_loss"
         case testLoss = "test_loss"
         case testAccuracy = "test_accuracy"
+        case quantizationError = "quantization_error"
+        case topographicError = "topographic_error"
     }
 }

@@ -6,29 +6,43 @@ import Learning
 /// coordinator already knows from the hellos; the sum gives Σw·delta / Σw over the
 /// clients that made it, so dropouts re-normalise. With privacy every client inputs
 /// `[1, clipped delta]` and the server adds the central noise to the sum.
+///
+/// A prototype model (`mergesPrototypes`) sends statistics, not a delta: a client inputs
+/// `[w, statistics / sampleTotal]`, whose values stay within ±max|x| · (the client's share
+/// of the round's samples), and the server merges the de-quantised sum × sampleTotal
+/// (`PrototypeLearner.merge`), a unit whose summed weight is within the rounding error
+/// of 0 keeping its prototype.
 public struct SecureFedAvg: Sendable, Equatable {
     public var config: SecAggConfig
     public var sampleTotal: Int
     public var privacy: DifferentialPrivacy?
+    /// Whether the inputs are prototype statistics (without privacy).
+    public var mergesPrototypes: Bool
 
-    public init(config: SecAggConfig, sampleTotal: Int, privacy: DifferentialPrivacy?) {
+    public init(config: SecAggConfig, sampleTotal: Int, privacy: DifferentialPrivacy?, mergesPrototypes: Bool = false) {
+        precondition(!mergesPrototypes || privacy == nil, "SecureFedAvg: prototype statistics without privacy only")
         self.config = config
         self.sampleTotal = sampleTotal
         self.privacy = privacy
+        self.mergesPrototypes = mergesPrototypes
     }
 
-    /// The secure aggregation a round start asks for; nil in a plain round or when it
-    /// lacks the sample total its weighting needs.
-    public init?(_ start: RoundStart) {
-        guard let config = start.secureAggregation, start.privacy != nil || (start.sampleTotal ?? 0) > 0 else { return nil }
-        self.init(config: config, sampleTotal: start.sampleTotal ?? 0, privacy: start.privacy)
+    /// The secure aggregation a round start asks for; nil in a plain round, when it lacks
+    /// the sample total its weighting needs, or for prototype statistics under privacy.
+    public init?(_ start: RoundStart, mergesPrototypes: Bool = false) {
+        guard let config = start.secureAggregation, start.privacy != nil || (start.sampleTotal ?? 0) > 0,
+              !mergesPrototypes || start.privacy == nil else { return nil }
+        self.init(config: config, sampleTotal: start.sampleTotal ?? 0, privacy: start.privacy, mergesPrototypes: mergesPrototypes)
     }
 
     /// The quantised input of a client with `samples` samples: its weight, then its
     /// weighted (or privatised) delta, `config.vectorLength` words in all.
     public func input(delta: [Tensor], samples: Int, using random: inout CryptoRandom) -> [UInt32] {
         let weighted: [Float]
-        if let privacy {
+        if mergesPrototypes {
+            let scale = 1 / Float(sampleTotal)
+            weighted = [Float(samples) * scale] + DeltaVector.flatten(delta).map { $0 * scale }
+        } else if let privacy {
             weighted = SecAggAveraging.weightedInput(
                 delta: DeltaVector.flatten(privacy.privatize(delta: delta, using: &random)), weight: 1)
         } else {
@@ -40,7 +54,15 @@ public struct SecureFedAvg: Sendable, Equatable {
 
     /// The next global model from the unmasked sum; nil if the weights sum to zero.
     public func aggregate(global: [Tensor], sum: SecAggSum, using random: inout CryptoRandom) -> [Tensor]? {
-        let total = SecAggQuantizer(config: config).dequantize(sum: sum.values, contributors: sum.contributors.count)
+        let quantizer = SecAggQuantizer(config: config)
+        let total = quantizer.dequantize(sum: sum.values, contributors: sum.contributors.count)
+        if mergesPrototypes {
+            guard let weight = total.first, weight > 0 else { return nil }
+            let summed = DeltaVector.unflatten(total.dropFirst().map { $0 * Float(sampleTotal) }, like: global)
+            // Each contributor's rounding moves a value by at most one step.
+            let noise = Float(quantizer.step) * Float(sum.contributors.count) * Float(sampleTotal)
+            return PrototypeLearner.merge(global: global, summedUpdates: summed, minimumWeight: noise)
+        }
         if let privacy {
             return privacy.aggregate(
                 global: global, sum: Array(total.dropFirst()), expectedClients: config.participants.count, using: &random)

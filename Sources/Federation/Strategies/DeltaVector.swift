@@ -52,6 +52,15 @@ enum DeltaVector {
         return sum
     }
 
+    /// The element-wise sum of equally long vectors.
+    static func sum(_ vectors: [[Float]]) -> [Float] {
+        var sum = [Float](repeating: 0, count: vectors.first?.count ?? 0)
+        for vector in vectors {
+            for index in sum.indices { sum[index] += vector[index] }
+        }
+        return sum
+    }
+
     /// Euclidean norm.
     static func norm(_ vector: [Float]) -> Float {
         vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()

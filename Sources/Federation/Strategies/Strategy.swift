@@ -6,7 +6,8 @@ public struct ClientUpdate: Sendable {
     public var node: String
     public var samples: Int
     public var trainLoss: Double
-    /// Local weights minus the global weights the client started from, in parameter order.
+    /// Local weights minus the global weights the client started from, in parameter order;
+    /// for a prototype model, the client's statistics (`PrototypeLearner.learn`).
     public var delta: [Tensor]
 
     public init(client: Int, node: String, samples: Int, trainLoss: Double, delta: [Tensor]) {

@@ -7,7 +7,7 @@ public struct StrategySpec: Sendable, Equatable {
     /// Every name `make()` accepts.
     public static let names = [
         "fedavg", "fedsgd", "fedprox", "fedavgm", "fedadam", "fedyogi", "fedadagrad",
-        "median", "trimmed-mean", "krum", "multi-krum",
+        "median", "trimmed-mean", "krum", "multi-krum", "prototype-merge",
     ]
 
     public var name: String
@@ -65,6 +65,7 @@ public struct StrategySpec: Sendable, Equatable {
             let rule = FedAdaptive.Rule(rawValue: String(name.dropFirst(3)))!
             return FedAdaptive(rule: rule, learningRate: serverStep, beta1: beta1, beta2: beta2, tau: tau)
         case "median": return CoordinateMedian()
+        case "prototype-merge": return PrototypeMerge()
         case "trimmed-mean":
             try require((0..<0.5).contains(trimBeta), "--trim-beta must be in [0, 0.5)")
             return TrimmedMean(beta: trimBeta)

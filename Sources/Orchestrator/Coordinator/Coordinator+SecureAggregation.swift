@@ -36,7 +36,9 @@ extension Coordinator {
         }
         secureRound = SecureRound(
             server: server,
-            aggregation: SecureFedAvg(config: config, sampleTotal: sampleTotal, privacy: settings.privacy), hosts: hosts,
+            aggregation: SecureFedAvg(
+                config: config, sampleTotal: sampleTotal, privacy: settings.privacy,
+                mergesPrototypes: ModelZoo.prototypeNames.contains(settings.model)), hosts: hosts,
             now: now)
     }
 

@@ -75,7 +75,7 @@ actor Coordinator {
     static func start(settings: CoordinatorSettings, logger: Logger) async throws -> Coordinator {
         let strategy = try settings.strategy.make()
         let testData = try ModelZoo.dataset(for: settings.model).load(.test, from: settings.dataDirectory)
-        let model = try ModelZoo.make(settings.model, seed: settings.seed)
+        let model = try ModelZoo.learner(settings.model, seed: settings.seed)
         let registry = try ModelRegistry.open(directory: URL(fileURLWithPath: settings.stateDirectory))
         let loop = try await IOLoop.start(name: "fedz-coordinator-io")
         do {
@@ -294,9 +294,9 @@ actor Coordinator {
         phases.end(.aggregate, at: .now)
         let (architecture, weights, testData) = (settings.model, global, self.testData)
         let evaluation = try await compute.run {
-            let model = try ModelZoo.make(architecture, seed: 0)
+            let model = try ModelZoo.learner(architecture, seed: 0)
             try model.setParameters(weights)
-            return evaluate(model, on: testData)
+            return model.evaluate(on: testData)
         }
         phases.end(.evaluate, at: .now)
         let version = try await registerVersion(
@@ -307,7 +307,8 @@ actor Coordinator {
             round: state.round, modelVersion: version, participants: participants, sampled: state.sampledCount,
             trainLoss: trainLoss, testLoss: evaluation.loss, testAccuracy: evaluation.accuracy,
             seconds: (closed - started).seconds, epsilon: accountPrivacy(), stageSeconds: stageSeconds,
-            phases: timeline?.phases(closed: closed))
+            phases: timeline?.phases(closed: closed),
+            quantizationError: evaluation.quantizationError, topographicError: evaluation.topographicError)
         history.append(result)
         nextRound = state.round + 1
         try await saveCheckpoint(finished: false)

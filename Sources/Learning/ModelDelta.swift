@@ -1,5 +1,3 @@
-import Learning
-
 /// What a client sends instead of its weights: the change its local training made.
 public enum ModelDelta {
     /// `local − global`, tensor by tensor; both must have the same shapes.
