@@ -35,18 +35,6 @@ struct DashboardState: Codable, Sendable, Equatable {
         var lastHeartbeat: Double?
     }
 
-    struct Alert: Codable, Sendable, Equatable {
-        var id: Int
-        var stream: String
-        var detector: String
-        var value: Double
-        var baseline: Double
-        var version: Int?
-        var state: String
-        var time: Double
-        var resolution: String?
-    }
-
     struct Version: Codable, Sendable, Equatable {
         var number: Int
         var parent: Int?
@@ -59,7 +47,7 @@ struct DashboardState: Codable, Sendable, Equatable {
     var rounds: [Round]
     var current: Progress?
     var nodes: [Node]
-    var alerts: [Alert]
+    var alerts: [RunReport.Alert]
     var versions: [Version]
     var production: Int?
     var candidate: Int?
@@ -77,12 +65,7 @@ struct DashboardState: Codable, Sendable, Equatable {
         }
         current = snapshot.current
         nodes = snapshot.nodes
-        alerts = snapshot.alerts.map { record in
-            Alert(
-                id: record.id, stream: record.alert.stream, detector: record.alert.detector, value: record.alert.value,
-                baseline: record.alert.baseline, version: record.version, state: record.state.rawValue,
-                time: record.alert.time.timeIntervalSince1970, resolution: record.resolution)
-        }
+        alerts = snapshot.alerts.map(RunReport.Alert.init)
         let aliases = Dictionary(grouping: snapshot.aliases.map { ($0.value, $0.key.rawValue) }, by: \.0)
         versions = snapshot.versions.map { version in
             Version(
