@@ -21,11 +21,21 @@ final class MaxPool2D: Layer {
         input.values.withUnsafeBufferPointer { x in
             output.values.withUnsafeMutableBufferPointer { y in
                 argmax.withUnsafeMutableBufferPointer { argmax in
-                    window.forEachWindow(input: input.shape) { index, first, offsets in
-                        var best = first
-                        for offset in offsets where x[first + offset] > x[best] { best = first + offset }
-                        argmax[index] = best
-                        y[index] = x[best]
+                    window.forEachPosition(input: input.shape) { index, first, offsets, channels in
+                        let (best, at) = (y.baseAddress! + index, argmax.baseAddress! + index)
+                        for k in 0..<channels {
+                            at[k] = first &+ k
+                            best[k] = x[first &+ k]
+                        }
+                        // Selects, not branches, and no overflow checks, so the channel loop vectorises.
+                        for offset in offsets.dropFirst() {
+                            let tap = x.baseAddress! + first + offset
+                            for k in 0..<channels {
+                                let larger = tap[k] > best[k]
+                                at[k] = larger ? first &+ offset &+ k : at[k]
+                                best[k] = larger ? tap[k] : best[k]
+                            }
+                        }
                     }
                 }
             }
