@@ -123,15 +123,18 @@ final class Conv2D: Layer {
                 weight.value.values.withUnsafeBufferPointer { w in
                     bias.value.values.withUnsafeBufferPointer { b in
                         output.values.withUnsafeMutableBufferPointer { y in
-                            for row in 0..<(batch * positions) {
-                                (y.baseAddress! + row * outputChannels).update(from: b.baseAddress!, count: outputChannels)
-                            }
                             forEachChunk(batch: batch) { samples in
+                                let chunk = y.baseAddress! + samples.lowerBound * positions * outputChannels
                                 gatherColumns(x.baseAddress!, into: col.baseAddress!, samples: samples)
                                 LinearAlgebra.gemm(m: samples.count * positions, n: outputChannels, k: depth,
                                                    a: col.baseAddress!, lda: depth, b: w.baseAddress!, ldb: outputChannels,
-                                                   beta: 1, c: y.baseAddress! + samples.lowerBound * positions * outputChannels,
-                                                   ldc: outputChannels)
+                                                   c: chunk, ldc: outputChannels)
+                                // The bias is added while the chunk is in cache (one copy per row before the
+                                // product cost a memmove call per row).
+                                for row in 0..<(samples.count * positions) {
+                                    let target = chunk + row * outputChannels
+                                    for j in 0..<outputChannels { target[j] += b[j] }
+                                }
                             }
                         }
                     }
