@@ -20,7 +20,7 @@ struct FederationOptions: ParsableArguments, Sendable {
     @Option(help: "C: fraction of the clients sampled per round.")
     var fraction = 0.1
 
-    @Option(name: .customLong("local-epochs"), help: "E: local epochs per round (default: 5; char-lstm 1).")
+    @Option(name: .customLong("local-epochs"), help: "E: local epochs per round (default: 5).")
     var localEpochsFlag: Int?
 
     @Option(name: .customLong("batch-size"), help: "B: local mini-batch size (default: 5; char-lstm 10).")
