@@ -18,10 +18,12 @@ final class AvgPool2D: Layer {
         let scale = 1 / Float(window.height * window.width)
         input.values.withUnsafeBufferPointer { x in
             output.values.withUnsafeMutableBufferPointer { y in
-                window.forEachWindow(input: input.shape) { index, first, offsets in
-                    var sum: Float = 0
-                    for offset in offsets { sum += x[first + offset] }
-                    y[index] = sum * scale
+                window.forEachPosition(input: input.shape) { index, first, offsets, channels in
+                    for k in 0..<channels {
+                        var sum: Float = 0
+                        for offset in offsets { sum += x[first + k + offset] }
+                        y[index + k] = sum * scale
+                    }
                 }
             }
         }
@@ -35,8 +37,10 @@ final class AvgPool2D: Layer {
         inputGradient.values.withUnsafeMutableBufferPointer { dx in
             dx.update(repeating: 0)
             outputGradient.values.withUnsafeBufferPointer { dy in
-                window.forEachWindow(input: input.shape) { index, first, offsets in
-                    for offset in offsets { dx[first + offset] += dy[index] * scale }
+                window.forEachPosition(input: input.shape) { index, first, offsets, channels in
+                    for k in 0..<channels {
+                        for offset in offsets { dx[first + k + offset] += dy[index + k] * scale }
+                    }
                 }
             }
         }

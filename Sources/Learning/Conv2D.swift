@@ -1,6 +1,9 @@
 /// 2-D convolution over [height, width, channels] samples (a 2-D sample is one channel),
-/// computed as im2col followed by one GEMM per batch: the column matrix has one row per
-/// output position of every sample and one column per (kernel row, kernel column, input channel).
+/// computed as im2col followed by a GEMM: the column matrix has one row per output position and
+/// one column per (kernel row, kernel column, input channel). The batch goes through in chunks of
+/// samples whose column matrix fits in 512 KiB, so it stays in cache from gathering to multiplying;
+/// the backward pass gathers each chunk again (unless the batch was a single chunk) rather than
+/// keeping a batch-sized matrix that would travel through memory several times.
 /// Weight shape is [kernelHeight, kernelWidth, inputChannels, outputChannels].
 final class Conv2D: Layer {
     /// How the input is padded with zeros.
@@ -24,7 +27,7 @@ final class Conv2D: Layer {
     var parameters: [Parameter] { [weight, bias] }
 
     private var geometry = Geometry()
-    /// im2col of the last forward input, kept for the weight gradient.
+    /// im2col of one chunk of samples.
     private var columns = Tensor(zeros: [0])
     private var columnGradient = Tensor(zeros: [0])
 
@@ -91,6 +94,18 @@ final class Conv2D: Layer {
         geometry(for: inputShape).map { [$0.outputHeight, $0.outputWidth, outputChannels] }
     }
 
+    /// Samples per im2col chunk: as many as fit in 512 KiB of column matrix, at least one.
+    private var chunkSamples: Int {
+        max(1, (1 << 17) / (geometry.outputHeight * geometry.outputWidth * kernel.height * kernel.width * inputChannels))
+    }
+
+    /// Calls `body(samples)` for consecutive chunks of at most `chunkSamples` samples of the batch.
+    @inline(__always)
+    private func forEachChunk(batch: Int, _ body: (Range<Int>) -> Void) {
+        let chunk = chunkSamples
+        for first in Swift.stride(from: 0, to: batch, by: chunk) { body(first..<min(first + chunk, batch)) }
+    }
+
     func forward(_ input: Tensor, into output: inout Tensor) {
         let sampleShape = Array(input.shape.dropFirst())
         if geometry.height != sampleShape[0] || geometry.width != sampleShape[1] {
@@ -98,25 +113,30 @@ final class Conv2D: Layer {
         }
         let g = geometry
         let batch = input.shape[0]
-        let rows = batch * g.outputHeight * g.outputWidth
+        let positions = g.outputHeight * g.outputWidth
         let depth = kernel.height * kernel.width * inputChannels
-        columns.resize(to: [rows, depth])
+        let outputChannels = outputChannels
+        columns.resize(to: [min(chunkSamples, batch) * positions, depth])
         output.resize(to: [batch, g.outputHeight, g.outputWidth, outputChannels])
         input.values.withUnsafeBufferPointer { x in
             columns.values.withUnsafeMutableBufferPointer { col in
-                gatherColumns(x.baseAddress!, into: col.baseAddress!, batch: batch)
-            }
-        }
-        columns.values.withUnsafeBufferPointer { col in
-            weight.value.values.withUnsafeBufferPointer { w in
-                bias.value.values.withUnsafeBufferPointer { b in
-                    output.values.withUnsafeMutableBufferPointer { y in
-                        for row in 0..<rows {
-                            (y.baseAddress! + row * outputChannels).update(from: b.baseAddress!, count: outputChannels)
+                weight.value.values.withUnsafeBufferPointer { w in
+                    bias.value.values.withUnsafeBufferPointer { b in
+                        output.values.withUnsafeMutableBufferPointer { y in
+                            forEachChunk(batch: batch) { samples in
+                                let chunk = y.baseAddress! + samples.lowerBound * positions * outputChannels
+                                gatherColumns(x.baseAddress!, into: col.baseAddress!, samples: samples)
+                                LinearAlgebra.gemm(m: samples.count * positions, n: outputChannels, k: depth,
+                                                   a: col.baseAddress!, lda: depth, b: w.baseAddress!, ldb: outputChannels,
+                                                   c: chunk, ldc: outputChannels)
+                                // The bias is added while the chunk is in cache (one copy per row before the
+                                // product cost a memmove call per row).
+                                for row in 0..<(samples.count * positions) {
+                                    let target = chunk + row * outputChannels
+                                    for j in 0..<outputChannels { target[j] += b[j] }
+                                }
+                            }
                         }
-                        LinearAlgebra.gemm(m: rows, n: outputChannels, k: depth,
-                                           a: col.baseAddress!, lda: depth, b: w.baseAddress!, ldb: outputChannels,
-                                           beta: 1, c: y.baseAddress!, ldc: outputChannels)
                     }
                 }
             }
@@ -127,68 +147,81 @@ final class Conv2D: Layer {
                   inputGradient: inout Tensor, computeInputGradient: Bool) {
         let g = geometry
         let batch = input.shape[0]
-        let rows = batch * g.outputHeight * g.outputWidth
+        let positions = g.outputHeight * g.outputWidth
         let depth = kernel.height * kernel.width * inputChannels
         let outputChannels = outputChannels
+        // A batch of one chunk still has its columns from the forward pass.
+        let gatherAgain = batch > chunkSamples
+        if computeInputGradient {
+            columnGradient.resize(to: columns.shape)
+            inputGradient.resize(to: input.shape)
+        }
         outputGradient.values.withUnsafeBufferPointer { dy in
             let dy = dy.baseAddress!
-            columns.values.withUnsafeBufferPointer { col in
-                weight.gradient.values.withUnsafeMutableBufferPointer { dw in
-                    LinearAlgebra.gemm(transposeA: true, m: depth, n: outputChannels, k: rows,
-                                       a: col.baseAddress!, lda: depth, b: dy, ldb: outputChannels,
-                                       c: dw.baseAddress!, ldc: outputChannels)
-                }
-            }
             bias.gradient.values.withUnsafeMutableBufferPointer { db in
                 db.update(repeating: 0)
-                for row in 0..<rows {
+                for row in 0..<(batch * positions) {
                     let source = dy + row * outputChannels
                     for j in 0..<outputChannels { db[j] += source[j] }
                 }
             }
-            guard computeInputGradient else { return }
-            columnGradient.resize(to: [rows, depth])
-            weight.value.values.withUnsafeBufferPointer { w in
-                columnGradient.values.withUnsafeMutableBufferPointer { dcol in
-                    LinearAlgebra.gemm(transposeB: true, m: rows, n: depth, k: outputChannels,
-                                       a: dy, lda: outputChannels, b: w.baseAddress!, ldb: outputChannels,
-                                       c: dcol.baseAddress!, ldc: depth)
-                }
-            }
-            inputGradient.resize(to: input.shape)
-            columnGradient.values.withUnsafeBufferPointer { dcol in
-                inputGradient.values.withUnsafeMutableBufferPointer { dx in
-                    dx.update(repeating: 0)
-                    scatterColumns(dcol.baseAddress!, into: dx.baseAddress!, batch: batch)
+            input.values.withUnsafeBufferPointer { x in
+                columns.values.withUnsafeMutableBufferPointer { col in
+                    columnGradient.values.withUnsafeMutableBufferPointer { dcol in
+                        weight.value.values.withUnsafeBufferPointer { w in
+                            weight.gradient.values.withUnsafeMutableBufferPointer { dw in
+                                inputGradient.values.withUnsafeMutableBufferPointer { dx in
+                                    if computeInputGradient { dx.update(repeating: 0) }
+                                    forEachChunk(batch: batch) { samples in
+                                        let rows = samples.count * positions
+                                        let dyChunk = dy + samples.lowerBound * positions * outputChannels
+                                        if gatherAgain { gatherColumns(x.baseAddress!, into: col.baseAddress!, samples: samples) }
+                                        LinearAlgebra.gemm(transposeA: true, m: depth, n: outputChannels, k: rows,
+                                                           a: col.baseAddress!, lda: depth, b: dyChunk, ldb: outputChannels,
+                                                           beta: samples.lowerBound == 0 ? 0 : 1, c: dw.baseAddress!,
+                                                           ldc: outputChannels)
+                                        guard computeInputGradient else { return }
+                                        LinearAlgebra.gemm(transposeB: true, m: rows, n: depth, k: outputChannels,
+                                                           a: dyChunk, lda: outputChannels, b: w.baseAddress!, ldb: outputChannels,
+                                                           c: dcol.baseAddress!, ldc: depth)
+                                        scatterColumns(dcol.baseAddress!, into: dx.baseAddress!, samples: samples)
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
     }
 
-    /// Calls `body(columnOffset, inputOffset, count)` for every run of input channels that one
-    /// kernel tap copies between the column matrix and the input (row-major NHWC offsets);
-    /// taps that fall into the padding are skipped (their column entries are zero).
+    /// Calls `copy(columnOffset, inputOffset, count)` for every run of one kernel row that lies inside
+    /// the input (its taps are contiguous in both the column matrix and the NHWC input), and
+    /// `zero(columnOffset, count)` for the column entries of taps in the padding. Column rows count
+    /// from the first of `samples`.
     @inline(__always)
-    private func forEachTap(batch: Int, _ body: (Int, Int) -> Void, zero: (Int) -> Void) {
+    private func forEachRun(samples: Range<Int>, _ copy: (Int, Int, Int) -> Void, zero: (Int, Int) -> Void) {
         let g = geometry, c = inputChannels
-        let depth = kernel.height * kernel.width * c
+        let rowLength = kernel.width * c
+        let depth = kernel.height * rowLength
         var row = 0
-        for sample in 0..<batch {
+        for sample in samples {
             let sampleBase = sample * g.height * g.width * c
             for oy in 0..<g.outputHeight {
                 for ox in 0..<g.outputWidth {
-                    let rowBase = row * depth
+                    let left = ox * stride - g.left
+                    // Taps first..<end of each kernel row fall inside the input's width.
+                    let first = max(0, -left), end = min(kernel.width, g.width - left)
                     for ky in 0..<kernel.height {
                         let y = oy * stride + ky - g.top
-                        for kx in 0..<kernel.width {
-                            let x = ox * stride + kx - g.left
-                            let column = rowBase + (ky * kernel.width + kx) * c
-                            if y >= 0 && y < g.height && x >= 0 && x < g.width {
-                                body(column, sampleBase + (y * g.width + x) * c)
-                            } else {
-                                zero(column)
-                            }
+                        let column = row * depth + ky * rowLength
+                        guard y >= 0 && y < g.height && first < end else {
+                            zero(column, rowLength)
+                            continue
                         }
+                        if first > 0 { zero(column, first * c) }
+                        copy(column + first * c, sampleBase + (y * g.width + left + first) * c, (end - first) * c)
+                        if end < kernel.width { zero(column + end * c, (kernel.width - end) * c) }
                     }
                     row += 1
                 }
@@ -196,19 +229,18 @@ final class Conv2D: Layer {
         }
     }
 
-    private func gatherColumns(_ x: UnsafePointer<Float>, into col: UnsafeMutablePointer<Float>, batch: Int) {
-        let c = inputChannels
-        forEachTap(batch: batch, { column, source in
-            (col + column).update(from: x + source, count: c)
-        }, zero: { column in
-            (col + column).update(repeating: 0, count: c)
+    private func gatherColumns(_ x: UnsafePointer<Float>, into col: UnsafeMutablePointer<Float>, samples: Range<Int>) {
+        forEachRun(samples: samples, { column, source, count in
+            (col + column).update(from: x + source, count: count)
+        }, zero: { column, count in
+            (col + column).update(repeating: 0, count: count)
         })
     }
 
-    private func scatterColumns(_ dcol: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, batch: Int) {
-        let c = inputChannels
-        forEachTap(batch: batch, { column, target in
-            for i in 0..<c { dx[target + i] += dcol[column + i] }
-        }, zero: { _ in })
+    private func scatterColumns(_ dcol: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, samples: Range<Int>) {
+        forEachRun(samples: samples, { column, target, count in
+            let (source, destination) = (dcol + column, dx + target)
+            for i in 0..<count { destination[i] += source[i] }
+        }, zero: { _, _ in })
     }
 }

@@ -13,7 +13,7 @@ final class LSTM: Layer {
     let inputWeight: Parameter
     /// [hidden, 4·hidden].
     let recurrentWeight: Parameter
-    /// [4·hidden]; starts at 1 for the forget gate and 0 elsewhere.
+    /// [4·hidden]; starts at `forgetBias` for the forget gate and 0 elsewhere.
     let bias: Parameter
     var parameters: [Parameter] { [inputWeight, recurrentWeight, bias] }
 
@@ -28,8 +28,10 @@ final class LSTM: Layer {
     /// dLoss/dc_t flowing to the previous step, [batch, hidden].
     private var dcCarry = Tensor(zeros: [0])
 
-    /// Weights uniform in ±1/sqrt(hidden), forget-gate bias 1, other biases 0.
-    init<G: RandomNumberGenerator>(inputs: Int, hidden: Int, truncation: Int? = nil, generator: inout G) {
+    /// Weights uniform in ±1/sqrt(hidden), forget-gate bias `forgetBias`, other biases 0. A forget gate
+    /// at σ(b) keeps σ(b)ⁿ of the cell over n steps: 0.2 % over 20 steps for b = 1, 36 % for b = 3.
+    init<G: RandomNumberGenerator>(inputs: Int, hidden: Int, truncation: Int? = nil, forgetBias: Float = 1,
+                                   generator: inout G) {
         precondition(inputs > 0 && hidden > 0 && (truncation ?? 1) > 0, "LSTM: sizes must be positive")
         self.inputs = inputs
         self.hidden = hidden
@@ -39,7 +41,7 @@ final class LSTM: Layer {
         recurrentWeight = Parameter(name: "recurrent_weight", value: RecurrentInitialization.weights(
             rows: hidden, columns: 4 * hidden, hidden: hidden, generator: &generator))
         bias = Parameter(name: "bias", value: Tensor(
-            shape: [4 * hidden], values: (0..<(4 * hidden)).map { $0 / hidden == 1 ? 1 : 0 }))
+            shape: [4 * hidden], values: (0..<(4 * hidden)).map { $0 / hidden == 1 ? forgetBias : 0 }))
     }
 
     private init(replicating other: LSTM) {
@@ -79,17 +81,18 @@ final class LSTM: Layer {
                                     let row = sample * steps + step
                                     let g = z.baseAddress! + row * width
                                     let state = row * hidden
+                                    VectorMath.sigmoid(g, count: 2 * hidden)
+                                    VectorMath.tanh(g + 2 * hidden, count: hidden)
+                                    VectorMath.sigmoid(g + 3 * hidden, count: hidden)
+                                    // Pointers per block keep index arithmetic out of the loops, so they vectorise.
+                                    let (input, forget, cell, out) = (g, g + hidden, g + 2 * hidden, g + 3 * hidden)
+                                    let (current, previous) = (c.baseAddress! + state, c.baseAddress! + state - hidden)
                                     for j in 0..<hidden {
-                                        let i = sigmoid(g[j]), f = sigmoid(g[hidden + j])
-                                        let cell = tanh(g[2 * hidden + j]), o = sigmoid(g[3 * hidden + j])
-                                        (g[j], g[hidden + j], g[2 * hidden + j], g[3 * hidden + j]) = (i, f, cell, o)
-                                        let previous: Float = step > 0 ? c[state - hidden + j] : 0
-                                        let value = f * previous + i * cell
-                                        c[state + j] = value
-                                        let t = tanh(value)
-                                        tc[state + j] = t
-                                        h[state + j] = o * t
+                                        current[j] = (step > 0 ? forget[j] * previous[j] : 0) + input[j] * cell[j]
                                     }
+                                    let (squashed, hj) = (tc.baseAddress! + state, h.baseAddress! + state)
+                                    VectorMath.tanh(current, into: squashed, count: hidden)
+                                    for j in 0..<hidden { hj[j] = out[j] * squashed[j] }
                                 }
                             }
                         }
@@ -120,18 +123,21 @@ final class LSTM: Layer {
                                         for sample in 0..<batch {
                                             let row = sample * steps + step
                                             let g = a.baseAddress! + row * width
+                                            let (input, forget, cell, out) = (g, g + hidden, g + 2 * hidden, g + 3 * hidden)
                                             let d = dz.baseAddress! + row * width
+                                            let (dInput, dForget, dCell, dOut) = (d, d + hidden, d + 2 * hidden, d + 3 * hidden)
                                             let state = row * hidden
+                                            let (gradH, t, previous) = (dh.baseAddress! + state, tc.baseAddress! + state,
+                                                                        c.baseAddress! + state - hidden)
+                                            let dcNext = carry.baseAddress! + sample * hidden
                                             for j in 0..<hidden {
-                                                let (i, f, cell, o) = (g[j], g[hidden + j], g[2 * hidden + j], g[3 * hidden + j])
-                                                let gradH = dh[state + j], t = tc[state + j]
-                                                let dc = carry[sample * hidden + j] + gradH * o * (1 - t * t)
-                                                let previous: Float = step > 0 ? c[state - hidden + j] : 0
-                                                d[j] = dc * cell * i * (1 - i)
-                                                d[hidden + j] = dc * previous * f * (1 - f)
-                                                d[2 * hidden + j] = dc * i * (1 - cell * cell)
-                                                d[3 * hidden + j] = gradH * t * o * (1 - o)
-                                                carry[sample * hidden + j] = cut ? 0 : dc * f
+                                                let (i, f, u, o) = (input[j], forget[j], cell[j], out[j])
+                                                let dc = dcNext[j] + gradH[j] * o * (1 - t[j] * t[j])
+                                                dInput[j] = dc * u * i * (1 - i)
+                                                dForget[j] = step > 0 ? dc * previous[j] * f * (1 - f) : 0
+                                                dCell[j] = dc * i * (1 - u * u)
+                                                dOut[j] = gradH[j] * t[j] * o * (1 - o)
+                                                dcNext[j] = cut ? 0 : dc * f
                                             }
                                         }
                                         if step > 0 && !cut {
@@ -152,7 +158,3 @@ final class LSTM: Layer {
                              batch: batch, steps: steps, inputs: inputs, hidden: hidden, width: width)
     }
 }
-
-/// 1 / (1 + e^−x).
-@inline(__always)
-func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }

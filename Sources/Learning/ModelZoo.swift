@@ -52,6 +52,14 @@ public enum ModelZoo {
         }
     }
 
+    /// Local training a federation uses for model `name` unless told otherwise: E = 5, B = 5, lr 0.05,
+    /// and for `char-lstm` E = 5, B = 10 with the FedAvg paper's Shakespeare LSTM rate 1.47 (in 3
+    /// rounds here its test accuracy rose to 20.5 %, while E = 5, B = 5, lr 0.05 stayed at the 16.2 %
+    /// of always predicting a space and E = 1, B = 10, lr 1.47 reached 9.4 %).
+    public static func localTraining(for name: String) -> (epochs: Int, batchSize: Int, learningRate: Float) {
+        name == "char-lstm" ? (5, 10, 1.47) : (5, 5, 0.05)
+    }
+
     /// Builds network `name` (any of `sequentialNames`) with weights drawn from `seed`.
     ///
     /// - "mlp", the FedAvg paper's 2NN: 784-200-200-10 with ReLU (199,210 parameters) on 28×28 inputs.

@@ -21,10 +21,11 @@ struct PoolingWindow {
         return [(shape[0] - height) / stride + 1, (shape[1] - width) / stride + 1, shape[2]]
     }
 
-    /// Calls `body(outputIndex, firstTap, tapOffsets)` for every output element of a batch of
-    /// shape `input` ([batch, H, W, C]): the window's flat input indices are firstTap + each offset.
+    /// Calls `body(outputIndex, firstTap, tapOffsets, channels)` for every output position of a batch
+    /// of shape `input` ([batch, H, W, C]): channel k of that position is output element outputIndex + k,
+    /// and its window's flat input indices are firstTap + k + each tap offset (the first offset is 0).
     @inline(__always)
-    mutating func forEachWindow(input: [Int], _ body: (Int, Int, UnsafeBufferPointer<Int>) -> Void) {
+    mutating func forEachPosition(input: [Int], _ body: (Int, Int, UnsafeBufferPointer<Int>, Int) -> Void) {
         let (h, w, c) = (input[1], input[2], input[3])
         if offsetsKey != (w, c) {
             offsets = (0..<height).flatMap { ky in (0..<width).map { kx in (ky * w + kx) * c } }
@@ -36,11 +37,8 @@ struct PoolingWindow {
             for sample in 0..<input[0] {
                 for oy in 0..<outputHeight {
                     for ox in 0..<outputWidth {
-                        let corner = ((sample * h + oy * stride) * w + ox * stride) * c
-                        for channel in 0..<c {
-                            body(index, corner + channel, offsets)
-                            index += 1
-                        }
+                        body(index, ((sample * h + oy * stride) * w + ox * stride) * c, offsets, c)
+                        index += c
                     }
                 }
             }

@@ -56,8 +56,7 @@ final class RNN: Layer {
                                                 batch: batch, steps: steps, hidden: hidden, width: hidden)
                     }
                     for sample in 0..<batch {
-                        let row = h + (sample * steps + step) * hidden
-                        for j in 0..<hidden { row[j] = tanh(row[j]) }
+                        VectorMath.tanh(h + (sample * steps + step) * hidden, count: hidden)
                     }
                 }
             }

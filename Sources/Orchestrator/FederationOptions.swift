@@ -20,14 +20,21 @@ struct FederationOptions: ParsableArguments, Sendable {
     @Option(help: "C: fraction of the clients sampled per round.")
     var fraction = 0.1
 
-    @Option(help: "E: local epochs per round.")
-    var localEpochs = 5
+    @Option(name: .customLong("local-epochs"), help: "E: local epochs per round (default: 5).")
+    var localEpochsFlag: Int?
 
-    @Option(help: "B: local mini-batch size.")
-    var batchSize = 5
+    @Option(name: .customLong("batch-size"), help: "B: local mini-batch size (default: 5; char-lstm 10).")
+    var batchSizeFlag: Int?
 
-    @Option(help: "Local learning rate (SGD).")
-    var lr: Float = 0.05
+    @Option(name: .customLong("lr"), help: "Local learning rate, SGD (default: 0.05; char-lstm 1.47).")
+    var lrFlag: Float?
+
+    /// E: `--local-epochs`, else the model's default (`ModelZoo.localTraining`).
+    var localEpochs: Int { localEpochsFlag ?? ModelZoo.localTraining(for: model).epochs }
+    /// B: `--batch-size`, else the model's default.
+    var batchSize: Int { batchSizeFlag ?? ModelZoo.localTraining(for: model).batchSize }
+    /// `--lr`, else the model's default.
+    var lr: Float { lrFlag ?? ModelZoo.localTraining(for: model).learningRate }
 
     @Option(help: "Aggregation strategy: \(StrategySpec.names.joined(separator: ", ")) (default: fedavg; prototype-merge for \(ModelZoo.prototypeNames.sorted().joined(separator: ", "))).")
     var strategy: String?

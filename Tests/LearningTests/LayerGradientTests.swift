@@ -57,6 +57,35 @@ extension LearningTests {
             #expect(abs(output.values[6 * 3 + 2] - expected) < 1e-5)
         }
 
+        /// A batch larger than one im2col chunk (here one sample per chunk) gives what each sample alone
+        /// gives: the same outputs and input gradients, and the sum of the weight and bias gradients.
+        @Test func convolutionInChunksMatchesSampleBySample() {
+            var generator = SeededGenerator(seed: 35)
+            let layer = Self.conv(3, 4, (5, 5), padding: .same, generator: &generator)
+            let input = Fixtures.randomTensor([3, 40, 40, 3], generator: &generator)
+            let upstream = Fixtures.randomTensor([3, 40, 40, 4], generator: &generator)
+            var output = Tensor(zeros: [0]), inputGradient = Tensor(zeros: [0])
+            layer.forward(input, into: &output)
+            layer.backward(input: input, output: output, outputGradient: upstream, inputGradient: &inputGradient,
+                           computeInputGradient: true)
+            let (batchWeight, batchBias) = (layer.weight.gradient.values, layer.bias.gradient.values)
+            var weightSum = [Float](repeating: 0, count: batchWeight.count), biasSum = [Float](repeating: 0, count: 4)
+            let (sampleIn, sampleOut) = (40 * 40 * 3, 40 * 40 * 4)
+            for sample in 0..<3 {
+                let x = Tensor(shape: [1, 40, 40, 3], values: Array(input.values[(sample * sampleIn)..<((sample + 1) * sampleIn)]))
+                let dy = Tensor(shape: [1, 40, 40, 4], values: Array(upstream.values[(sample * sampleOut)..<((sample + 1) * sampleOut)]))
+                var y = Tensor(zeros: [0]), dx = Tensor(zeros: [0])
+                layer.forward(x, into: &y)
+                layer.backward(input: x, output: y, outputGradient: dy, inputGradient: &dx, computeInputGradient: true)
+                #expect(y.values == Array(output.values[(sample * sampleOut)..<((sample + 1) * sampleOut)]))
+                #expect(dx.values == Array(inputGradient.values[(sample * sampleIn)..<((sample + 1) * sampleIn)]))
+                for i in weightSum.indices { weightSum[i] += layer.weight.gradient.values[i] }
+                for i in biasSum.indices { biasSum[i] += layer.bias.gradient.values[i] }
+            }
+            #expect(zip(weightSum, batchWeight).allSatisfy { abs($0 - $1) <= 1e-3 * max(1, abs($1)) })
+            #expect(zip(biasSum, batchBias).allSatisfy { abs($0 - $1) <= 1e-3 * max(1, abs($1)) })
+        }
+
         /// Values spaced at least 0.05 apart, so ±epsilon never changes which element is a window's maximum.
         static func distinctValues(_ shape: [Int], generator: inout SeededGenerator) -> Tensor {
             var values = (0..<shape.elementCount).map { Float($0) * 0.05 - 1 }
@@ -131,6 +160,13 @@ extension LearningTests {
             let layer = LSTM(inputs: 3, hidden: 4, generator: &generator)
             #expect(layer.outputShape(for: [5, 3]) == [5, 4])
             Check.checkLayer(layer, input: Fixtures.randomTensor([2, 5, 3], generator: &generator), generator: &generator)
+        }
+
+        /// Hidden 12: the gate activations run eight lanes at a time plus a padded tail of four.
+        @Test func lstmThroughTimeWithVectorLanes() {
+            var generator = SeededGenerator(seed: 34)
+            let layer = LSTM(inputs: 5, hidden: 12, generator: &generator)
+            Check.checkLayer(layer, input: Fixtures.randomTensor([3, 4, 5], generator: &generator), generator: &generator)
         }
 
         /// With truncation k, a loss on the last step reaches only the inputs of its own k-step window.
