@@ -32,6 +32,8 @@ actor Coordinator {
     var clientDirectory: ClientDirectory?
     /// The open round's phases so far.
     var timeline: RoundTimeline?
+    /// Wakes the open round's loop at once when the round may have completed (it also wakes every 20 ms).
+    var roundWaker: AsyncStream<Void>.Continuation?
     var global: [Tensor]
     /// The latest global model: the one rounds train from.
     var published: PublishedModel
@@ -248,6 +250,19 @@ actor Coordinator {
         try beginSecureRound(now: started)
         logger.info("round started", metadata: ["fedz.round": "\(round)", "fedz.sampled": "\(state.sampledCount)"])
 
+        let (wakes, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        roundWaker = waker
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(20))
+                waker.yield()
+            }
+        }
+        defer {
+            ticker.cancel()
+            roundWaker = nil
+        }
+        var wake = wakes.makeAsyncIterator()
         var lastBroadcast = ContinuousClock.now - .seconds(1)
         var lastProgress = ContinuousClock.now
         while true {
@@ -256,7 +271,7 @@ actor Coordinator {
                 lastBroadcast = .now
                 timeline?.onBroadcast(now: lastBroadcast)
             }
-            try await Task.sleep(for: .milliseconds(20))
+            if await wake.next() == nil { try Task.checkCancellation() }
             if targetReached { return closeForTarget(round) }
             guard let state = current else { return .abandoned(reason: "the round was closed") }
             switch secureRound == nil ? state.status(now: .now) : await secureRoundStatus(now: .now) {
@@ -399,6 +414,7 @@ actor Coordinator {
             if var state = current {
                 try check(state.onFailure(client: failure.client, node: header.sender, round: header.round ?? -1))
                 current = state
+                roundWaker?.yield()
             }
         default:
             throw WireError(.unexpected, "kind \(header.kind) from \(header.sender)")
@@ -427,6 +443,7 @@ actor Coordinator {
         try check(state.onResult(update, client: report.client, node: header.sender, round: state.round))
         current = state
         timeline?.onResult(now: .now)
+        roundWaker?.yield()
     }
 
     func check(_ verdict: RoundState<ClientUpdate>.Verdict) throws(WireError) {
@@ -460,6 +477,7 @@ actor Coordinator {
         nodes[id] = nil
         current?.onNodeLost(id)
         secureNodeLost(id)
+        roundWaker?.yield()
     }
 
     // MARK: - Sending
