@@ -14,17 +14,22 @@ struct ClosedRound: Sendable {
     var checkpoint: RoundCheckpoint
 }
 
-/// Completing closed rounds off the round's critical path. At most one completion runs: a
-/// round waits for its predecessor's before it aggregates, so results, checkpoints and
-/// events stay in round order, and a crash before a round's completion resumes at that round.
+/// Completing closed rounds off the round's critical path, on the evaluation thread. Each
+/// completion waits for its predecessor's, so results, checkpoints and events stay in round
+/// order, and a crash before a round's completion resumes at that round.
 extension Coordinator {
+    /// How many closed rounds may still await completion when the next round is aggregated.
+    /// With a target accuracy none: whether a round is aggregated at all depends on the previous
+    /// version's accuracy. Otherwise one, so that a slow evaluation delays no round.
+    var pendingCompletionsAllowed: Int { settings.targetAccuracy == nil ? 1 : 0 }
+
     /// Evaluates the round's version on the test set, records the metrics in the registry,
     /// saves the round's checkpoint, then reports the result; notes whether it reached the
     /// target accuracy.
     func complete(_ closed: ClosedRound) async throws {
         let began = ContinuousClock.now
         let (architecture, weights, testData) = (settings.model, closed.weights, self.testData)
-        let evaluation = try await compute.run {
+        let evaluation = try await evaluator.run {
             let model = try ModelZoo.make(architecture, seed: 0)
             try model.setParameters(weights)
             return evaluate(model, on: testData)
@@ -33,7 +38,7 @@ extension Coordinator {
         (result.testLoss, result.testAccuracy) = (evaluation.loss, evaluation.accuracy)
         let (registry, version) = (self.registry, result.modelVersion)
         let metrics = TrainingMetrics(testAccuracy: evaluation.accuracy, loss: evaluation.loss)
-        try await compute.run { try registry.recordMetrics(metrics, of: version) }
+        try await evaluator.run { try registry.recordMetrics(metrics, of: version) }
         result.phases?.evaluation = (ContinuousClock.now - began).seconds
 
         history.append(result)
@@ -44,7 +49,7 @@ extension Coordinator {
             checkpoint.run.retraining = Retraining(alert: retraining.alert, preDriftAccuracy: retraining.preDriftAccuracy)
         }
         let saving = checkpoint
-        try await compute.run { try Coordinator.save(saving, in: registry) }
+        try await evaluator.run { try Coordinator.save(saving, in: registry) }
         lastCheckpoint = checkpoint
 
         if let envelope = try? Envelope(topic: .metrics, header: header(.roundResult, round: result.round), body: result) {
@@ -57,10 +62,11 @@ extension Coordinator {
                 "fedz.accuracy": "\(result.testAccuracy)",
             ])
         onRound(result)
+        pendingCompletions -= 1
         if let target = settings.targetAccuracy, result.testAccuracy >= target { targetReached = true }
     }
 
-    /// Waits for the last closed round's completion, rethrowing its error.
+    /// Waits for every closed round's completion, rethrowing the first error.
     func settleCompletion() async throws {
         guard let completion else { return }
         self.completion = nil

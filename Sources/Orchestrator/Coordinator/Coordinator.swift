@@ -20,6 +20,9 @@ actor Coordinator {
     let publisher: Publisher
     let puller: Puller
     let compute: ComputeThread
+    /// Evaluates closed rounds' versions and saves their checkpoints, beside `compute`, which
+    /// aggregates and registers: a round never queues behind its predecessor's evaluation.
+    let evaluator: ComputeThread
     var strategy: any Strategy
     let specs: [ParameterSpec]
     let testData: LabeledData
@@ -70,8 +73,11 @@ actor Coordinator {
     /// Draws the central differential-privacy noise.
     var privacyRandom = CryptoRandom()
     var accountant = RDPAccountant()
-    /// The last closed round's completion (evaluation, checkpoint, result), running while the next round trains.
+    /// The latest closed round's completion (evaluation, checkpoint, result), running while the
+    /// next round trains; it first waits for the completions before it.
     var completion: Task<Void, any Error>?
+    /// Closed rounds not completed yet.
+    var pendingCompletions = 0
     /// The checkpoint last saved (or, before the first round completes, the state to save).
     var lastCheckpoint: RoundCheckpoint?
     /// A finished version reached `--target-accuracy`: no further round opens, and the open one closes.
@@ -117,6 +123,7 @@ actor Coordinator {
         self.publisher = publisher
         self.puller = puller
         self.compute = ComputeThread(name: "fedz-coordinator-compute")
+        self.evaluator = ComputeThread(name: "fedz-coordinator-evaluation")
         self.strategy = strategy
         self.specs = specs
         self.global = global
@@ -204,6 +211,7 @@ actor Coordinator {
     func shutdown() async {
         await loop.shutdown()
         compute.stop()
+        evaluator.stop()
     }
 
     // MARK: - Rounds
@@ -294,7 +302,7 @@ actor Coordinator {
             case .complete:
                 current = nil
                 currentStart = nil
-                try await settleCompletion()
+                if pendingCompletions > pendingCompletionsAllowed { try await settleCompletion() }
                 if targetReached { return closeForTarget(round) }
                 try await finish(state, started: started)
                 return .closed
@@ -335,7 +343,12 @@ actor Coordinator {
             stageSeconds: stageSeconds, phases: timeline?.phases(closed: closed))
         timeline = nil
         let closedRound = ClosedRound(result: result, weights: weights, checkpoint: captureCheckpoint(finished: false))
-        completion = Task { try await self.complete(closedRound) }
+        let previous = completion
+        pendingCompletions += 1
+        completion = Task {
+            try await previous?.value
+            try await self.complete(closedRound)
+        }
     }
 
     func broadcastRoundStart() async {
