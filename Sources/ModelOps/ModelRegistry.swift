@@ -59,6 +59,20 @@ public final class ModelRegistry: Sendable {
         }
     }
 
+    /// Records `metrics` of version `number`, measured after it was registered; nil values
+    /// leave the recorded ones.
+    public func recordMetrics(_ metrics: TrainingMetrics, of number: Int) throws {
+        try pool.write { db in
+            try Self.requireVersion(number, db)
+            try db.execute(
+                sql: """
+                    UPDATE version SET test_accuracy = coalesce(?, test_accuracy), loss = coalesce(?, loss),
+                        participants = coalesce(?, participants) WHERE number = ?
+                    """,
+                arguments: [metrics.testAccuracy, metrics.loss, metrics.participants, number])
+        }
+    }
+
     /// Every version, oldest first.
     public func versions() throws -> [ModelVersion] {
         try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM version ORDER BY number").map(ModelVersion.init) }

@@ -25,7 +25,7 @@ public enum FedzMetric: String, CaseIterable, Sendable {
         switch self {
         case .roundsCompleted: "Federated rounds completed (aggregated and evaluated)."
         case .roundParticipants: "Clients whose updates the latest round aggregated."
-        case .roundPhaseSeconds: "Seconds each round spent per phase: collect (broadcast to last update), aggregate, evaluate, record (registry and checkpoint)."
+        case .roundPhaseSeconds: "Seconds each round spent per phase: broadcast, training, collection, aggregation, recording (these sum to the round), handling (updates, during collection), evaluation (test set, during the next round)."
         case .testAccuracy: "Test-set accuracy of the latest global model, 0 to 1."
         case .testLoss: "Test-set loss of the latest global model."
         case .trainLoss: "Sample-weighted training loss the latest round's clients reported."

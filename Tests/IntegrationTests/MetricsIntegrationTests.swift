@@ -47,7 +47,7 @@ struct MetricsIntegrationTests {
         #expect(coordinator["fedz_round_participants"] == 10)
         #expect(coordinator["fedz_live_nodes"] == 2)
         #expect(coordinator["fedz_registered_clients"] == 20)
-        for phase in ["collect", "aggregate", "evaluate", "record"] {
+        for phase in ["broadcast", "training", "collection", "aggregation", "recording", "handling", "evaluation"] {
             #expect(coordinator["fedz_round_phase_seconds_count{phase=\"\(phase)\"}"] == 2, "phase \(phase)")
         }
         let accuracy = try #require(coordinator["fedz_test_accuracy_ratio"])

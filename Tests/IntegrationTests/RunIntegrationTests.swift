@@ -103,6 +103,23 @@ struct RunIntegrationTests {
         #expect(!(try registry.fieldReports(of: restored, since: since)).isEmpty, "nodes reported serving version \(restored)")
     }
 
+    @Test func aRunStopsAtTheFirstRoundThatReachesTheTargetAccuracy() async throws {
+        // A round's version is evaluated while the next round trains: that next round is closed
+        // without aggregating once the earlier version reaches the target.
+        let run = try FedzRunProcess(Self.small + ["--rounds", "20", "--target-accuracy", "0.9"], binDirectory: binDirectory)
+        defer { run.tearDown() }
+        #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        let rounds = try #require(try run.summaryJSON()["rounds"] as? [[String: Any]])
+        let accuracies = rounds.compactMap { $0["test_accuracy"] as? Double }
+        #expect(rounds.compactMap { $0["round"] as? Int } == Array(1...rounds.count), "in order, none missing")
+        #expect(rounds.count < 20 && accuracies.count == rounds.count)
+        #expect(accuracies.last.map { $0 >= 0.9 } == true && accuracies.dropLast().allSatisfy { $0 < 0.9 }, "\(accuracies)")
+        let registry = try ModelRegistry.open(directory: run.stateDirectory)
+        let versions = try registry.versions()
+        #expect(versions.map(\.round).max() == rounds.count, "the round opened after the target made no version")
+        #expect(versions.last?.metrics.testAccuracy == accuracies.last, "the evaluation is recorded with its version")
+    }
+
     @Test func aCoordinatorKilledThreeTimesResumesAndLosesNoRound() async throws {
         let clean = try FedzRunProcess(Self.small + ["--rounds", "10"], binDirectory: binDirectory)
         defer { clean.tearDown() }

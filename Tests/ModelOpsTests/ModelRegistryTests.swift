@@ -33,6 +33,16 @@ struct ModelRegistryTests {
         #expect(bytes == ArtifactFormat.encode(weights(seed: 2)))
     }
 
+    @Test func metricsMeasuredAfterRegistrationAreRecordedOnTheVersion() throws {
+        defer { directory.remove() }
+        let registry = try open()
+        _ = try registry.register(draft(parent: nil, round: 0), weights: weights(seed: 1))
+        #expect(try registry.version(1).metrics == TrainingMetrics(testAccuracy: nil, loss: 0.3, participants: 10))
+        try registry.recordMetrics(TrainingMetrics(testAccuracy: 0.93, loss: 0.21), of: 1)
+        #expect(try registry.version(1).metrics == TrainingMetrics(testAccuracy: 0.93, loss: 0.21, participants: 10))
+        expectKind(.unknownVersion(2)) { try registry.recordMetrics(TrainingMetrics(testAccuracy: 0.5), of: 2) }
+    }
+
     @Test func refusesUnknownParentsAndInvalidConfig() throws {
         defer { directory.remove() }
         let registry = try open()

@@ -18,10 +18,9 @@ struct DashboardStateTests {
     }
 
     @Test func snapshotBecomesSnakeCaseJSONWithRoundsPhasesNodesAlertsAndAliases() throws {
-        let start = ContinuousClock.now
-        var phases = RoundPhases(round: 2, start: start)
-        phases.end(.collect, at: start + .seconds(1.5))
-        phases.end(.aggregate, at: start + .seconds(1.75))
+        let phases = RoundPhaseSeconds(
+            broadcast: 0.25, training: 1, collection: 0.25, aggregation: 0.25, recording: 0.125, handling: 0.0625,
+            evaluation: 0.5)
         let alert = AlertRecord(
             id: 7, alert: DriftAlert(detector: "page-hinkley", stream: "global", value: 0.3, baseline: 0.9,
                                      time: Date(timeIntervalSince1970: 100)),
@@ -32,9 +31,8 @@ struct DashboardStateTests {
                 RoundResult(round: 1, modelVersion: 2, participants: 10, sampled: 10, trainLoss: 0.6, testLoss: 0.4,
                             testAccuracy: 0.91, seconds: 1.2),
                 RoundResult(round: 2, modelVersion: 3, participants: 9, sampled: 10, trainLoss: 0.3, testLoss: 0.2,
-                            testAccuracy: 0.94, seconds: 1.9),
+                            testAccuracy: 0.94, seconds: 1.875, phases: phases),
             ],
-            phases: [phases],
             current: DashboardState.Progress(round: 3, answered: 4, sampled: 10, elapsed: 0.5),
             nodes: [DashboardState.Node(id: "node-0", clients: 10, lastHeartbeat: 0.25)],
             alerts: [alert],
@@ -48,7 +46,10 @@ struct DashboardStateTests {
         #expect(rounds.map { $0["round"] as? Int } == [1, 2])
         #expect(rounds.map { $0["test_accuracy"] as? Double } == [0.91, 0.94])
         #expect(rounds[0]["phases"] as? [String: Double] == [:], "no phases recorded for round 1")
-        #expect(rounds[1]["phases"] as? [String: Double] == ["collect": 1.5, "aggregate": 0.25])
+        #expect(rounds[1]["phases"] as? [String: Double] == [
+            "broadcast": 0.25, "training": 1, "collection": 0.25, "aggregation": 0.25, "recording": 0.125,
+            "handling": 0.0625, "evaluation": 0.5,
+        ])
         #expect((json["current"] as? [String: Any])?["answered"] as? Int == 4)
         #expect((json["nodes"] as? [[String: Any]])?.first?["last_heartbeat"] as? Double == 0.25)
         let alerts = try #require(json["alerts"] as? [[String: Any]])
@@ -56,16 +57,6 @@ struct DashboardStateTests {
         let versions = try #require(json["versions"] as? [[String: Any]])
         #expect(versions.map { $0["aliases"] as? [String] } == [[], ["production"], ["candidate"]])
         #expect(json["production"] as? Int == 2 && json["candidate"] as? Int == 3)
-    }
-
-    @Test func phasesEndWhereTheNextBegins() {
-        let start = ContinuousClock.now
-        var phases = RoundPhases(round: 1, start: start)
-        for (index, phase) in RoundPhases.Phase.allCases.enumerated() {
-            phases.end(phase, at: start + .milliseconds(100 * (index + 1)))
-        }
-        #expect(phases.seconds.map(\.phase) == RoundPhases.Phase.allCases)
-        #expect(phases.seconds.allSatisfy { abs($0.seconds - 0.1) < 1e-9 })
     }
 
     @Test func clusterPortsFromABaseOrFree() throws {

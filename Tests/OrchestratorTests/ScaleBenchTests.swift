@@ -28,12 +28,16 @@ import Testing
                 testAccuracy: 0.5, seconds: phases.total, phases: phases)
         }
         let phases = try #require(ScalePhases([
-            result(2, RoundPhaseSeconds(broadcast: 0.1, training: 3, collection: 1, aggregation: 0.3, handling: 0.1)),
-            result(3, RoundPhaseSeconds(broadcast: 0.1, training: 2, collection: 1, aggregation: 0.5, handling: 0.1)),
+            result(2, RoundPhaseSeconds(
+                broadcast: 0.1, training: 3, collection: 1, aggregation: 0.2, recording: 0.1, handling: 0.1, evaluation: 0.05)),
+            result(3, RoundPhaseSeconds(
+                broadcast: 0.1, training: 2, collection: 1, aggregation: 0.3, recording: 0.2, handling: 0.1, evaluation: 0.07)),
         ]))
         #expect(phases.rounds == 2)
         #expect(abs(phases.seconds - 4.0) < 1e-9)
-        #expect(abs(phases.aggregation - 0.4) < 1e-9)
+        #expect(abs(phases.aggregation - 0.25) < 1e-9)
+        #expect(abs(phases.recording - 0.15) < 1e-9)
+        #expect(abs(phases.evaluation - 0.06) < 1e-9, "evaluation overlaps the next round: not in the round's seconds")
         #expect(abs(phases.overheadFraction - 0.5 / 4.0) < 1e-9)
         #expect(abs(phases.workFraction - 0.6 / 4.0) < 1e-9)
         #expect(ScalePhases([]) == nil)

@@ -12,9 +12,10 @@ struct ScaleBench: AsyncParsableCommand {
             For each CLIENTSxNODESxPER_ROUND of --grid, starts a coordinator and NODES fedz-node \
             processes (plain text, loopback, no monitor) hosting CLIENTS virtual clients of the MLP on \
             MNIST (IID), runs --rounds rounds sampling PER_ROUND clients each, and reports the round \
-            phases the coordinator measured (broadcast, training, collection, aggregation; means over \
-            the rounds after the first), the coordinator's overhead (broadcast + aggregation, in which no \
-            node trains) as a fraction of round time, the same counting also its work on updates during \
+            phases the coordinator measured (broadcast, training, collection, aggregation, recording; \
+            means over the rounds after the first; also evaluation, which overlaps the next round), the \
+            coordinator's overhead (broadcast + aggregation + recording, in which no node trains) as a \
+            fraction of round time, the same counting also its work on updates during \
             collection, the coordinator's peak memory (VmHWM) and every \
             node's memory after the last round. Then sends the MLP's model message --broadcast-messages \
             times over PUB/SUB through raw libzmq and through fedz's actors, alternating, \

@@ -41,12 +41,15 @@ struct ScalePhases: Codable, Sendable, Equatable {
     var training: Double
     var collection: Double
     var aggregation: Double
+    var recording: Double
     /// The coordinator's work on updates during collection.
     var handling: Double
-    /// (broadcast + aggregation) / round time: the share of the round in which no node trains.
+    /// Evaluating the new version, while the next round trains.
+    var evaluation: Double
+    /// (broadcast + aggregation + recording) / round time: the share of the round in which no node trains.
     var overheadFraction: Double
-    /// (broadcast + aggregation + handling) / round time: also counting the coordinator's work
-    /// on updates that overlaps the nodes' training.
+    /// (broadcast + aggregation + recording + handling) / round time: also counting the
+    /// coordinator's work on updates that overlaps the nodes' training.
     var workFraction: Double
 
     /// The mean over `results` that carry phases; nil if none does.
@@ -60,13 +63,15 @@ struct ScalePhases: Codable, Sendable, Equatable {
         training = mean(\.training)
         collection = mean(\.collection)
         aggregation = mean(\.aggregation)
+        recording = mean(\.recording)
         handling = mean(\.handling)
+        evaluation = mean(\.evaluation)
         overheadFraction = seconds > 0 ? mean(\.coordinatorSeconds) / seconds : 0
         workFraction = seconds > 0 ? mean(\.coordinatorWorkSeconds) / seconds : 0
     }
 
     enum CodingKeys: String, CodingKey {
-        case rounds, seconds, broadcast, training, collection, aggregation, handling
+        case rounds, seconds, broadcast, training, collection, aggregation, recording, handling, evaluation
         case overheadFraction = "coordinator_overhead_fraction"
         case workFraction = "coordinator_work_fraction"
     }

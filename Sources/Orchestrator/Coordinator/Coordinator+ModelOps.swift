@@ -36,6 +36,16 @@ struct RunCheckpoint: Codable, Sendable {
     var accountant: RDPAccountant
 }
 
+/// A whole resume checkpoint: the registry's fields and the run's.
+struct RoundCheckpoint: Sendable {
+    /// The last completed round.
+    var round: Int
+    var production: Int?
+    /// The sampling generator's state after that round.
+    var rngState: [UInt64]
+    var run: RunCheckpoint
+}
+
 /// ModelOps in the coordinator: every aggregated model becomes a registry version; the
 /// `Deployment` policy decides production and candidate; nodes' field reports are
 /// recorded, republished for the monitor and used to promote; drift alerts restart
@@ -65,6 +75,8 @@ extension Coordinator {
                 try cache(candidate)
             }
             servable[published.version] = published
+            lastCheckpoint = RoundCheckpoint(
+                round: checkpoint.round, production: checkpoint.productionVersion, rngState: checkpoint.rngState, run: run)
             logger.notice("resumed", metadata: ["fedz.round": "\(checkpoint.round)", "fedz.version": "\(run.version)"])
             return
         }
@@ -72,6 +84,7 @@ extension Coordinator {
         let version = try await registerVersion(parent: nil, round: 0, weights: initialWeights, metrics: TrainingMetrics())
         published = try model(version, weights: initialWeights)
         servable[version] = published
+        lastCheckpoint = captureCheckpoint(finished: false)
     }
 
     /// What nodes should serve, sent with every coordinator heartbeat.
@@ -197,7 +210,11 @@ extension Coordinator {
         let reports = ((try? registry.fieldReports(of: production)) ?? []).map(\.accuracy).sorted()
         retraining = Retraining(alert: request.alert, preDriftAccuracy: reports.isEmpty ? 0 : reports[reports.count / 2])
         do {
-            try await saveCheckpoint(finished: false)
+            // The last completed round's checkpoint, now with the retraining to resume.
+            var checkpoint = lastCheckpoint ?? captureCheckpoint(finished: false)
+            checkpoint.run.retraining = retraining
+            try Self.save(checkpoint, in: registry)
+            lastCheckpoint = checkpoint
         } catch {
             logger.error("could not save the checkpoint", metadata: ["error": "\(error)"])
         }
@@ -225,14 +242,20 @@ extension Coordinator {
         return servable[version]
     }
 
-    func saveCheckpoint(finished: Bool) async throws {
+    /// The run as it stands, with `nextRound - 1` as its last completed round.
+    func captureCheckpoint(finished: Bool) -> RoundCheckpoint {
         let run = RunCheckpoint(
             version: published.version, candidate: deployment.candidate, retraining: retraining,
             history: history, promotions: promotions, finished: finished, startedAt: runStarted,
             accountant: accountant)
-        let extra = String(decoding: try FedzJSON.encoder([]).encode(run), as: UTF8.self)
+        return RoundCheckpoint(round: nextRound - 1, production: deployment.production, rngState: generator.state, run: run)
+    }
+
+    /// Writes `checkpoint` as `registry`'s resume checkpoint (blocks on SQLite).
+    static func save(_ checkpoint: RoundCheckpoint, in registry: ModelRegistry) throws {
+        let extra = String(decoding: try FedzJSON.encoder([]).encode(checkpoint.run), as: UTF8.self)
         try registry.saveCheckpoint(
-            round: nextRound - 1, productionVersion: deployment.production, rngState: generator.state, extra: extra)
+            round: checkpoint.round, productionVersion: checkpoint.production, rngState: checkpoint.rngState, extra: extra)
     }
 
     /// Alerts raised during this run, for the summary.

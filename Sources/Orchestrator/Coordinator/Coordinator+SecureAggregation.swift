@@ -192,7 +192,9 @@ extension Coordinator {
         case .sendKeyDirectories(let directories): address(directories, kind: .secaggDirectory)
         case .sendShareDeliveries(let deliveries): address(deliveries, kind: .secaggDelivery)
         case .sendUnmaskRequests(let unmask): address(unmask, kind: .secaggUnmask)
-        case .finished, .aborted, .wait: secureRound?.outcome = directive
+        case .finished, .aborted, .wait:
+            secureRound?.outcome = directive
+            roundWaker?.yield()
         }
         secureRound?.requests = requests
         secureRound?.lastResend = now

@@ -23,7 +23,7 @@ extension Coordinator {
                 id: id, clients: self.nodes[id]?.count ?? 0, lastHeartbeat: detector.lastSeen(of: id).map { (now - $0).seconds })
         }
         return CoordinatorSnapshot(
-            plannedRounds: settings.rounds, history: history, phases: phases, current: current, nodes: nodes,
+            plannedRounds: settings.rounds, history: history, current: current, nodes: nodes,
             alerts: (try? registry.alerts()) ?? [], versions: (try? registry.versions()) ?? [],
             aliases: (try? registry.aliases()) ?? [:],
             traffic: Traffic(sockets: [await publisher.counters, await puller.counters], rejected: rejected))
@@ -48,10 +48,10 @@ actor CoordinatorMetrics {
             await recorder.value(.testLoss, last.testLoss)
             await recorder.value(.trainLoss, last.trainLoss)
         }
-        for round in snapshot.phases where !phasesRecorded.contains(round.round) {
-            phasesRecorded.insert(round.round)
-            for (phase, seconds) in round.seconds {
-                await recorder.duration(.roundPhaseSeconds, seconds: seconds, labels: [("phase", phase.rawValue)])
+        for result in snapshot.history where !phasesRecorded.contains(result.round) {
+            phasesRecorded.insert(result.round)
+            for (phase, seconds) in result.phases?.named ?? [] {
+                await recorder.duration(.roundPhaseSeconds, seconds: seconds, labels: [("phase", phase)])
             }
         }
         await recorder.value(.liveNodes, Double(snapshot.nodes.count))

@@ -20,6 +20,9 @@ actor Coordinator {
     let publisher: Publisher
     let puller: Puller
     let compute: ComputeThread
+    /// Evaluates closed rounds' versions and saves their checkpoints, beside `compute`, which
+    /// aggregates and registers: a round never queues behind its predecessor's evaluation.
+    let evaluator: ComputeThread
     var strategy: any Strategy
     let specs: [ParameterSpec]
     let testData: LabeledData
@@ -32,6 +35,8 @@ actor Coordinator {
     var clientDirectory: ClientDirectory?
     /// The open round's phases so far.
     var timeline: RoundTimeline?
+    /// Wakes the open round's loop at once when the round may have completed (it also wakes every 20 ms).
+    var roundWaker: AsyncStream<Void>.Continuation?
     var global: [Tensor]
     /// The latest global model: the one rounds train from.
     var published: PublishedModel
@@ -68,8 +73,17 @@ actor Coordinator {
     /// Draws the central differential-privacy noise.
     var privacyRandom = CryptoRandom()
     var accountant = RDPAccountant()
-    /// Where the time of each round of `history` went.
-    var phases: [RoundPhases] = []
+    /// The latest closed round's completion (evaluation, checkpoint, result), running while the
+    /// next round trains; it first waits for the completions before it.
+    var completion: Task<Void, any Error>?
+    /// Closed rounds not completed yet.
+    var pendingCompletions = 0
+    /// The checkpoint last saved (or, before the first round completes, the state to save).
+    var lastCheckpoint: RoundCheckpoint?
+    /// A finished version reached `--target-accuracy`: no further round opens, and the open one closes.
+    var targetReached = false
+    /// Told each round's result, in round order.
+    var onRound: @Sendable (RoundResult) -> Void = { _ in }
 
     /// Loads the test set, builds the initial model and binds both sockets.
     static func start(settings: CoordinatorSettings, logger: Logger) async throws -> Coordinator {
@@ -109,6 +123,7 @@ actor Coordinator {
         self.publisher = publisher
         self.puller = puller
         self.compute = ComputeThread(name: "fedz-coordinator-compute")
+        self.evaluator = ComputeThread(name: "fedz-coordinator-evaluation")
         self.strategy = strategy
         self.specs = specs
         self.global = global
@@ -133,9 +148,10 @@ actor Coordinator {
         return counts
     }
 
-    /// Runs every round, emitting one event per round; returns the history.
+    /// Runs every round, telling `onRound` each result in order; returns the history.
     func run(onRound: @escaping @Sendable (RoundResult) -> Void) async throws -> [RoundResult] {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        self.onRound = onRound
+        return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await message in self.puller.messages {
                     let deliveries = await self.inboundFaults(message)
@@ -165,14 +181,13 @@ actor Coordinator {
             try await waitForClients(settings.expectedClients)
             var round = nextRound
             var attempts = 0
-            rounds: while round <= settings.rounds {
+            rounds: while round <= settings.rounds, !targetReached {
                 switch try await runRound(round) {
-                case .finished(let result):
-                    onRound(result)
-                    if let target = settings.targetAccuracy, result.testAccuracy >= target { break rounds }
+                case .closed:
                     round += 1
-                    nextRound = round
                     attempts = 0
+                case .stopped:
+                    break rounds
                 case .abandoned(let reason):
                     attempts += 1
                     guard attempts < Self.attemptsPerRound else {
@@ -186,7 +201,8 @@ actor Coordinator {
                     try await waitForClients(settings.minimumClients)
                 }
             }
-            try await saveCheckpoint(finished: true)
+            try await settleCompletion()
+            try Self.save(captureCheckpoint(finished: true), in: registry)
             return history
         }
     }
@@ -195,6 +211,7 @@ actor Coordinator {
     func shutdown() async {
         await loop.shutdown()
         compute.stop()
+        evaluator.stop()
     }
 
     // MARK: - Rounds
@@ -217,7 +234,10 @@ actor Coordinator {
 
     /// How one attempt at a round ended.
     enum RoundOutcome {
-        case finished(RoundResult)
+        /// Aggregated and its version published; its result follows once the version is evaluated.
+        case closed
+        /// Closed without aggregating: an earlier round's version reached the target accuracy.
+        case stopped
         case abandoned(reason: String)
     }
 
@@ -238,6 +258,19 @@ actor Coordinator {
         try beginSecureRound(now: started)
         logger.info("round started", metadata: ["fedz.round": "\(round)", "fedz.sampled": "\(state.sampledCount)"])
 
+        let (wakes, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        roundWaker = waker
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(20))
+                waker.yield()
+            }
+        }
+        defer {
+            ticker.cancel()
+            roundWaker = nil
+        }
+        var wake = wakes.makeAsyncIterator()
         var lastBroadcast = ContinuousClock.now - .seconds(1)
         var lastProgress = ContinuousClock.now
         while true {
@@ -246,7 +279,8 @@ actor Coordinator {
                 lastBroadcast = .now
                 timeline?.onBroadcast(now: lastBroadcast)
             }
-            try await Task.sleep(for: .milliseconds(20))
+            if await wake.next() == nil { try Task.checkCancellation() }
+            if targetReached { return closeForTarget(round) }
             guard let state = current else { return .abandoned(reason: "the round was closed") }
             switch secureRound == nil ? state.status(now: .now) : await secureRoundStatus(now: .now) {
             case .collecting:
@@ -258,22 +292,27 @@ actor Coordinator {
                 }
                 continue
             case .abandoned(let reason):
-                logger.warning("round abandoned", metadata: ["fedz.round": "\(round)", "reason": "\(reason)"])
-                CoordinatorEvent.abandoned(round: round, reason: reason).emit()
                 current = nil
                 currentStart = nil
+                try await settleCompletion()
+                if targetReached { return closeForTarget(round) }
+                logger.warning("round abandoned", metadata: ["fedz.round": "\(round)", "reason": "\(reason)"])
+                CoordinatorEvent.abandoned(round: round, reason: reason).emit()
                 return .abandoned(reason: reason)
             case .complete:
                 current = nil
                 currentStart = nil
-                return .finished(try await finish(state, started: started))
+                if pendingCompletions > pendingCompletionsAllowed { try await settleCompletion() }
+                if targetReached { return closeForTarget(round) }
+                try await finish(state, started: started)
+                return .closed
             }
         }
     }
 
-    func finish(_ state: RoundState<ClientUpdate>, started: ContinuousClock.Instant) async throws -> RoundResult {
-        var phases = RoundPhases(round: state.round, start: started)
-        phases.end(.collect, at: .now)
+    /// Aggregates a collected round, registers and publishes the new version (the next round
+    /// may open at once), and starts its completion: evaluation, checkpoint and result.
+    func finish(_ state: RoundState<ClientUpdate>, started: ContinuousClock.Instant) async throws {
         let updates = state.results.values.sorted { $0.client < $1.client }
         let samples = updates.reduce(0) { $0 + $1.samples }
         var participants = updates.count
@@ -290,42 +329,26 @@ actor Coordinator {
                 return (strategy.aggregate(global: before, updates: updates), strategy)
             }
         }
-
-        phases.end(.aggregate, at: .now)
-        let (architecture, weights, testData) = (settings.model, global, self.testData)
-        let evaluation = try await compute.run {
-            let model = try ModelZoo.learner(architecture, seed: 0)
-            try model.setParameters(weights)
-            return model.evaluate(on: testData)
-        }
-        phases.end(.evaluate, at: .now)
+        timeline?.onAggregated(now: .now)
+        let weights = global
         let version = try await registerVersion(
-            parent: published.version, round: state.round, weights: weights, metrics: TrainingMetrics(
-                testAccuracy: evaluation.accuracy, loss: evaluation.loss, participants: participants))
+            parent: published.version, round: state.round, weights: weights,
+            metrics: TrainingMetrics(participants: participants))
         let closed = ContinuousClock.now
+        nextRound = state.round + 1
         let result = RoundResult(
             round: state.round, modelVersion: version, participants: participants, sampled: state.sampledCount,
-            trainLoss: trainLoss, testLoss: evaluation.loss, testAccuracy: evaluation.accuracy,
-            seconds: (closed - started).seconds, epsilon: accountPrivacy(), stageSeconds: stageSeconds,
-            phases: timeline?.phases(closed: closed),
-            quantizationError: evaluation.quantizationError, topographicError: evaluation.topographicError)
-        history.append(result)
-        nextRound = state.round + 1
-        try await saveCheckpoint(finished: false)
-        phases.end(.record, at: .now)
-        self.phases.append(phases)
-        if let envelope = try? Envelope(
-            topic: .metrics, header: header(.roundResult, round: state.round), body: result)
-        {
-            await send(envelope)
+            trainLoss: trainLoss, testLoss: 0, testAccuracy: 0,
+            seconds: (closed - started).seconds, epsilon: accountPrivacy(),
+            stageSeconds: stageSeconds, phases: timeline?.phases(closed: closed))
+        timeline = nil
+        let closedRound = ClosedRound(result: result, weights: weights, checkpoint: captureCheckpoint(finished: false))
+        let previous = completion
+        pendingCompletions += 1
+        completion = Task {
+            try await previous?.value
+            try await self.complete(closedRound)
         }
-        logger.info(
-            "round complete",
-            metadata: [
-                "fedz.round": "\(state.round)", "fedz.participants": "\(participants)",
-                "fedz.accuracy": "\(evaluation.accuracy)",
-            ])
-        return result
     }
 
     func broadcastRoundStart() async {
@@ -404,6 +427,7 @@ actor Coordinator {
             if var state = current {
                 try check(state.onFailure(client: failure.client, node: header.sender, round: header.round ?? -1))
                 current = state
+                roundWaker?.yield()
             }
         default:
             throw WireError(.unexpected, "kind \(header.kind) from \(header.sender)")
@@ -432,6 +456,7 @@ actor Coordinator {
         try check(state.onResult(update, client: report.client, node: header.sender, round: state.round))
         current = state
         timeline?.onResult(now: .now)
+        roundWaker?.yield()
     }
 
     func check(_ verdict: RoundState<ClientUpdate>.Verdict) throws(WireError) {
@@ -465,6 +490,7 @@ actor Coordinator {
         nodes[id] = nil
         current?.onNodeLost(id)
         secureNodeLost(id)
+        roundWaker?.yield()
     }
 
     // MARK: - Sending

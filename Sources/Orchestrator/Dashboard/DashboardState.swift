@@ -16,7 +16,7 @@ struct DashboardState: Codable, Sendable, Equatable {
         var testLoss: Double
         var testAccuracy: Double
         var seconds: Double
-        /// Seconds per phase (collect, aggregate, evaluate, record).
+        /// Seconds per phase, by the names of `RoundPhaseSeconds.named`; empty if not measured.
         var phases: [String: Double]
     }
 
@@ -55,13 +55,12 @@ struct DashboardState: Codable, Sendable, Equatable {
     /// The dashboard's view of `snapshot`.
     init(_ snapshot: CoordinatorSnapshot) {
         plannedRounds = snapshot.plannedRounds
-        let phases = Dictionary(snapshot.phases.map { ($0.round, $0) }) { _, last in last }
         rounds = snapshot.history.map { result in
             Round(
                 round: result.round, modelVersion: result.modelVersion, participants: result.participants,
                 sampled: result.sampled, trainLoss: result.trainLoss, testLoss: result.testLoss,
                 testAccuracy: result.testAccuracy, seconds: result.seconds,
-                phases: Dictionary((phases[result.round]?.seconds ?? []).map { ($0.phase.rawValue, $0.seconds) }) { $0 + $1 })
+                phases: Dictionary(uniqueKeysWithValues: (result.phases?.named ?? []).map { ($0.phase, $0.seconds) }))
         }
         current = snapshot.current
         nodes = snapshot.nodes
@@ -90,7 +89,6 @@ struct DashboardState: Codable, Sendable, Equatable {
 struct CoordinatorSnapshot: Sendable {
     var plannedRounds: Int
     var history: [RoundResult]
-    var phases: [RoundPhases]
     var current: DashboardState.Progress?
     var nodes: [DashboardState.Node]
     var alerts: [AlertRecord]
