@@ -1,6 +1,6 @@
 """PyTorch CPU twin of `fedz bench train`: same models, initialisation scheme, data, batch size,
 threads and optimiser (plain SGD, lr 0.01, one epoch after a 2-batch warm-up); prints one JSON line."""
-import argparse, gzip, json, os, time
+import argparse, gzip, json, math, os, time
 
 import numpy as np
 import torch
@@ -53,6 +53,11 @@ def glorot(layer):
     nn.init.xavier_uniform_(layer.weight); nn.init.zeros_(layer.bias); return layer
 
 
+def fan_in(layer):
+    bound = 1 / math.sqrt(nn.init._calculate_fan_in_and_fan_out(layer.weight)[0])
+    nn.init.uniform_(layer.weight, -bound, bound); nn.init.zeros_(layer.bias); return layer
+
+
 class CharLSTM(nn.Module):
     def __init__(self):
         super().__init__()
@@ -75,9 +80,9 @@ def model(name):
         return nn.Sequential(nn.Flatten(), he(nn.Linear(784, 200)), nn.ReLU(), he(nn.Linear(200, 200)), nn.ReLU(),
                              glorot(nn.Linear(200, 10)))
     if name == "cnn":
-        return nn.Sequential(he(nn.Conv2d(1, 32, 5, padding="same")), nn.ReLU(), nn.MaxPool2d(2),
-                             he(nn.Conv2d(32, 64, 5, padding="same")), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                             he(nn.Linear(3136, 512)), nn.ReLU(), glorot(nn.Linear(512, 10)))
+        return nn.Sequential(fan_in(nn.Conv2d(1, 32, 5, padding="same")), nn.ReLU(), nn.MaxPool2d(2),
+                             fan_in(nn.Conv2d(32, 64, 5, padding="same")), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                             fan_in(nn.Linear(3136, 512)), nn.ReLU(), fan_in(nn.Linear(512, 10)))
     return CharLSTM()
 
 

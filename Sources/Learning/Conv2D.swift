@@ -31,14 +31,16 @@ final class Conv2D: Layer {
     private var columns = Tensor(zeros: [0])
     private var columnGradient = Tensor(zeros: [0])
 
-    /// A convolution with weights He-uniform in ±sqrt(6 / fan-in) and zero biases.
+    /// A convolution with weights drawn by `initialization` (fan-in: kernel area × input channels)
+    /// and zero biases.
     init<G: RandomNumberGenerator>(inputChannels: Int, outputChannels: Int, kernel: (height: Int, width: Int),
-                                   stride: Int = 1, padding: Padding, generator: inout G) {
+                                   stride: Int = 1, padding: Padding, initialization: WeightInitialization = .heUniform,
+                                   generator: inout G) {
         precondition(inputChannels > 0 && outputChannels > 0 && kernel.height > 0 && kernel.width > 0 && stride > 0,
                      "Conv2D: channels, kernel and stride must be positive")
         let fanIn = kernel.height * kernel.width * inputChannels
-        let limit = (6 / Float(fanIn)).squareRoot()
-        let values = (0..<(fanIn * outputChannels)).map { _ in Float.random(in: -limit...limit, using: &generator) }
+        let values = initialization.draw(
+            fanIn * outputChannels, fanIn: fanIn, fanOut: kernel.height * kernel.width * outputChannels, generator: &generator)
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.kernel = kernel

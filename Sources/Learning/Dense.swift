@@ -2,14 +2,6 @@
 /// A sample of shape [..., inputs] (rank ≥ 2) maps each row, giving [..., outputs] (e.g. every
 /// time step of a sequence); any other sample with `inputs` elements is flattened, giving [outputs].
 final class Dense: Layer {
-    /// How the weights are drawn; biases start at zero.
-    enum Initialization {
-        /// Uniform in ±sqrt(6 / inputs): suits layers followed by ReLU.
-        case heUniform
-        /// Uniform in ±sqrt(6 / (inputs + outputs)).
-        case glorotUniform
-    }
-
     let kind = "dense"
     let inputs: Int
     let outputs: Int
@@ -17,16 +9,11 @@ final class Dense: Layer {
     let bias: Parameter
     var parameters: [Parameter] { [weight, bias] }
 
-    init<G: RandomNumberGenerator>(inputs: Int, outputs: Int, initialization: Initialization,
+    init<G: RandomNumberGenerator>(inputs: Int, outputs: Int, initialization: WeightInitialization,
                                    generator: inout G) {
         self.inputs = inputs
         self.outputs = outputs
-        let limit: Float = switch initialization {
-        case .heUniform: (6 / Float(inputs)).squareRoot()
-        case .glorotUniform: (6 / Float(inputs + outputs)).squareRoot()
-        }
-        var weights = [Float](repeating: 0, count: inputs * outputs)
-        for i in weights.indices { weights[i] = Float.random(in: -limit...limit, using: &generator) }
+        let weights = initialization.draw(inputs * outputs, fanIn: inputs, fanOut: outputs, generator: &generator)
         weight = Parameter(name: "weight", value: Tensor(shape: [inputs, outputs], values: weights))
         bias = Parameter(name: "bias", value: Tensor(zeros: [outputs]))
     }

@@ -70,7 +70,9 @@ public enum ModelZoo {
     /// - "rnn-lm", a small word-level language model: [8] word ids (< 1,000) → 32-dim embedding →
     ///   tanh RNN 64 → dense over the 1,000 words at every step.
     ///
-    /// Layers followed by ReLU are He-uniform, other dense layers Glorot-uniform, recurrent layers
+    /// The CNN's layers are uniform in ±1/sqrt(fan-in) (PyTorch's default: with He-uniform, its
+    /// first round at lr 0.05 collapsed to 11 % test accuracy; with this, 94.7 %); elsewhere,
+    /// layers followed by ReLU are He-uniform, other dense layers Glorot-uniform, recurrent layers
     /// uniform in ±1/sqrt(hidden) (LSTM forget-gate bias 1), embeddings uniform in ±1; other biases 0.
     public static func make(_ name: String, seed: UInt64) throws -> Sequential {
         var generator = SeededGenerator(seed: seed)
@@ -85,16 +87,18 @@ public enum ModelZoo {
             ])
         case "cnn":
             return try Sequential(inputShape: [28, 28], layers: [
-                Conv2D(inputChannels: 1, outputChannels: 32, kernel: (5, 5), padding: .same, generator: &generator),
+                Conv2D(inputChannels: 1, outputChannels: 32, kernel: (5, 5), padding: .same,
+                       initialization: .fanInUniform, generator: &generator),
                 ReLU(),
                 MaxPool2D(size: (2, 2)),
-                Conv2D(inputChannels: 32, outputChannels: 64, kernel: (5, 5), padding: .same, generator: &generator),
+                Conv2D(inputChannels: 32, outputChannels: 64, kernel: (5, 5), padding: .same,
+                       initialization: .fanInUniform, generator: &generator),
                 ReLU(),
                 MaxPool2D(size: (2, 2)),
                 Flatten(),
-                Dense(inputs: 7 * 7 * 64, outputs: 512, initialization: .heUniform, generator: &generator),
+                Dense(inputs: 7 * 7 * 64, outputs: 512, initialization: .fanInUniform, generator: &generator),
                 ReLU(),
-                Dense(inputs: 512, outputs: 10, initialization: .glorotUniform, generator: &generator),
+                Dense(inputs: 512, outputs: 10, initialization: .fanInUniform, generator: &generator),
             ])
         case "char-lstm":
             let characters = Shakespeare.vocabulary.count
