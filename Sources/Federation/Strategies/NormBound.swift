@@ -1,3 +1,5 @@
+import Actors
+
 /// The largest delta norm `NormBounded` lets through: a fixed number, or the median of
 /// the round's delta norms, so that no update weighs more than a typical one whatever the
 /// scale of honest updates (which shrinks as training converges).
@@ -29,9 +31,7 @@ public enum NormBound: Sendable, Equatable, CustomStringConvertible {
         case .fixed(let value):
             return value
         case .median:
-            let sorted = norms.sorted()
-            let middle = sorted.count / 2
-            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+            return norms.median ?? 0
         }
     }
 }

@@ -12,8 +12,8 @@ struct BroadcastComparison: Encodable {
     var actors: [Double]
 
     /// Medians, in bytes per second.
-    var rawMedian: Double { Self.median(raw) }
-    var actorsMedian: Double { Self.median(actors) }
+    var rawMedian: Double { raw.median ?? 0 }
+    var actorsMedian: Double { actors.median ?? 0 }
     /// The actors' median throughput as a fraction of raw libzmq's.
     var ratio: Double { rawMedian > 0 ? actorsMedian / rawMedian : 0 }
 
@@ -37,12 +37,6 @@ struct BroadcastComparison: Encodable {
             comparison.actors.append(actors.bytesPerSecond)
         }
         return comparison
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     enum CodingKeys: String, CodingKey {
