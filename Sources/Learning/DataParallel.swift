@@ -63,15 +63,7 @@ final class DataParallel {
             work(0)
         } else {
             DispatchQueue.concurrentPerform(iterations: shards) { work($0) }
-            for replica in models[1..<shards] {
-                for (master, parameter) in zip(master.trainable, replica.trainable) {
-                    parameter.gradient.values.withUnsafeBufferPointer { g in
-                        master.gradient.values.withUnsafeMutableBufferPointer { total in
-                            LinearAlgebra.axpy(count: g.count, alpha: 1, x: g.baseAddress!, y: total.baseAddress!)
-                        }
-                    }
-                }
-            }
+            sumGradients(of: shards)
         }
         return (0..<shards).reduce(into: .init(lossSum: 0, correct: 0)) {
             $0.lossSum += results[$1].lossSum
@@ -79,11 +71,52 @@ final class DataParallel {
         }
     }
 
-    /// Runs `update` on the master's parameters (an optimizer step), with the replicas' shared
+    /// Adds the gradients of the replicas that ran shards 1..<shards to the master's, each thread
+    /// summing its part of every parameter.
+    private func sumGradients(of shards: Int) {
+        let parts = models.count
+        master.trainable.withBuffers(\.gradient) { totals in
+            Self.withGradients(of: models[1..<shards]) { replicas in
+                // Safe: the parts touch disjoint element ranges, and concurrentPerform returns after all finish.
+                nonisolated(unsafe) let sum = { (part: Int) in
+                    for (index, total) in totals.enumerated() {
+                        let range = ParameterStorage.range(part: part, of: parts, count: total.count)
+                        guard !range.isEmpty else { continue }
+                        for replica in replicas {
+                            LinearAlgebra.axpy(count: range.count, alpha: 1, x: replica[index].baseAddress! + range.lowerBound,
+                                               y: total.baseAddress! + range.lowerBound)
+                        }
+                    }
+                }
+                DispatchQueue.concurrentPerform(iterations: parts) { sum($0) }
+            }
+        }
+    }
+
+    /// Runs `body` with pointers to the gradients of each of `models`' parameters.
+    private static func withGradients(of models: ArraySlice<Sequential>, collected: [[UnsafeMutableBufferPointer<Float>]] = [],
+                                      _ body: ([[UnsafeMutableBufferPointer<Float>]]) -> Void) {
+        guard let first = models.first else { return body(collected) }
+        first.trainable.withBuffers(\.gradient) { withGradients(of: models.dropFirst(), collected: collected + [$0], body) }
+    }
+
+    /// Runs `update(storage, part, parts)` on the master's parameters (an optimizer step) for every
+    /// part concurrently, each thread updating its part of every parameter, with the replicas' shared
     /// references released first so the values are updated in place, not copied.
-    func updateParameters(_ update: ([Parameter]) -> Void) {
+    func updateParameters(_ update: (ParameterStorage, Int, Int) -> Void) {
         for replica in models.dropFirst() { replica.releaseParameterValues() }
-        update(master.trainable)
+        let parts = models.count
+        master.trainable.withStorage { storage in
+            if parts == 1 {
+                update(storage, 0, 1)
+            } else {
+                withoutActuallyEscaping(update) { update in
+                    // Safe: the parts touch disjoint element ranges, and concurrentPerform returns after all finish.
+                    nonisolated(unsafe) let (update, storage) = (update, storage)
+                    DispatchQueue.concurrentPerform(iterations: parts) { update(storage, $0, parts) }
+                }
+            }
+        }
         for replica in models.dropFirst() { replica.shareParameterValues(of: master) }
     }
 }

@@ -7,12 +7,16 @@ struct ProximalTerm {
 
     /// Adds the term's gradient μ·(w − anchor) to each parameter's gradient.
     func addGradient(to parameters: [Parameter]) {
-        for (parameter, anchor) in zip(parameters, anchor) {
-            parameter.value.values.withUnsafeBufferPointer { w in
-                anchor.values.withUnsafeBufferPointer { start in
-                    parameter.gradient.values.withUnsafeMutableBufferPointer { g in
-                        for index in g.indices { g[index] += mu * (w[index] - start[index]) }
-                    }
+        parameters.withStorage { addGradient(to: $0, part: 0, of: 1) }
+    }
+
+    /// Adds the term's gradient to part `part` of `parts` of every parameter's elements (see
+    /// `ParameterStorage.range(part:of:count:)`). Parts may run concurrently.
+    func addGradient(to storage: ParameterStorage, part: Int, of parts: Int) {
+        for (index, (w, g)) in zip(storage.values, storage.gradients).enumerated() {
+            anchor[index].values.withUnsafeBufferPointer { start in
+                for i in ParameterStorage.range(part: part, of: parts, count: w.count) {
+                    g[i] += mu * (w[i] - start[i])
                 }
             }
         }

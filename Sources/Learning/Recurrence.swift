@@ -21,16 +21,16 @@ enum Recurrence {
     /// z[:, step] += h[:, step − 1] · recurrentWeight, for every sample of the batch.
     static func addRecurrent(step: Int, h: UnsafePointer<Float>, recurrentWeight: UnsafePointer<Float>,
                              z: UnsafeMutablePointer<Float>, batch: Int, steps: Int, hidden: Int, width: Int) {
-        LinearAlgebra.gemmFewRows(m: batch, n: width, k: hidden, a: h + (step - 1) * hidden, lda: steps * hidden,
-                                  b: recurrentWeight, ldb: width, beta: 1, c: z + step * width, ldc: steps * width)
+        LinearAlgebra.gemm(m: batch, n: width, k: hidden, a: h + (step - 1) * hidden, lda: steps * hidden,
+                           b: recurrentWeight, ldb: width, beta: 1, c: z + step * width, ldc: steps * width)
     }
 
     /// dh[:, step − 1] += dz[:, step] · recurrentWeightᵀ, for every sample of the batch.
     static func backRecurrent(step: Int, dz: UnsafePointer<Float>, recurrentWeight: UnsafePointer<Float>,
                               dh: UnsafeMutablePointer<Float>, batch: Int, steps: Int, hidden: Int, width: Int) {
-        LinearAlgebra.gemmFewRows(transposeB: true, m: batch, n: hidden, k: width, a: dz + step * width,
-                                  lda: steps * width, b: recurrentWeight, ldb: width,
-                                  beta: 1, c: dh + (step - 1) * hidden, ldc: steps * hidden)
+        LinearAlgebra.gemm(transposeB: true, m: batch, n: hidden, k: width, a: dz + step * width,
+                           lda: steps * width, b: recurrentWeight, ldb: width,
+                           beta: 1, c: dh + (step - 1) * hidden, ldc: steps * hidden)
     }
 
     /// Parameter gradients from dz (and dx when asked): dInputWeight = xᵀ·dz, dBias = Σ dz,

@@ -113,7 +113,8 @@ public func train(_ model: Sequential, on data: LabeledData, config: TrainingCon
 
     let proximal = config.proximalMu.map { ProximalTerm(mu: $0, anchor: model.parameters()) }
     let parallel = DataParallel(model, threads: threads)
-    let optimizer = SGD(learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay)
+    let optimizer = SGD(learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay,
+                        counts: model.trainable.map(\.value.count))
     var generator = SeededGenerator(seed: config.seed)
     var order = Array(0..<data.count)
     var lossSum = 0.0
@@ -140,9 +141,9 @@ public func train(_ model: Sequential, on data: LabeledData, config: TrainingCon
                         throw LearningError(.nonFiniteLoss(epoch: epoch, step: steps))
                     }
                     lossSum += result.lossSum
-                    parallel.updateParameters { parameters in
-                        proximal?.addGradient(to: parameters)
-                        optimizer.step(parameters)
+                    parallel.updateParameters { storage, part, parts in
+                        proximal?.addGradient(to: storage, part: part, of: parts)
+                        optimizer.step(storage, part: part, of: parts)
                     }
                     steps += 1
                     start += batch

@@ -4,8 +4,10 @@ import Testing
 extension LearningTests {
     @Suite struct GEMMTests {
         /// Both kernels against a Float64 reference, for every transpose combination,
-        /// padded leading dimensions, beta 0 and non-zero, and k beyond one packing block.
-        @Test(arguments: [(1, 1, 1), (7, 13, 5), (10, 200, 784), (33, 17, 300), (4, 16, 9), (5, 35, 257)])
+        /// padded leading dimensions, beta 0 and non-zero, k beyond one packing block, and slim
+        /// products that OpenBLAS gets in blocks of rows, columns or depth (with a shorter last block).
+        @Test(arguments: [(1, 1, 1), (7, 13, 5), (10, 200, 784), (33, 17, 300), (4, 16, 9), (5, 35, 257),
+                          (900, 40, 9), (4, 700, 120), (3, 150, 6_000)])
         func kernelsAgreeWithReference(m: Int, n: Int, k: Int) {
             var generator = SeededGenerator(seed: UInt64(m * 1_000_000 + n * 1000 + k))
             for transposeA in [false, true] {
@@ -58,6 +60,21 @@ extension LearningTests {
                     }
                 }
             }
+        }
+
+        /// Slim products are cut along their longest dimension into blocks of at most 2¹⁸
+        /// multiply-adds; others are run whole.
+        @Test func slimProductsSplitAlongTheirLongestDimension() {
+            func split(_ m: Int, _ n: Int, _ k: Int) -> String {
+                SlimProductSplit(m: m, n: n, k: k).map { "\($0.axis) \($0.length) by \($0.block)" } ?? "whole"
+            }
+            #expect(split(5, 512, 3_136) == "depth 3136 by 102")
+            #expect(split(5, 3_136, 512) == "columns 3136 by 102")
+            #expect(split(3_136, 512, 5) == "rows 3136 by 102")
+            #expect(split(16, 4_096, 4_096) == "columns 4096 by 4")
+            #expect(split(1, 1 << 19, 1 << 19) == "columns 524288 by 1")
+            #expect(split(17, 4_096, 4_096) == "whole", "no dimension is slim")
+            #expect(split(5, 200, 200) == "whole", "small enough to run whole")
         }
 
         @Test func axpyKernelsAgree() {

@@ -100,6 +100,37 @@ extension LearningTests {
             Check.checkLayer(layer, input: Self.distinctValues([2, 5, 6, 2], generator: &generator), generator: &generator)
             let overlapping = MaxPool2D(size: (3, 2), stride: 1)
             Check.checkLayer(overlapping, input: Self.distinctValues([1, 4, 4, 3], generator: &generator), generator: &generator)
+            // Eleven channels: eight in vector lanes, three in the scalar tail.
+            Check.checkLayer(layer, input: Self.distinctValues([2, 4, 6, 11], generator: &generator), generator: &generator)
+        }
+
+        /// Tied windows (all zeros after a ReLU, say) send the whole gradient to their first tap,
+        /// once, also where overlapping windows share taps.
+        @Test func maxPoolingRoutesTiesToTheFirstTap() {
+            let layer = MaxPool2D(size: (2, 2))
+            // One sample 2×4, two channels: channel 0 all zeros, channel 1 ties at 3 in the right window.
+            let input = Tensor(shape: [1, 2, 4, 2], values: [0, 1, 0, 0, 0, 3, 0, 3,
+                                                             0, 0, 0, 2, 0, 1, 0, 3])
+            var output = Tensor(zeros: [0]), inputGradient = Tensor(zeros: [0])
+            layer.forward(input, into: &output)
+            #expect(output.values == [0, 2, 0, 3])
+            let outputGradient = Tensor(shape: output.shape, values: [1, 2, 3, 4])
+            layer.backward(input: input, output: output, outputGradient: outputGradient,
+                           inputGradient: &inputGradient, computeInputGradient: true)
+            #expect(inputGradient.values == [1, 0, 0, 0, 3, 4, 0, 0,
+                                             0, 0, 0, 2, 0, 0, 0, 0])
+            let overlapping = MaxPool2D(size: (2, 2), stride: 1)
+            let zeros = Tensor(zeros: [1, 3, 3, 1])
+            overlapping.forward(zeros, into: &output)
+            overlapping.backward(input: zeros, output: output, outputGradient: Tensor(shape: output.shape, values: [1, 1, 1, 1]),
+                                 inputGradient: &inputGradient, computeInputGradient: true)
+            #expect(inputGradient.values == [1, 1, 0, 1, 1, 0, 0, 0, 0])
+            // The same in vector lanes: nine channels of zeros, each window's gradient on its first tap.
+            let wide = Tensor(zeros: [1, 2, 2, 9])
+            layer.forward(wide, into: &output)
+            layer.backward(input: wide, output: output, outputGradient: Tensor(shape: output.shape, values: (1...9).map(Float.init)),
+                           inputGradient: &inputGradient, computeInputGradient: true)
+            #expect(inputGradient.values == (1...9).map(Float.init) + [Float](repeating: 0, count: 27))
         }
 
         @Test func averagePooling() {
@@ -207,7 +238,7 @@ extension LearningTests {
 
         @Test func sgdMomentumAndWeightDecayFollowPyTorchsRule() {
             let parameter = Parameter(name: "w", value: Tensor(shape: [2], values: [1, -2]))
-            let optimizer = SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 0.5)
+            let optimizer = SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 0.5, counts: [2])
             var expected: [Float] = [1, -2], velocity: [Float] = [0, 0]
             for step in 0..<3 {
                 let gradient: [Float] = [0.5, Float(step)]

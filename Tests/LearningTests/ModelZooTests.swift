@@ -56,13 +56,16 @@ extension LearningTests {
             #expect(evaluate(model, on: data).accuracy > 0.9)
         }
 
-        /// Two threads split each batch; the result equals one thread's up to summation order.
-        @Test func dataParallelTrainingMatchesOneThread() throws {
-            let data = try Fixtures.train().subset(Array(0..<60))
-            let config = TrainingConfig(epochs: 1, batchSize: 15, learningRate: 0.05, seed: 3, momentum: 0.5)
+        /// Threads split each batch and then each update (momentum, weight decay and a proximal
+        /// term included); the result equals one thread's up to summation order, also with a last
+        /// batch of two samples, which three threads split between the first two.
+        @Test(arguments: [2, 3]) func dataParallelTrainingMatchesOneThread(threads: Int) throws {
+            let data = try Fixtures.train().subset(Array(0..<62))
+            let config = TrainingConfig(epochs: 1, batchSize: 15, learningRate: 0.05, seed: 3, momentum: 0.5,
+                                        weightDecay: 0.01, proximalMu: 0.1)
             let one = try ModelZoo.make("cnn", seed: 2), two = try ModelZoo.make("cnn", seed: 2)
             let reportOne = try train(one, on: data, config: config)
-            let reportTwo = try train(two, on: data, config: config, threads: 2)
+            let reportTwo = try train(two, on: data, config: config, threads: threads)
             #expect(abs(reportOne.meanLoss - reportTwo.meanLoss) < 1e-4)
             for (a, b) in zip(one.parameters(), two.parameters()) {
                 let difference = zip(a.values, b.values).map { abs($0 - $1) }.max()!

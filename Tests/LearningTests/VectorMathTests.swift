@@ -29,30 +29,5 @@ extension LearningTests {
                 #expect(abs(Double(tanh[index]) - Foundation.tanh(Double(x))) < 3e-7, "tanh(\(x))")
             }
         }
-
-        /// Products split into several column blocks (with a narrower last one) equal the plain product.
-        @Test(arguments: [false, true]) func fewRowProductsMatchOneProduct(transposeB: Bool) {
-            var generator = SeededGenerator(seed: 51)
-            let (m, n, k) = (3, 150, 6_000)
-            let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) }
-            let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &generator) }
-            let c = (0..<(m * n)).map { _ in Float.random(in: -1...1, using: &generator) }
-            var blocked = c, whole = c
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    blocked.withUnsafeMutableBufferPointer { out in
-                        LinearAlgebra.gemmFewRows(transposeB: transposeB, m: m, n: n, k: k, a: a.baseAddress!, lda: k,
-                                                  b: b.baseAddress!, ldb: transposeB ? k : n, beta: 1,
-                                                  c: out.baseAddress!, ldc: n)
-                    }
-                    whole.withUnsafeMutableBufferPointer { out in
-                        LinearAlgebra.gemm(transposeB: transposeB, m: m, n: n, k: k, a: a.baseAddress!, lda: k,
-                                           b: b.baseAddress!, ldb: transposeB ? k : n, beta: 1,
-                                           c: out.baseAddress!, ldc: n)
-                    }
-                }
-            }
-            for index in 0..<(m * n) { #expect(abs(blocked[index] - whole[index]) < 1e-3) }
-        }
     }
 }
