@@ -28,7 +28,8 @@ enum LinearAlgebra {
                        transposeB ? OpenBLAS.transpose : OpenBLAS.noTranspose,
                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
         }
-        guard let split = SlimProductSplit(m: m, n: n, k: k) else {
+        guard let split = SlimProductSplit(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, beta: beta)
+        else {
             call(m, n, k, a, b, beta, c)
             return
         }
@@ -59,14 +60,19 @@ enum LinearAlgebra {
     }
 }
 
-/// How `LinearAlgebra.gemm` cuts a slim product — one with a dimension of at most 16 (a small
-/// batch) and more than 2¹⁸ multiply-adds — for OpenBLAS: along its longest dimension into
-/// blocks of at most 2¹⁸ multiply-adds each. OpenBLAS 0.3.21 runs products that small with
-/// kernels that read the operands in place; a larger one first packs its operands, which for a
-/// slim product costs more than the arithmetic. Measured on this machine (one thread): the
-/// CNN's dense layer at batch 5 took 150/122/98 µs instead of 401/452/211 µs (forward, input
-/// gradient, weight gradient), a recurrent step of 5 × 1024 × 256 40 instead of 70 µs; at
-/// batch 24–32 the gain shrinks to 0.9–1.4×, and above it blocks only lose.
+/// How `LinearAlgebra.gemm` cuts a slim product of more than 2¹⁸ multiply-adds for OpenBLAS, into
+/// blocks of at most 2¹⁸ multiply-adds each. OpenBLAS 0.3.21 runs products that small with kernels
+/// that read the operands in place; a larger one first packs its operands, which for a slim product
+/// costs more than the arithmetic. Two kinds are cut, chosen by measurement on this machine (one
+/// thread) over shapes of 5–16 against 200–4096:
+/// - few rows (C has at most 16: a small batch times a weight matrix), along the columns of C when
+///   B is transposed, else along the summed dimension k: 1.2–5.9× faster in all four transpose
+///   cases but one (0.92×); the CNN's dense layer at batch 5 took 158/123 µs instead of 527/460 µs
+///   (forward, input gradient);
+/// - a short k (at most 16) with A transposed, B not and beta 0 (a weight gradient xᵀ·dy over a
+///   small batch), along the rows of C: 1.2–2.7× faster; the CNN's dense weight gradient at batch 5
+///   took 109 instead of 193 µs. With beta 1 or other transposes, cutting these lost as often as it won.
+/// Blocks along k or the rows are at least 16 long (thinner ones rewrite C, or reread B, too often).
 struct SlimProductSplit: Equatable {
     enum Axis { case rows, columns, depth }
     /// The dimension that is cut: m (rows of C), n (columns of C) or k (the summed one).
@@ -78,13 +84,21 @@ struct SlimProductSplit: Equatable {
 
     static let slimDimension = 16
     static let blockProducts = 1 << 18
+    static let shortestBlock = 16
 
-    /// The split for an m×k by k×n product, or nil when it is run whole.
-    init?(m: Int, n: Int, k: Int) {
-        guard min(m, n, k) <= Self.slimDimension, m * n * k > Self.blockProducts else { return nil }
-        let longest = max(m, n, k)
-        (axis, length) = longest == m ? (.rows, m) : longest == n ? (.columns, n) : (.depth, k)
-        block = max(1, Self.blockProducts / (m * n * k / longest))
+    /// The split for op(A)·op(B) + beta·C with op(A) m×k and op(B) k×n, or nil to run it whole.
+    init?(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, beta: Float) {
+        guard m * n * k > Self.blockProducts else { return nil }
+        if m <= Self.slimDimension, transposeB {
+            (axis, length, block) = (.columns, n, max(1, Self.blockProducts / (m * k)))
+        } else if m <= Self.slimDimension, Self.blockProducts / (m * n) >= Self.shortestBlock {
+            (axis, length, block) = (.depth, k, Self.blockProducts / (m * n))
+        } else if k <= Self.slimDimension, transposeA, !transposeB, beta == 0,
+                  Self.blockProducts / (n * k) >= Self.shortestBlock {
+            (axis, length, block) = (.rows, m, Self.blockProducts / (n * k))
+        } else {
+            return nil
+        }
     }
 }
 

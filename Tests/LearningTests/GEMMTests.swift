@@ -7,7 +7,7 @@ extension LearningTests {
         /// padded leading dimensions, beta 0 and non-zero, k beyond one packing block, and slim
         /// products that OpenBLAS gets in blocks of rows, columns or depth (with a shorter last block).
         @Test(arguments: [(1, 1, 1), (7, 13, 5), (10, 200, 784), (33, 17, 300), (4, 16, 9), (5, 35, 257),
-                          (900, 40, 9), (4, 700, 120), (3, 150, 6_000)])
+                          (16, 300, 400), (4, 700, 120), (3, 150, 6_000), (900, 100, 9)])
         func kernelsAgreeWithReference(m: Int, n: Int, k: Int) {
             var generator = SeededGenerator(seed: UInt64(m * 1_000_000 + n * 1000 + k))
             for transposeA in [false, true] {
@@ -62,18 +62,25 @@ extension LearningTests {
             }
         }
 
-        /// Slim products are cut along their longest dimension into blocks of at most 2¹⁸
-        /// multiply-adds; others are run whole.
-        @Test func slimProductsSplitAlongTheirLongestDimension() {
-            func split(_ m: Int, _ n: Int, _ k: Int) -> String {
-                SlimProductSplit(m: m, n: n, k: k).map { "\($0.axis) \($0.length) by \($0.block)" } ?? "whole"
+        /// Products with few rows are cut along the columns when B is transposed, else along k; a
+        /// weight gradient over a short k along the rows; into blocks of at most 2¹⁸ multiply-adds
+        /// and, along k or the rows, at least 16 long. Others run whole.
+        @Test func slimProductsAreSplit() {
+            func split(_ m: Int, _ n: Int, _ k: Int, transposeA: Bool = false, transposeB: Bool = false,
+                       beta: Float = 0) -> String {
+                SlimProductSplit(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, beta: beta)
+                    .map { "\($0.axis) \($0.length) by \($0.block)" } ?? "whole"
             }
             #expect(split(5, 512, 3_136) == "depth 3136 by 102")
-            #expect(split(5, 3_136, 512) == "columns 3136 by 102")
-            #expect(split(3_136, 512, 5) == "rows 3136 by 102")
-            #expect(split(16, 4_096, 4_096) == "columns 4096 by 4")
-            #expect(split(1, 1 << 19, 1 << 19) == "columns 524288 by 1")
-            #expect(split(17, 4_096, 4_096) == "whole", "no dimension is slim")
+            #expect(split(5, 3_136, 512, transposeB: true) == "columns 3136 by 102")
+            #expect(split(3_136, 512, 5, transposeA: true) == "rows 3136 by 102")
+            #expect(split(16, 1_024, 4_096, transposeA: true, beta: 1) == "depth 4096 by 16")
+            #expect(split(1, 1 << 19, 1 << 19, transposeB: true) == "columns 524288 by 1")
+            #expect(split(16, 4_096, 1_024) == "whole", "depth blocks of 4 would rewrite C 256 times")
+            #expect(split(1_024, 4_096, 16, transposeA: true) == "whole", "row blocks of 4")
+            #expect(split(3_136, 512, 5, transposeA: true, beta: 1) == "whole", "beta 1")
+            #expect(split(3_136, 512, 5) == "whole", "A not transposed")
+            #expect(split(17, 4_096, 4_096, transposeB: true) == "whole", "not slim")
             #expect(split(5, 200, 200) == "whole", "small enough to run whole")
         }
 
