@@ -64,14 +64,15 @@ enum LinearAlgebra {
 /// blocks of at most 2¹⁸ multiply-adds each. OpenBLAS 0.3.21 runs products that small with kernels
 /// that read the operands in place; a larger one first packs its operands, which for a slim product
 /// costs more than the arithmetic. Two kinds are cut, chosen by measurement on this machine (one
-/// thread) over shapes of 5–16 against 200–4096:
-/// - few rows (C has at most 16: a small batch times a weight matrix), along the columns of C when
-///   B is transposed, else along the summed dimension k: 1.2–5.9× faster in all four transpose
-///   cases but one (0.92×); the CNN's dense layer at batch 5 took 158/123 µs instead of 527/460 µs
-///   (forward, input gradient);
+/// thread) over shapes of 5–32 against 64–4096:
+/// - few rows (a small batch times a weight matrix): with B transposed and at most 16 rows, along
+///   the columns of C (1.2–5.9× faster but for one case at 0.92×; with more rows this lost as often
+///   as it won); with B as stored and at most 32 rows, along the summed dimension k (1.2–3.1×
+///   faster; 0.96× at worst). The CNN's dense layer at batch 5 took 158/123 µs instead of
+///   527/460 µs (forward, input gradient), at batch 25 486 instead of 633 µs (forward);
 /// - a short k (at most 16) with A transposed, B not and beta 0 (a weight gradient xᵀ·dy over a
 ///   small batch), along the rows of C: 1.2–2.7× faster; the CNN's dense weight gradient at batch 5
-///   took 109 instead of 193 µs. With beta 1 or other transposes, cutting these lost as often as it won.
+///   took 109 instead of 193 µs. With beta 1, other transposes or a longer k, this lost as often as it won.
 /// Blocks along k or the rows are at least 16 long (thinner ones rewrite C, or reread B, too often).
 struct SlimProductSplit: Equatable {
     enum Axis { case rows, columns, depth }
@@ -83,6 +84,7 @@ struct SlimProductSplit: Equatable {
     let block: Int
 
     static let slimDimension = 16
+    static let fewRowsForDepthBlocks = 32
     static let blockProducts = 1 << 18
     static let shortestBlock = 16
 
@@ -91,7 +93,7 @@ struct SlimProductSplit: Equatable {
         guard m * n * k > Self.blockProducts else { return nil }
         if m <= Self.slimDimension, transposeB {
             (axis, length, block) = (.columns, n, max(1, Self.blockProducts / (m * k)))
-        } else if m <= Self.slimDimension, Self.blockProducts / (m * n) >= Self.shortestBlock {
+        } else if m <= Self.fewRowsForDepthBlocks, !transposeB, Self.blockProducts / (m * n) >= Self.shortestBlock {
             (axis, length, block) = (.depth, k, Self.blockProducts / (m * n))
         } else if k <= Self.slimDimension, transposeA, !transposeB, beta == 0,
                   Self.blockProducts / (n * k) >= Self.shortestBlock {

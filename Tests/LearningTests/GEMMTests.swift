@@ -7,7 +7,7 @@ extension LearningTests {
         /// padded leading dimensions, beta 0 and non-zero, k beyond one packing block, and slim
         /// products that OpenBLAS gets in blocks of rows, columns or depth (with a shorter last block).
         @Test(arguments: [(1, 1, 1), (7, 13, 5), (10, 200, 784), (33, 17, 300), (4, 16, 9), (5, 35, 257),
-                          (16, 300, 400), (4, 700, 120), (3, 150, 6_000), (900, 100, 9)])
+                          (16, 300, 400), (4, 700, 120), (3, 150, 6_000), (900, 100, 9), (30, 200, 300)])
         func kernelsAgreeWithReference(m: Int, n: Int, k: Int) {
             var generator = SeededGenerator(seed: UInt64(m * 1_000_000 + n * 1000 + k))
             for transposeA in [false, true] {
@@ -62,7 +62,8 @@ extension LearningTests {
             }
         }
 
-        /// Products with few rows are cut along the columns when B is transposed, else along k; a
+        /// Products with few rows are cut along the columns when B is transposed (up to 16 rows),
+        /// else along k (up to 32 rows); a
         /// weight gradient over a short k along the rows; into blocks of at most 2¹⁸ multiply-adds
         /// and, along k or the rows, at least 16 long. Others run whole.
         @Test func slimProductsAreSplit() {
@@ -75,6 +76,9 @@ extension LearningTests {
             #expect(split(5, 3_136, 512, transposeB: true) == "columns 3136 by 102")
             #expect(split(3_136, 512, 5, transposeA: true) == "rows 3136 by 102")
             #expect(split(16, 1_024, 4_096, transposeA: true, beta: 1) == "depth 4096 by 16")
+            #expect(split(25, 512, 3_136) == "depth 3136 by 20")
+            #expect(split(25, 3_136, 512, transposeB: true) == "whole", "columns only up to 16 rows")
+            #expect(split(33, 512, 3_136) == "whole", "not few rows")
             #expect(split(1, 1 << 19, 1 << 19, transposeB: true) == "columns 524288 by 1")
             #expect(split(16, 4_096, 1_024) == "whole", "depth blocks of 4 would rewrite C 256 times")
             #expect(split(1_024, 4_096, 16, transposeA: true) == "whole", "row blocks of 4")
