@@ -5,7 +5,8 @@ public enum SamplingMode: String, Sendable, CaseIterable, CustomStringConvertibl
     case uniform
     /// Stratified by node: the round's sample is split among the nodes in proportion to their
     /// registered clients (largest remainder), then each node's share is drawn uniformly
-    /// without replacement from its own clients. Every node trains the same share each round.
+    /// without replacement from its own clients. A node's share is the same every round, give
+    /// or take one client.
     case stratified
 
     public var description: String { rawValue }
