@@ -61,7 +61,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let settings = CoordinatorSettings(
             publishEndpoint: publish, pullEndpoint: pull, model: federation.model,
             dataDirectory: DataDirectory.resolve(federation.dataDir, dataset: federation.dataset), strategy: federation.strategySpec,
-            rounds: federation.rounds, targetAccuracy: federation.targetAccuracy, fraction: federation.fraction, minimumClients: federation.minClients,
+            rounds: federation.rounds, targetAccuracy: federation.targetAccuracy, fraction: federation.fraction,
+            sampling: federation.sampling, minimumClients: federation.minClients,
             expectedClients: expectClients, startTimeout: .seconds(startTimeout),
             roundTimeout: .seconds(federation.roundTimeout), training: federation.training, seed: federation.seed,
             heartbeatInterval: federation.heartbeat.interval, heartbeatLiveness: federation.heartbeat.heartbeatLiveness,

@@ -20,6 +20,9 @@ struct FederationOptions: ParsableArguments, Sendable {
     @Option(help: "C: fraction of the clients sampled per round.")
     var fraction = 0.1
 
+    @Option(help: "How a round draws its clients: uniform (from all clients) or stratified (each node a share proportional to its clients).")
+    var sampling = SamplingMode.uniform
+
     @Option(name: .customLong("local-epochs"), help: "E: local epochs per round (default: 5).")
     var localEpochsFlag: Int?
 
@@ -95,6 +98,7 @@ struct FederationOptions: ParsableArguments, Sendable {
     var arguments: [String] {
         [
             "--model", model, "--dataset", dataset, "--rounds", "\(rounds)", "--fraction", "\(fraction)",
+            "--sampling", sampling.rawValue,
             "--local-epochs", "\(localEpochs)", "--batch-size", "\(batchSize)", "--lr", "\(lr)",
             "--strategy", strategySpec.name, "--min-clients", "\(minClients)", "--round-timeout", "\(roundTimeout)",
             "--seed", "\(seed)",
@@ -102,3 +106,5 @@ struct FederationOptions: ParsableArguments, Sendable {
             + (targetAccuracy.map { ["--target-accuracy", "\($0)"] } ?? [])
     }
 }
+
+extension SamplingMode: ExpressibleByArgument {}

@@ -296,6 +296,7 @@ struct RunCommand: AsyncParsableCommand {
         [
             "model": federation.model, "dataset": federation.dataset, "nodes": "\(nodes)", "clients": "\(clients)",
             "rounds": "\(federation.rounds)", "fraction": "\(federation.fraction)",
+            "sampling": "\(federation.sampling)",
             "local_epochs": "\(federation.localEpochs)", "batch_size": "\(federation.batchSize)",
             "lr": "\(federation.lr)", "partition": partition, "strategy": federation.strategySpec.name,
             "min_clients": "\(federation.minClients)", "seed": "\(federation.seed)", "drift": drift ?? "none",

@@ -13,10 +13,14 @@ struct ConfigIntegrationTests {
             [node]
             clients = 4
             cilents = 3
+
+            [run]
+            sampling = "random"
             """, to: "bad.toml", in: harness)
         let (status, output) = try await run(harness, "fedz", ["config", "check", file], log: "check-bad.log")
         #expect(status == 1)
         #expect(output.contains("bad.toml:5: [node] cilents: unknown key"), "\(output)")
+        #expect(output.contains("bad.toml:8: [run] sampling: The value 'random' is invalid"), "\(output)")
 
         let good = try write("plaintext = true\nrounds = 2\n[node]\nclients = 4\n", to: "good.toml", in: harness)
         let (goodStatus, goodOutput) = try await run(harness, "fedz", ["config", "check", good], log: "check-good.log")
@@ -37,6 +41,7 @@ struct ConfigIntegrationTests {
             nodes = 2
             clients = 10
             fraction = 0.4
+            sampling = "stratified"
             local-epochs = 1
             batch-size = 20
             plaintext = true
@@ -48,6 +53,7 @@ struct ConfigIntegrationTests {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summary))) as? [String: Any]
         #expect((json?["rounds"] as? [Any])?.count == 1, "--rounds 1 overrides the file's 3")
         #expect((json?["config"] as? [String: String])?["nodes"] == "2")
+        #expect((json?["config"] as? [String: String])?["sampling"] == "stratified")
         let log = try String(contentsOfFile: state + "/logs/coordinator.log", encoding: .utf8)
         let first = try #require(log.split(separator: "\n").first)
         let record = try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any]

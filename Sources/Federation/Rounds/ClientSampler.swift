@@ -1,8 +1,8 @@
 import Learning
 
 /// Chooses the clients of a round: a fraction C of the registered clients on live
-/// nodes (at least `minimum`, and at least one), uniformly without replacement, from a
-/// seeded generator.
+/// nodes (at least `minimum`, and at least one), without replacement, from a seeded
+/// generator, either uniformly or stratified by node (`SamplingMode`).
 public enum ClientSampler {
     /// The number of clients a round samples out of `available`: max(round(C·K), minimum, 1),
     /// capped at K.
@@ -13,43 +13,72 @@ public enum ClientSampler {
 
     /// Node id → sampled client ids (sorted), drawn from `clients` (client id → node id).
     public static func sample(
-        clients: [Int: String], fraction: Double, minimum: Int = 1, using generator: inout SeededGenerator
+        clients: [Int: String], fraction: Double, minimum: Int = 1, mode: SamplingMode = .uniform,
+        using generator: inout SeededGenerator
     ) -> [String: [Int]] {
-        sample(ClientDirectory(clients), fraction: fraction, minimum: minimum, using: &generator)
+        sample(ClientDirectory(clients), fraction: fraction, minimum: minimum, mode: mode, using: &generator)
     }
 
-    /// Node id → sampled client ids (sorted), drawn from `directory` in time and memory
-    /// proportional to the sample, not to the clients registered.
+    /// Node id → sampled client ids (sorted), `sampleSize` of them, drawn from `directory` in
+    /// time and memory proportional to the sample (and, stratified, to the nodes), not to the
+    /// clients registered.
+    ///
+    /// Stratified, node i with Kᵢ of the K clients gets ⌊n·Kᵢ/K⌋ or ⌈n·Kᵢ/K⌉ of the n
+    /// (`LargestRemainder`), so a client's inclusion probability is n/K give or take 1/Kᵢ:
+    /// exactly n/K when the nonzero remainders n·Kᵢ mod K are all equal (as with equal nodes).
     public static func sample(
-        _ directory: ClientDirectory, fraction: Double, minimum: Int = 1, using generator: inout SeededGenerator
+        _ directory: ClientDirectory, fraction: Double, minimum: Int = 1, mode: SamplingMode = .uniform,
+        using generator: inout SeededGenerator
     ) -> [String: [Int]] {
         let count = sampleSize(available: directory.count, fraction: fraction, minimum: minimum)
-        // Partial Fisher–Yates over the sorted ids, with only the swapped positions stored:
-        // the first `count` positions become the sample.
+        switch mode {
+        case .uniform:
+            var assignments: [String: [Int]] = [:]
+            for index in draw(count, outOf: directory.count, using: &generator) {
+                let entry = directory.entries[index]
+                assignments[entry.node, default: []].append(entry.client)
+            }
+            return assignments.mapValues { $0.sorted() }
+        case .stratified:
+            let shares = LargestRemainder.shares(of: count, among: directory.nodes.map(\.clients.count), using: &generator)
+            var assignments: [String: [Int]] = [:]
+            for (node, share) in zip(directory.nodes, shares) where share > 0 {
+                assignments[node.node] = draw(share, outOf: node.clients.count, using: &generator).map { node.clients[$0] }.sorted()
+            }
+            return assignments
+        }
+    }
+
+    /// `count` distinct indices of 0..<size, uniformly: a partial Fisher–Yates shuffle of the
+    /// indices with only the swapped positions stored, whose first `count` positions are the draw.
+    private static func draw(_ count: Int, outOf size: Int, using generator: inout SeededGenerator) -> [Int] {
         var swapped: [Int: Int] = [:]
-        var assignments: [String: [Int]] = [:]
-        for position in 0..<count {
-            let pick = Int.random(in: position..<directory.count, using: &generator)
+        return (0..<count).map { position in
+            let pick = Int.random(in: position..<size, using: &generator)
             let chosen = swapped[pick] ?? pick
             swapped[pick] = swapped[position] ?? position
-            let entry = directory.entries[chosen]
-            assignments[entry.node, default: []].append(entry.client)
+            return chosen
         }
-        return assignments.mapValues { $0.sorted() }
     }
 }
 
-/// The registered clients in id order, each with its node: what a round samples from. Built
-/// once per membership change, so that a round costs nothing per registered client.
+/// The registered clients in id order, each with its node, and each node's clients: what a
+/// round samples from. Built once per membership change, so that a round costs nothing per
+/// registered client.
 public struct ClientDirectory: Sendable {
     /// Every registered client and the node hosting it, sorted by client id.
     public let entries: [(client: Int, node: String)]
+    /// Every node hosting a client, in id order, with its clients sorted by id.
+    public let nodes: [(node: String, clients: [Int])]
 
     public var count: Int { entries.count }
 
     /// A directory of `clients` (client id → node id).
     public init(_ clients: [Int: String]) {
         entries = clients.sorted { $0.key < $1.key }.map { (client: $0.key, node: $0.value) }
+        var byNode: [String: [Int]] = [:]
+        for entry in entries { byNode[entry.node, default: []].append(entry.client) }
+        nodes = byNode.sorted { $0.key < $1.key }.map { (node: $0.key, clients: $0.value) }
     }
 
     /// A directory of the clients each node hosts (node id → client ids); a client listed by

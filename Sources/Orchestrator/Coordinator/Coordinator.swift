@@ -246,7 +246,8 @@ actor Coordinator {
         startRetrainingIfAsked()
         let started = ContinuousClock.now
         let assignments = ClientSampler.sample(
-            currentClientDirectory(), fraction: settings.fraction, minimum: settings.minimumClients, using: &generator)
+            currentClientDirectory(), fraction: settings.fraction, minimum: settings.minimumClients, mode: settings.sampling,
+            using: &generator)
         timeline = RoundTimeline(opened: started)
         let state = RoundState<ClientUpdate>(
             round: round, assignments: assignments, deadline: started + settings.roundTimeout,

@@ -17,6 +17,8 @@ struct CoordinatorSettings: Sendable {
     var targetAccuracy: Double?
     /// C: the fraction of registered clients sampled per round.
     var fraction: Double
+    /// How a round draws its clients: uniformly, or stratified by node.
+    var sampling: SamplingMode
     /// A round needs at least this many results (capped at the number sampled).
     var minimumClients: Int
     /// Round 1 starts once this many clients are registered, or at `startTimeout`
@@ -44,7 +46,7 @@ struct CoordinatorSettings: Sendable {
     /// The settings that shape a model version, as recorded with it in the registry.
     var describedConfig: String {
         """
-        {"model":"\(model)","strategy":"\(strategy.name)","strategy_parameters":"\(strategy.parameterSummary)","fraction":\(fraction),"epochs":\(training.epochs),\
+        {"model":"\(model)","strategy":"\(strategy.name)","strategy_parameters":"\(strategy.parameterSummary)","fraction":\(fraction),"sampling":"\(sampling)","epochs":\(training.epochs),\
         "batch_size":\(training.batchSize),"lr":\(training.learningRate),"seed":\(seed)}
         """
     }
