@@ -156,6 +156,35 @@ import Testing
         #expect(shares(ClientSampler.sample(directory, fraction: 1.0, mode: .stratified, using: &generator)) == ["tiny": 1, "big": 99])
     }
 
+    /// What the privacy accountant charges: n/K uniformly (more than C when rounding or a minimum
+    /// raises n), and stratified the largest ⌈n·Kᵢ/K⌉/Kᵢ, which no client's frequency exceeds.
+    @Test func theLargestInclusionProbabilityBoundsEveryClientsFrequency() {
+        let directory = Self.unequal
+        #expect(ClientSampler.largestInclusionProbability(directory, fraction: 0.15) == 0.15)
+        #expect(ClientSampler.largestInclusionProbability(ClientDirectory(nodes: ["a": Array(0..<15)]), fraction: 0.1)
+            == 2.0 / 15, "round(1.5) = 2 of 15")
+        #expect(ClientSampler.largestInclusionProbability(directory, fraction: 0.01, minimum: 5) == 0.05)
+        // n = 15: ⌈1.5⌉/10, 3/20, ⌈4.5⌉/30, 6/40.
+        #expect(ClientSampler.largestInclusionProbability(directory, fraction: 0.15, mode: .stratified) == 0.2)
+        #expect(ClientSampler.largestInclusionProbability(ClientDirectory([:]), fraction: 0.5, mode: .stratified) == 0)
+        // Nodes of 7, 13 and 20 with n = 10: shares 1.75, 3.25, 5 become 2, 3, 5 every round, so the
+        // first node's clients are in 2/7 of the rounds, more than n/K = 0.25; the bound is ⌈3.25⌉/13.
+        let skewed = ClientDirectory(nodes: ["a": Array(0..<7), "b": Array(7..<20), "c": Array(20..<40)])
+        let bound = ClientSampler.largestInclusionProbability(skewed, fraction: 0.25, mode: .stratified)
+        #expect(bound == 4.0 / 13)
+        var generator = SeededGenerator(seed: 11)
+        var counts = [Int](repeating: 0, count: 40)
+        let draws = 20_000
+        for _ in 0..<draws {
+            for ids in ClientSampler.sample(skewed, fraction: 0.25, mode: .stratified, using: &generator).values {
+                for id in ids { counts[id] += 1 }
+            }
+        }
+        let largest = Double(counts.max()!) / Double(draws)
+        #expect(largest <= bound)
+        #expect(abs(largest - 2.0 / 7) < 0.015)
+    }
+
     @Test func oneNodeIsAUniformDrawFromItsClients() {
         var generator = SeededGenerator(seed: 7)
         let directory = ClientDirectory(nodes: ["only": Array(0..<30)])

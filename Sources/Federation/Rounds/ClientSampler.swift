@@ -49,6 +49,26 @@ public enum ClientSampler {
         }
     }
 
+    /// The largest probability with which `sample` includes any one client of `directory`: n/K
+    /// uniformly; stratified, the largest ⌈n·Kᵢ/K⌉/Kᵢ over the nodes (an upper bound: a node's share
+    /// is that ceiling or one less). 0 for an empty directory.
+    public static func largestInclusionProbability(
+        _ directory: ClientDirectory, fraction: Double, minimum: Int = 1, mode: SamplingMode = .uniform
+    ) -> Double {
+        let count = sampleSize(available: directory.count, fraction: fraction, minimum: minimum)
+        guard count > 0 else { return 0 }
+        switch mode {
+        case .uniform:
+            return Double(count) / Double(directory.count)
+        case .stratified:
+            return directory.nodes.map { node in
+                let clients = node.clients.count
+                let ceiling = (count * clients + directory.count - 1) / directory.count
+                return Double(min(ceiling, clients)) / Double(clients)
+            }.max() ?? 0
+        }
+    }
+
     /// `count` distinct indices of 0..<size, uniformly: a partial Fisher–Yates shuffle of the
     /// indices with only the swapped positions stored, whose first `count` positions are the draw.
     private static func draw(_ count: Int, outOf size: Int, using generator: inout SeededGenerator) -> [Int] {

@@ -229,10 +229,12 @@ extension Coordinator {
         }
     }
 
-    /// Charges a completed round to the privacy accountant; ε so far, or nil without privacy.
+    /// Charges a completed round to the privacy accountant at the largest chance any client had of
+    /// being sampled into it (C, or more when a minimum, rounding up or stratified shares raise it);
+    /// ε so far, or nil without privacy.
     func accountPrivacy() -> Double? {
         guard let privacy = settings.privacy else { return nil }
-        accountant.compose(samplingRate: settings.fraction, noiseMultiplier: privacy.noiseMultiplier)
+        accountant.compose(samplingRate: currentSamplingRate, noiseMultiplier: privacy.noiseMultiplier)
         return accountant.loss(delta: privacy.delta).epsilon
     }
 }

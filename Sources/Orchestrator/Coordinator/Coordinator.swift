@@ -56,6 +56,9 @@ actor Coordinator {
     var runStarted = Date()
     var current: RoundState<ClientUpdate>?
     var currentStart: RoundStart?
+    /// The largest chance any client had of being sampled into the open round (what the privacy
+    /// accountant charges it at).
+    var currentSamplingRate = 0.0
     var generator: SeededGenerator
     var rejections = RejectionCounter()
     var history: [RoundResult] = []
@@ -245,9 +248,12 @@ actor Coordinator {
     func runRound(_ round: Int) async throws -> RoundOutcome {
         startRetrainingIfAsked()
         let started = ContinuousClock.now
+        let directory = currentClientDirectory()
         let assignments = ClientSampler.sample(
-            currentClientDirectory(), fraction: settings.fraction, minimum: settings.minimumClients, mode: settings.sampling,
+            directory, fraction: settings.fraction, minimum: settings.minimumClients, mode: settings.sampling,
             using: &generator)
+        currentSamplingRate = ClientSampler.largestInclusionProbability(
+            directory, fraction: settings.fraction, minimum: settings.minimumClients, mode: settings.sampling)
         timeline = RoundTimeline(opened: started)
         let state = RoundState<ClientUpdate>(
             round: round, assignments: assignments, deadline: started + settings.roundTimeout,
