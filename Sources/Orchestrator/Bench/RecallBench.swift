@@ -2,15 +2,19 @@ import ArgumentParser
 import Foundation
 import Learning
 
-/// `fedz bench recall`: the delayed-recall task, LSTM against a tanh RNN of the same size.
+/// `fedz bench recall`: the delayed-recall task, LSTM against a tanh RNN of the same size, and the
+/// gradient decay behind it.
 struct RecallBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recall",
-        abstract: "Train an LSTM and an RNN on delayed recall and print their accuracies as JSON.",
+        abstract: "Train an LSTM and an RNN on delayed recall and print their accuracies and gradient decay as JSON.",
         discussion: """
             Each seed trains both models (hidden 16, the same data, SGD with momentum 0.9) and tests \
             them on 500 fresh sequences; prints {"bench":"recall","lag":…,"cues":…,"chance":…,\
-            "samples":…,"epochs":…,"runs":[{"seed":…,"lstm":…,"rnn":…}],"lstm_mean":…,"rnn_mean":…}.
+            "samples":…,"epochs":…,"runs":[{"seed":…,"lstm":…,"rnn":…}],"lstm_mean":…,"rnn_mean":…,\
+            "gradient_decay":{"steps_back":[0,1,…],"rnn":[…],"lstm":[…]}}. The gradient decay is \
+            ‖dLoss/dx_t‖ relative to the last step's, k steps back, for untrained layers of 32 units \
+            on the same random sequences of lag + 1 steps, the loss at the last step (mean over the seeds).
             """)
 
     @Option(help: "Distractor steps between the cue and the question.")
@@ -43,9 +47,15 @@ struct RecallBench: ParsableCommand {
             runs.append(run)
         }
         func mean(_ key: String) -> Double { runs.map { $0[key] as! Double }.reduce(0, +) / Double(runs.count) }
+        let steps = lag + 1
+        func decay(_ recurrent: DelayedRecall.Recurrent) -> [Double] {
+            let norms = (1...seeds).map { GradientDecay.relativeInputGradientNorms(recurrent, steps: steps, seed: $0) }
+            return (0..<steps).map { back in norms.map { $0[steps - 1 - back] }.reduce(0, +) / Double(seeds) }
+        }
         let result: [String: Any] = [
             "bench": "recall", "lag": lag, "cues": task.cues, "chance": 1 / Double(task.cues), "samples": samples,
             "epochs": epochs, "runs": runs, "lstm_mean": mean("lstm"), "rnn_mean": mean("rnn"),
+            "gradient_decay": ["steps_back": Array(0..<steps), "rnn": decay(.rnn), "lstm": decay(.lstm)],
         ]
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
