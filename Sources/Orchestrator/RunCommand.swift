@@ -50,6 +50,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds to keep the cluster, its metrics and the dashboard up after the last round.")
     var linger = 0.0
 
+    @Option(help: "Stop the cluster when the process with this id is no longer the parent (set by fedz bench paper).")
+    var parentPid: Int32?
+
     @OptionGroup var metrics: MetricsOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -95,7 +98,7 @@ struct RunCommand: AsyncParsableCommand {
                 throw CancellationError()
             }
         }
-        let watch = ProcessLifecycle.onTermination { reason in
+        let watch = ProcessLifecycle.onTermination(parent: parentPid) { reason in
             // End a live progress line (and the terminal's ^C) before the notice.
             if isatty(STDOUT_FILENO) != 0 { FileHandle.standardOutput.write(Data("\n".utf8)) }
             logger.notice("stopping the cluster", metadata: ["reason": "\(reason)"])

@@ -141,4 +141,42 @@ struct RunIntegrationTests {
         #expect(abs(accuracy - cleanAccuracy) <= 0.01, "\(accuracy) vs fault-free \(cleanAccuracy)")
         #expect(run.output.filter { $0.contains("restarting it to resume") }.count == 3)
     }
+
+    /// `fedz run --parent-pid` (what `fedz bench paper` passes) stops its whole cluster once the
+    /// process that started it is gone, here a shell SIGKILLed mid-run.
+    @Test func aRunWhoseParentIsKilledStopsItsCluster() async throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("fedz-orphan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", #""$0" run --state-dir "$1" --nodes 2 --clients 20 --rounds 1000 --plaintext --parent-pid $$ >/dev/null 2>&1 & echo $!; wait"#,
+                           binDirectory.appendingPathComponent("fedz").path, state.path]
+        let output = Pipe()
+        shell.standardOutput = output
+        try shell.run()
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let run = try #require(Int32(line.trimmingCharacters(in: .whitespacesAndNewlines)), "fedz run's pid: \(line)")
+        defer { kill(run, SIGKILL) }
+        func pid(_ name: String) -> Int32? {
+            (try? String(contentsOf: state.appendingPathComponent("pids/\(name).pid"), encoding: .utf8))
+                .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        var deadline = ContinuousClock.now + .seconds(60)
+        while (pid("coordinator") == nil || pid("node-1") == nil) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let cluster = [run] + ["coordinator", "node-0", "node-1"].compactMap(pid)
+        #expect(cluster.count == 4, "the cluster came up")
+        kill(shell.processIdentifier, SIGKILL)
+        /// Running and not a zombie (a process that exited and awaits its new parent's wait).
+        func alive(_ pid: Int32) -> Bool {
+            guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return !stat.contains(") Z ")
+        }
+        deadline = ContinuousClock.now + .seconds(20)
+        while cluster.contains(where: alive) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(cluster.filter(alive).isEmpty, "still running: \(cluster.filter(alive))")
+    }
 }

@@ -103,12 +103,14 @@ struct BenchPaperCommand: AsyncParsableCommand {
         let arguments = ["run"] + setting.runArguments + [
             "--lr", "\(lr)", "--rounds", "\(budget)", "--target-accuracy", "\(target)", "--nodes", "\(nodes)",
             "--seed", "\(seed)", "--state-dir", directory.path, "--summary", summary.path, "--plaintext",
+            "--parent-pid", "\(getpid())",
         ] + extra
         FileHandle.standardError.write(Data("bench paper: fedz \(arguments.joined(separator: " "))\n".utf8))
         let child = try ChildProcess(
             name: "fedz run", executable: ExecutableLocation.sibling("fedz"), arguments: arguments,
             logFile: directory.appendingPathComponent("run.log"))
-        // A Ctrl-C reaches the child too: it is in this terminal's process group.
+        // A Ctrl-C reaches the child too (it is in this terminal's process group); a SIGTERM or
+        // SIGKILL of this process does not, so the child stops its cluster once its parent is gone.
         let status = await child.exitStatus(within: .seconds(86_400))
         // A run that gave up (e.g. its model diverged) still writes the rounds it ran and why.
         struct Summary: Decodable { var rounds: [RoundResult]; var error: String? }
