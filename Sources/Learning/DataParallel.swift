@@ -71,52 +71,57 @@ final class DataParallel {
         }
     }
 
-    /// Adds the gradients of the replicas that ran shards 1..<shards to the master's, each thread
-    /// summing its part of every parameter.
+    /// Adds the gradients of the replicas that ran shards 1..<shards to the master's.
     private func sumGradients(of shards: Int) {
-        let parts = models.count
-        master.trainable.withBuffers(\.gradient) { totals in
-            Self.withGradients(of: models[1..<shards]) { replicas in
-                // Safe: the parts touch disjoint element ranges, and concurrentPerform returns after all finish.
-                nonisolated(unsafe) let sum = { (part: Int) in
-                    for (index, total) in totals.enumerated() {
-                        let range = ParameterStorage.range(part: part, of: parts, count: total.count)
-                        guard !range.isEmpty else { continue }
-                        for replica in replicas {
-                            LinearAlgebra.axpy(count: range.count, alpha: 1, x: replica[index].baseAddress! + range.lowerBound,
-                                               y: total.baseAddress! + range.lowerBound)
+        for replica in models[1..<shards] {
+            for (summed, parameter) in zip(master.trainable, replica.trainable) {
+                summed.gradient.values.withUnsafeMutableBufferPointer { total in
+                    parameter.gradient.values.withUnsafeBufferPointer { gradient in
+                        let (count, total, gradient) = (total.count, total.baseAddress!, gradient.baseAddress!)
+                        forEachPart(of: count) { range in
+                            LinearAlgebra.axpy(count: range.count, alpha: 1, x: gradient + range.lowerBound,
+                                               y: total + range.lowerBound)
                         }
                     }
                 }
-                DispatchQueue.concurrentPerform(iterations: parts) { sum($0) }
             }
         }
     }
 
-    /// Runs `body` with pointers to the gradients of each of `models`' parameters.
-    private static func withGradients(of models: ArraySlice<Sequential>, collected: [[UnsafeMutableBufferPointer<Float>]] = [],
-                                      _ body: ([[UnsafeMutableBufferPointer<Float>]]) -> Void) {
-        guard let first = models.first else { return body(collected) }
-        first.trainable.withBuffers(\.gradient) { withGradients(of: models.dropFirst(), collected: collected + [$0], body) }
-    }
-
-    /// Runs `update(storage, part, parts)` on the master's parameters (an optimizer step) for every
-    /// part concurrently, each thread updating its part of every parameter, with the replicas' shared
-    /// references released first so the values are updated in place, not copied.
-    func updateParameters(_ update: (ParameterStorage, Int, Int) -> Void) {
+    /// Runs `update(index, value, gradient, elements)` over the elements of each of the master's
+    /// parameters (an optimizer step), with the replicas' shared references released first so the
+    /// values are updated in place, not copied. A large parameter is updated by every thread,
+    /// each on its own range of elements.
+    func updateParameters(
+        _ update: (Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void
+    ) {
         for replica in models.dropFirst() { replica.releaseParameterValues() }
-        let parts = models.count
-        master.trainable.withStorage { storage in
-            if parts == 1 {
-                update(storage, 0, 1)
-            } else {
-                withoutActuallyEscaping(update) { update in
-                    // Safe: the parts touch disjoint element ranges, and concurrentPerform returns after all finish.
-                    nonisolated(unsafe) let (update, storage) = (update, storage)
-                    DispatchQueue.concurrentPerform(iterations: parts) { update(storage, $0, parts) }
+        for (index, parameter) in master.trainable.enumerated() {
+            parameter.value.values.withUnsafeMutableBufferPointer { value in
+                parameter.gradient.values.withUnsafeMutableBufferPointer { gradient in
+                    let (count, value, gradient) = (value.count, value.baseAddress!, gradient.baseAddress!)
+                    forEachPart(of: count) { update(index, value, gradient, $0) }
                 }
             }
         }
         for replica in models.dropFirst() { replica.shareParameterValues(of: master) }
+    }
+
+    /// Parameters with fewer elements than this are summed and updated on the calling thread: a
+    /// hand-off to the other threads costs more than the work.
+    static let partedElements = 1 << 16
+
+    /// Calls `body` with ranges covering 0..<count: the whole range on this thread for a small
+    /// count, else one range per thread, concurrently (contiguous, disjoint, within one in length).
+    private func forEachPart(of count: Int, _ body: (Range<Int>) -> Void) {
+        let parts = models.count
+        guard parts > 1, count >= Self.partedElements else { return body(0..<count) }
+        withoutActuallyEscaping(body) { body in
+            // Safe: the parts are disjoint element ranges, and concurrentPerform returns after all finish.
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                body((count * part / parts)..<(count * (part + 1) / parts))
+            }
+        }
     }
 }

@@ -7,18 +7,21 @@ struct ProximalTerm {
 
     /// Adds the term's gradient μ·(w − anchor) to each parameter's gradient.
     func addGradient(to parameters: [Parameter]) {
-        parameters.withStorage { addGradient(to: $0, part: 0, of: 1) }
-    }
-
-    /// Adds the term's gradient to part `part` of `parts` of every parameter's elements (see
-    /// `ParameterStorage.range(part:of:count:)`). Parts may run concurrently.
-    func addGradient(to storage: ParameterStorage, part: Int, of parts: Int) {
-        for (index, (w, g)) in zip(storage.values, storage.gradients).enumerated() {
-            anchor[index].values.withUnsafeBufferPointer { start in
-                for i in ParameterStorage.range(part: part, of: parts, count: w.count) {
-                    g[i] += mu * (w[i] - start[i])
+        for (index, parameter) in parameters.enumerated() {
+            parameter.value.values.withUnsafeMutableBufferPointer { w in
+                parameter.gradient.values.withUnsafeMutableBufferPointer { g in
+                    addGradient(index, value: w.baseAddress!, gradient: g.baseAddress!, elements: 0..<w.count)
                 }
             }
+        }
+    }
+
+    /// Adds the term's gradient to `elements` of parameter `index` (value and gradient storage
+    /// given). Disjoint element ranges may be done concurrently.
+    func addGradient(_ index: Int, value: UnsafeMutablePointer<Float>, gradient: UnsafeMutablePointer<Float>,
+                     elements: Range<Int>) {
+        anchor[index].values.withUnsafeBufferPointer { start in
+            for i in elements { gradient[i] += mu * (value[i] - start[i]) }
         }
     }
 }

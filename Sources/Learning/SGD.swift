@@ -1,6 +1,6 @@
 /// Stochastic gradient descent with optional momentum and L2 weight decay, PyTorch's rule:
 /// g = gradient + weightDecay·value; v = momentum·v + g (v starts at 0, so the first step's v is g);
-/// value −= learningRate·v. A step may be shared by threads, each updating its part of every parameter.
+/// value −= learningRate·v. A step may be shared by threads, each updating its own elements.
 final class SGD {
     let learningRate: Float
     let momentum: Float
@@ -24,26 +24,30 @@ final class SGD {
 
     /// Applies one step to `parameters` using their current gradients.
     func step(_ parameters: [Parameter]) {
-        parameters.withStorage { step($0, part: 0, of: 1) }
+        for (index, parameter) in parameters.enumerated() {
+            parameter.value.values.withUnsafeMutableBufferPointer { w in
+                parameter.gradient.values.withUnsafeMutableBufferPointer { g in
+                    step(index, value: w.baseAddress!, gradient: g.baseAddress!, elements: 0..<w.count)
+                }
+            }
+        }
     }
 
-    /// Applies part `part` of `parts` of one step: every parameter's elements in
-    /// `ParameterStorage.range(part:of:count:)`. Parts may run concurrently.
-    func step(_ storage: ParameterStorage, part: Int, of parts: Int) {
-        for (index, (w, g)) in zip(storage.values, storage.gradients).enumerated() {
-            let range = ParameterStorage.range(part: part, of: parts, count: w.count)
-            guard !range.isEmpty else { continue }
-            let (w, g) = (w.baseAddress! + range.lowerBound, g.baseAddress! + range.lowerBound)
-            if weightDecay != 0 {
-                LinearAlgebra.axpy(count: range.count, alpha: weightDecay, x: w, y: g)
-            }
-            guard momentum != 0 else {
-                LinearAlgebra.axpy(count: range.count, alpha: -learningRate, x: g, y: w)
-                continue
-            }
-            let v = velocities.baseAddress! + offsets[index] + range.lowerBound
-            for i in 0..<range.count { v[i] = momentum * v[i] + g[i] }
-            LinearAlgebra.axpy(count: range.count, alpha: -learningRate, x: v, y: w)
+    /// Applies one step to `elements` of parameter `index` (value and gradient storage given).
+    /// Disjoint element ranges may be stepped concurrently.
+    func step(_ index: Int, value: UnsafeMutablePointer<Float>, gradient: UnsafeMutablePointer<Float>,
+              elements: Range<Int>) {
+        guard !elements.isEmpty else { return }
+        let (w, g) = (value + elements.lowerBound, gradient + elements.lowerBound)
+        if weightDecay != 0 {
+            LinearAlgebra.axpy(count: elements.count, alpha: weightDecay, x: w, y: g)
         }
+        guard momentum != 0 else {
+            LinearAlgebra.axpy(count: elements.count, alpha: -learningRate, x: g, y: w)
+            return
+        }
+        let v = velocities.baseAddress! + offsets[index] + elements.lowerBound
+        for i in 0..<elements.count { v[i] = momentum * v[i] + g[i] }
+        LinearAlgebra.axpy(count: elements.count, alpha: -learningRate, x: v, y: w)
     }
 }

@@ -141,9 +141,9 @@ public func train(_ model: Sequential, on data: LabeledData, config: TrainingCon
                         throw LearningError(.nonFiniteLoss(epoch: epoch, step: steps))
                     }
                     lossSum += result.lossSum
-                    parallel.updateParameters { storage, part, parts in
-                        proximal?.addGradient(to: storage, part: part, of: parts)
-                        optimizer.step(storage, part: part, of: parts)
+                    parallel.updateParameters { index, value, gradient, elements in
+                        proximal?.addGradient(index, value: value, gradient: gradient, elements: elements)
+                        optimizer.step(index, value: value, gradient: gradient, elements: elements)
                     }
                     steps += 1
                     start += batch
