@@ -6,10 +6,11 @@
 #   bench/paper-strategies.sh noniid     # FedAvg, FedProx, FedAvgM, FedAdam on Dirichlet(0.3), 50 rounds
 #   bench/paper-strategies.sh byzantine  # 5 nodes, 1 Byzantine (20 %) with scale:-10, IID, 30 rounds,
 #                                        # and each strategy without attackers
-#   bench/paper-strategies.sh byzantine --sampling stratified
-#                                        # the same with each node giving 2 of the 10 clients a round,
-#                                        # so exactly 2 updates a round are Byzantine (default: uniform,
-#                                        # 0 to 5); the defaults --trim-beta 0.2 and --krum-f 2 cover 2 of 10
+#   bench/paper-strategies.sh byzantine --sampling stratified|uniform
+#                                        # one sampling for every strategy; by default the robust ones
+#                                        # sample stratified (each node gives 2 of the 10 clients a round,
+#                                        # so exactly 2 updates a round are Byzantine, which --trim-beta 0.2
+#                                        # and --krum-f 2 cover) and FedAvg uniform (0 to 5 of 10)
 #
 # A run that gives up (a collapsed model: every client's loss non-finite, every
 # round abandoned) is reported with "error" and the accuracies of the rounds it ran.

@@ -20,8 +20,9 @@ struct FederationOptions: ParsableArguments, Sendable {
     @Option(help: "C: fraction of the clients sampled per round.")
     var fraction = 0.1
 
-    @Option(help: "How a round draws its clients: uniform (from all clients) or stratified (each node a share proportional to its clients).")
-    var sampling = SamplingMode.uniform
+    @Option(name: .customLong("sampling"),
+            help: "How a round draws its clients: uniform (from all clients) or stratified (each node a share proportional to its clients; the default for median, trimmed-mean, krum and multi-krum, else uniform).")
+    var samplingFlag: SamplingMode?
 
     @Option(name: .customLong("local-epochs"), help: "E: local epochs per round (default: 5).")
     var localEpochsFlag: Int?
@@ -34,6 +35,8 @@ struct FederationOptions: ParsableArguments, Sendable {
 
     /// E: `--local-epochs`, else the model's default (`ModelZoo.localTraining`).
     var localEpochs: Int { localEpochsFlag ?? ModelZoo.localTraining(for: model).epochs }
+    /// `--sampling`, else stratified for the Byzantine-robust strategies and uniform for the others.
+    var sampling: SamplingMode { samplingFlag ?? SamplingMode.default(for: strategySpec) }
     /// B: `--batch-size`, else the model's default.
     var batchSize: Int { batchSizeFlag ?? ModelZoo.localTraining(for: model).batchSize }
     /// `--lr`, else the model's default.

@@ -10,4 +10,12 @@ public enum SamplingMode: String, Sendable, CaseIterable, CustomStringConvertibl
     case stratified
 
     public var description: String { rawValue }
+
+    /// Stratified for the Byzantine-robust strategies, uniform for the others. A robust rule
+    /// tolerates a bounded share of bad updates per round (trimmed mean β, Krum's f); stratified
+    /// sampling keeps a bad node's share of every round at its share of the clients, where
+    /// uniform sampling lets it vary hypergeometrically (0–5 of 10 for a node with 20 % of them).
+    public static func `default`(for strategy: StrategySpec) -> SamplingMode {
+        strategy.isByzantineRobust ? .stratified : .uniform
+    }
 }

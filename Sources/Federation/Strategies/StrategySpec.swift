@@ -36,6 +36,9 @@ public struct StrategySpec: Sendable, Equatable {
         self.name = name
     }
 
+    /// Whether the named strategy is built to tolerate Byzantine updates (median, trimmed mean, Krum, Multi-Krum).
+    public var isByzantineRobust: Bool { ["median", "trimmed-mean", "krum", "multi-krum"].contains(name) }
+
     /// The strategy this spec names, or an error naming the bad parameter.
     public func make() throws(PlanError) -> any Strategy {
         let strategy = try makeUnbounded()
