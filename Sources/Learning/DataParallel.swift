@@ -96,13 +96,8 @@ final class DataParallel {
         _ update: (Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void
     ) {
         for replica in models.dropFirst() { replica.releaseParameterValues() }
-        for (index, parameter) in master.trainable.enumerated() {
-            parameter.value.values.withUnsafeMutableBufferPointer { value in
-                parameter.gradient.values.withUnsafeMutableBufferPointer { gradient in
-                    let (count, value, gradient) = (value.count, value.baseAddress!, gradient.baseAddress!)
-                    forEachPart(of: count) { update(index, value, gradient, $0) }
-                }
-            }
+        master.trainable.forEachStorage { index, value, gradient, count in
+            forEachPart(of: count) { update(index, value, gradient, $0) }
         }
         for replica in models.dropFirst() { replica.shareParameterValues(of: master) }
     }

@@ -5,6 +5,15 @@ public struct DelayedRecall: Sendable {
     /// The recurrent layer under test.
     public enum Recurrent: String, Sendable, CaseIterable {
         case lstm, rnn
+
+        /// A fresh layer of this kind; `forgetBias` sets the LSTM's forget-gate bias (the RNN has no gate).
+        func layer<G: RandomNumberGenerator>(inputs: Int, hidden: Int, forgetBias: Float = 1,
+                                             generator: inout G) -> any Layer {
+            switch self {
+            case .lstm: LSTM(inputs: inputs, hidden: hidden, forgetBias: forgetBias, generator: &generator)
+            case .rnn: RNN(inputs: inputs, hidden: hidden, generator: &generator)
+            }
+        }
     }
 
     /// Distractor steps between the cue and the question.
@@ -38,10 +47,7 @@ public struct DelayedRecall: Sendable {
     /// up to 20 steps (Tallec & Ollivier 2018); the RNN has no gate to open.
     public func model(_ recurrent: Recurrent, seed: UInt64) throws -> Sequential {
         var generator = SeededGenerator(seed: seed)
-        let layer: any Layer = switch recurrent {
-        case .lstm: LSTM(inputs: 8, hidden: hidden, forgetBias: 3, generator: &generator)
-        case .rnn: RNN(inputs: 8, hidden: hidden, generator: &generator)
-        }
+        let layer = recurrent.layer(inputs: 8, hidden: hidden, forgetBias: 3, generator: &generator)
         return try Sequential(inputShape: [lag + 1], layers: [
             Embedding(vocabulary: cues + distractors, dimensions: 8, generator: &generator),
             layer,

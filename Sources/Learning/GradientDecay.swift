@@ -9,10 +9,7 @@ public enum GradientDecay {
                                                   hidden: Int = 32, seed: UInt64) -> [Double] {
         precondition(steps > 0 && inputs > 0 && hidden > 0, "GradientDecay: sizes must be positive")
         var generator = SeededGenerator(seed: seed)
-        let layer: any Layer = switch recurrent {
-        case .rnn: RNN(inputs: inputs, hidden: hidden, generator: &generator)
-        case .lstm: LSTM(inputs: inputs, hidden: hidden, generator: &generator)
-        }
+        let layer = recurrent.layer(inputs: inputs, hidden: hidden, generator: &generator)
         var data = SeededGenerator(seed: seed &+ 1)
         let batch = 4
         let input = Tensor(shape: [batch, steps, inputs],

@@ -17,6 +17,22 @@ final class Parameter {
     func replica() -> Parameter { Parameter(name: name, value: value) }
 }
 
+extension Array where Element == Parameter {
+    /// Calls `body(index, value, gradient, count)` for each parameter in turn with pointers to its
+    /// value and gradient storage (taken on this thread, valid during the call).
+    func forEachStorage(
+        _ body: (Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    ) {
+        for (index, parameter) in enumerated() {
+            parameter.value.values.withUnsafeMutableBufferPointer { value in
+                parameter.gradient.values.withUnsafeMutableBufferPointer { gradient in
+                    body(index, value.baseAddress!, gradient.baseAddress!, value.count)
+                }
+            }
+        }
+    }
+}
+
 /// A trainable parameter's name (e.g. "dense0.weight") and shape.
 public struct ParameterSpec: Sendable, Equatable, Codable {
     /// Layer name and parameter name joined by a dot, e.g. "dense0.weight".

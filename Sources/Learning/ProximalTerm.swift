@@ -7,13 +7,7 @@ struct ProximalTerm {
 
     /// Adds the term's gradient μ·(w − anchor) to each parameter's gradient.
     func addGradient(to parameters: [Parameter]) {
-        for (index, parameter) in parameters.enumerated() {
-            parameter.value.values.withUnsafeMutableBufferPointer { w in
-                parameter.gradient.values.withUnsafeMutableBufferPointer { g in
-                    addGradient(index, value: w.baseAddress!, gradient: g.baseAddress!, elements: 0..<w.count)
-                }
-            }
-        }
+        parameters.forEachStorage { addGradient($0, value: $1, gradient: $2, elements: 0..<$3) }
     }
 
     /// Adds the term's gradient to `elements` of parameter `index` (value and gradient storage

@@ -24,13 +24,7 @@ final class SGD {
 
     /// Applies one step to `parameters` using their current gradients.
     func step(_ parameters: [Parameter]) {
-        for (index, parameter) in parameters.enumerated() {
-            parameter.value.values.withUnsafeMutableBufferPointer { w in
-                parameter.gradient.values.withUnsafeMutableBufferPointer { g in
-                    step(index, value: w.baseAddress!, gradient: g.baseAddress!, elements: 0..<w.count)
-                }
-            }
-        }
+        parameters.forEachStorage { step($0, value: $1, gradient: $2, elements: 0..<$3) }
     }
 
     /// Applies one step to `elements` of parameter `index` (value and gradient storage given).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// JSON as fedz's commands write and read it (events, summaries, checkpoints): numbers JSON
+/// JSON as fedz writes and reads it (events, summaries, checkpoints, bench reports, the dashboard): numbers JSON
 /// cannot hold — a diverged training loss, an infinite Rényi divergence — travel as the
 /// strings "inf", "-inf" and "nan" instead of failing the whole document.
 enum FedzJSON {

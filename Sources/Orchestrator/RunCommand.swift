@@ -190,8 +190,9 @@ struct RunCommand: AsyncParsableCommand {
     ) async throws -> FollowOutcome {
         var bound: (publish: String, pull: String)?
         func show(_ text: String) { write(following.console.line(text)) }
+        let decoder = FedzJSON.decoder
         for await line in events {
-            guard let event = try? FedzJSON.decoder.decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
+            guard let event = try? decoder.decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
             switch event {
             case let .ready(publish, pull):
                 bound = (publish, pull)

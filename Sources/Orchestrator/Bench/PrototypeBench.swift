@@ -69,9 +69,7 @@ struct PrototypeBench: AsyncParsableCommand {
         let report = PrototypeBenchReport(
             model: model, rounds: rounds, schedule: schedule.map(PrototypeBenchReport.Schedule.init), central: central,
             federated: federated)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = try encoder.encode(report) + Data("\n".utf8)
+        let json = try FedzJSON.encoder().encode(report) + Data("\n".utf8)
         if let out {
             try json.write(to: URL(fileURLWithPath: out), options: .atomic)
         } else {

@@ -100,9 +100,7 @@ struct ScaleBench: AsyncParsableCommand {
                 "state_dir": directory.path,
             ],
             loadAverageBefore: loadBefore, loadAverageAfter: Self.loadAverage(), configurations: outcomes, broadcast: broadcast)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = try encoder.encode(report)
+        let json = try FedzJSON.encoder().encode(report)
         if let out {
             try json.write(to: URL(fileURLWithPath: out))
         } else {

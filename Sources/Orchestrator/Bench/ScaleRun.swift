@@ -54,8 +54,9 @@ struct ScaleRun {
             }
             defer { sampling.cancel() }
             var (results, abandoned, nodeMemory) = ([RoundResult](), 0, [ProcessMemory]())
+            let decoder = FedzJSON.decoder
             for await line in events {
-                guard let event = try? JSONDecoder().decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
+                guard let event = try? decoder.decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
                 switch event {
                 case let .ready(publish, pull):
                     try await startNodes(cluster, publish: publish, pull: pull)

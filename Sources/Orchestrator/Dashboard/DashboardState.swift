@@ -77,10 +77,8 @@ struct DashboardState: Codable, Sendable, Equatable {
 
     /// The state as JSON.
     var json: String {
-        let encoder = JSONEncoder()
+        let encoder = FedzJSON.encoder([])
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }
