@@ -1,5 +1,6 @@
 import Actors
 import Federation
+import Foundation
 import Learning
 
 /// Serving and field monitoring: the node serves the production version the coordinator
@@ -8,7 +9,7 @@ import Learning
 extension DeviceWorker {
     /// Switches to what the coordinator says to serve, fetching versions it lacks.
     func serve(_ status: CoordinatorStatus) async {
-        await observeRound(status.round)
+        observeRound(status.round)
         if status.production?.version != serving?.production?.version, let production = status.production {
             logger.info("serving a new production version", metadata: ["fedz.version": "\(production.version)"])
         }
@@ -47,20 +48,35 @@ extension DeviceWorker {
         }
     }
 
-    /// Starts injected drift once the federation reaches its round; the data is shifted on
-    /// the compute thread, so that heartbeats keep flowing meanwhile.
-    func observeRound(_ round: Int) async {
+    /// Starts injected drift once the federation reaches its round: hands the round to the
+    /// shifting task and returns at once, so that the receive loop never waits for the shift.
+    func observeRound(_ round: Int) {
         guard let drift = settings.drift, !drifted, round >= drift.round else { return }
         drifted = true
+        shifting = true
+        driftRound.yield(round)
+    }
+
+    /// Shifts the data on the compute thread (taking the drift's `stall` longer, as a slow
+    /// device would), then lets training go on; heartbeats, messages and field reports
+    /// keep flowing meanwhile.
+    func shiftData(round: Int) async {
+        guard let drift = settings.drift else { return }
         let (seed, original, replacement) = (settings.faultPlan.seed, store, settings.driftReplacement)
+        logger.notice("injected drift: shifting the data", metadata: ["fedz.round": "\(round)", "drift": "\(drift)"])
         do {
             store = try await compute.run {
-                try original.mapShared { data throws in try drift.shift.apply(to: data, seed: seed, replacement: replacement) }
+                if drift.stall > .zero { Thread.sleep(forTimeInterval: drift.stall.seconds) }
+                return try original.mapShared { data throws in
+                    try drift.shift.apply(to: data, seed: seed, replacement: replacement)
+                }
             }
             logger.notice("injected drift begins", metadata: ["fedz.round": "\(round)", "drift": "\(drift)"])
         } catch {
             logger.error("could not inject drift", metadata: ["error": "\(error)"])
         }
+        shifting = false
+        workSignal.yield()
     }
 
     /// `fieldBatch` samples drawn at random from the node's clients' data as it is now; nil

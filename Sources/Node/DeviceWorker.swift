@@ -12,10 +12,17 @@ actor DeviceWorker {
     let logger: Logger
     let loop: IOLoop
     let subscriber: Subscriber
+    /// Updates and secure-aggregation replies: the bulk traffic.
     let pusher: Pusher
+    /// Hellos, heartbeats, model requests and field reports, on their own socket and topic, so
+    /// that they never queue behind updates here or at the coordinator.
+    let control: Pusher
     let compute = ComputeThread(name: "fedz-node-compute")
     let incarnation = Incarnation.now()
     let (workSignals, workSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    /// Rounds at which injected drift begins, for the task that shifts the data; the receive
+    /// loop hands them over instead of waiting for the shift.
+    let (driftRounds, driftRound) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
 
     var link: CoordinatorLink
     let started = ContinuousClock.now
@@ -31,6 +38,8 @@ actor DeviceWorker {
     /// What the coordinator says to serve (production) and evaluate (candidate).
     var serving: CoordinatorStatus?
     var drifted = false
+    /// The data is being shifted: training waits for it, everything else goes on.
+    var shifting = false
     /// The latest round that has work for this node.
     var pendingRound: RoundStart?
     /// Clients already trained (or failed) in `pendingRound`.
@@ -53,9 +62,10 @@ actor DeviceWorker {
                 topics: [Topic.round.rawValue, Topic.model.rawValue, Topic.node(settings.id).rawValue],
                 settings: sockets)
             let pusher = try await Pusher(loop: loop, connect: settings.coordinatorPull, settings: sockets)
+            let control = try await Pusher(loop: loop, connect: settings.coordinatorPull, settings: sockets)
             return DeviceWorker(
                 settings: settings, clients: clients, specs: specs, logger: logger, loop: loop,
-                subscriber: subscriber, pusher: pusher)
+                subscriber: subscriber, pusher: pusher, control: control)
         } catch {
             await loop.shutdown()
             throw error
@@ -64,7 +74,7 @@ actor DeviceWorker {
 
     private init(
         settings: NodeSettings, clients: ClientStore, specs: [ParameterSpec], logger: Logger, loop: IOLoop,
-        subscriber: Subscriber, pusher: Pusher
+        subscriber: Subscriber, pusher: Pusher, control: Pusher
     ) {
         self.settings = settings
         self.store = clients
@@ -73,6 +83,7 @@ actor DeviceWorker {
         self.loop = loop
         self.subscriber = subscriber
         self.pusher = pusher
+        self.control = control
         self.link = CoordinatorLink(interval: settings.heartbeatInterval, liveness: settings.heartbeatLiveness)
         // Each node draws its own faults: the plan's seed mixed with an FNV-1a hash of the node id.
         let seed = settings.id.utf8.reduce(settings.faultPlan.seed ^ 0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
@@ -88,6 +99,9 @@ actor DeviceWorker {
             }
             group.addTask {
                 for await _ in self.workSignals { await self.trainPending() }
+            }
+            group.addTask {
+                for await round in self.driftRounds { await self.shiftData(round: round) }
             }
             group.addTask {
                 for await event in self.loop.securityEvents {
@@ -114,6 +128,7 @@ actor DeviceWorker {
     /// Closes the sockets and stops the I/O and compute threads.
     func shutdown() async {
         workSignal.finish()
+        driftRound.finish()
         await loop.shutdown()
         compute.stop()
     }
@@ -180,7 +195,7 @@ actor DeviceWorker {
             try await acceptSecureAggregation(envelope)
         case .roundStart:
             let start = try envelope.body(RoundStart.self)
-            await observeRound(start.round)
+            observeRound(start.round)
             guard start.assignments[settings.id]?.isEmpty == false else { return }
             // A retried round keeps its number but may train another version or other clients,
             // and is a new secure-aggregation session.
@@ -219,9 +234,10 @@ actor DeviceWorker {
     // MARK: - Training
 
     /// Trains the clients of the pending round one by one while the round stays
-    /// current; asks for the model version first when it is missing.
+    /// current; asks for the model version first when it is missing. Waits (returns, to be
+    /// signalled again) while the data is being shifted.
     func trainPending() async {
-        while let start = pendingRound,
+        while !shifting, let start = pendingRound,
               let client = start.assignments[settings.id]?.first(where: { !done.contains($0) })
         {
             guard let model = models[start.modelVersion], model.hash == start.modelHash else {
@@ -312,16 +328,19 @@ actor DeviceWorker {
             modelVersion: round?.modelVersion)
     }
 
+    /// Sends a small message on the control topic and socket (hello, heartbeat, requests,
+    /// field reports, a client that cannot train).
     func push<Body: Encodable>(kind: MessageKind, round: RoundStart? = nil, body: Body) async {
-        guard let envelope = try? Envelope(topic: .report, header: header(kind, round: round), body: body) else { return }
-        await transmit(WireFormat.encode(envelope), timeout: settings.heartbeatInterval)
+        guard let envelope = try? Envelope(topic: .control, header: header(kind, round: round), body: body) else { return }
+        await transmit(WireFormat.encode(envelope), timeout: settings.heartbeatInterval, on: control)
     }
 
-    /// Sends through the fault plan (the identity unless one is set); failures are
-    /// logged, as every message the node sends is repeated or re-sent when it matters.
-    func transmit(_ frames: Multipart, timeout: Duration) async {
+    /// Sends through the fault plan (the identity unless one is set), by default on the bulk
+    /// socket; failures are logged, as every message the node sends is repeated or re-sent
+    /// when it matters.
+    func transmit(_ frames: Multipart, timeout: Duration, on pusher: Pusher? = nil) async {
         let deliveries = outboundFaults.onMessage(frames, elapsed: .now - started)
-        let pusher = self.pusher
+        let pusher = pusher ?? self.pusher
         do {
             try await FaultDelivery.perform(deliveries) { try await pusher.send($0, timeout: timeout) }
         } catch {

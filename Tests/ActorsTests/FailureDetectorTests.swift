@@ -23,6 +23,15 @@ import Testing
         #expect(detector.alive == ["a"])
     }
 
+    @Test func aSignOfLifeHandledLateNeverMovesLastSeenBack() {
+        var detector = FailureDetector(interval: .seconds(1), liveness: 3)
+        _ = detector.onHeartbeat(from: "a", incarnation: 1, now: start + .seconds(5))
+        // An update that arrived at 1 s, handled after the heartbeat that arrived at 5 s.
+        #expect(detector.onHeartbeat(from: "a", incarnation: 1, now: start + .seconds(1)) == .fresh(nil))
+        #expect(detector.lastSeen(of: "a") == start + .seconds(5))
+        #expect(detector.onTick(now: start + .seconds(7.5)).isEmpty)
+    }
+
     @Test func higherIncarnationReplacesLowerIsStale() {
         var detector = FailureDetector()
         _ = detector.onHeartbeat(from: "a", incarnation: 5, now: start)

@@ -39,9 +39,17 @@ import Testing
         #expect((0..<4).filter { spec.affects(node: $0, of: 4) } == [0, 1])
         #expect(try DriftSpec(parsing: spec.description) == spec)
         #expect((0..<3).allSatisfy { try! DriftSpec(parsing: "round=2,kind=permute-labels").affects(node: $0, of: 3) })
+        #expect(spec.stall == .zero)
     }
 
-    @Test(arguments: ["round=15", "kind=rotate:60", "round=0,kind=rotate:1", "round=3,kind=rotate:1,fraction=2", "round=3,kind=x", "when=3"])
+    @Test func aStallIsParsedAndSurvivesItsDescription() throws {
+        let spec = try DriftSpec(parsing: "round=2,kind=rotate:60,stall=60")
+        #expect(spec.stall == .seconds(60))
+        #expect(try DriftSpec(parsing: spec.description) == spec)
+    }
+
+    @Test(arguments: ["round=15", "kind=rotate:60", "round=0,kind=rotate:1", "round=3,kind=rotate:1,fraction=2", "round=3,kind=x", "when=3",
+        "round=3,kind=rotate:1,stall=-1", "round=3,kind=rotate:1,stall=3601", "round=3,kind=rotate:1,stall=1.5"])
     func refusesBadSpecs(_ text: String) {
         #expect(throws: PlanError.self) { try DriftSpec(parsing: text) }
     }

@@ -42,6 +42,30 @@ struct RunIntegrationTests {
         #expect(alerts.count == 1, "the restarted monitor caught the drift: \(alerts)")
     }
 
+    /// Every node's data shift blocks its compute thread for 60 s (20 times the liveness
+    /// window of 3 heartbeat intervals): the nodes keep heart-beating, none is declared dead, no
+    /// round is abandoned, and the drift round waits for the shifted data.
+    @Test func aNodeWhoseDataShiftBlocksForAMinuteIsNeverDeclaredDead() async throws {
+        let run = try FedzRunProcess(
+            Self.small + [
+                "--rounds", "3", "--round-timeout", "240", "--drift", "round=2,kind=rotate:60,fraction=1.0,stall=60",
+            ], binDirectory: binDirectory)
+        defer { run.tearDown() }
+        #expect(try await run.waitForExit(within: .seconds(480)) == 0, "\(run.output.suffix(10))")
+        let rounds = try #require(try run.summaryJSON()["rounds"] as? [[String: Any]])
+        #expect(rounds.count == 3)
+        let driftRound = try #require(rounds.first { $0["round"] as? Int == 2 })
+        #expect(driftRound["seconds"] as? Double ?? 0 >= 60, "round 2 trained on the shifted data: \(driftRound)")
+        let log = try String(contentsOf: run.stateDirectory.appendingPathComponent("logs/coordinator.log"), encoding: .utf8)
+        #expect(!log.contains("considered dead"), "a busy node was declared dead")
+        #expect(!log.contains("round abandoned"))
+        for node in 0..<2 {
+            let nodeLog = try String(
+                contentsOf: run.stateDirectory.appendingPathComponent("logs/node-\(node).log"), encoding: .utf8)
+            #expect(nodeLog.contains("injected drift begins"), "node-\(node) shifted its data")
+        }
+    }
+
     @Test func privacySpentKeepsCountingAcrossACoordinatorRestart() async throws {
         let settings = ["--nodes", "2", "--clients", "20", "--fraction", "1.0", "--local-epochs", "1", "--rounds", "4",
                         "--dp-noise", "1", "--seed", "2"]

@@ -42,14 +42,17 @@ public struct FailureDetector: Sendable {
     /// When the peer was last heard from, if it is alive.
     public func lastSeen(of id: String) -> ContinuousClock.Instant? { peers[id]?.lastSeen }
 
-    /// Records any sign of life (hello, heartbeat, update) from `id`.
+    /// Records any sign of life (hello, heartbeat, update) from `id`, stamped `now`: when it
+    /// arrived, which may be earlier than when it is handled.
     public mutating func onHeartbeat(from id: String, incarnation: UInt64, now: ContinuousClock.Instant) -> Observation {
         guard let peer = peers[id] else {
             peers[id] = Peer(incarnation: incarnation, lastSeen: now)
             return .fresh(.joined(id: id, incarnation: incarnation))
         }
         if incarnation < peer.incarnation { return .stale }
-        peers[id] = Peer(incarnation: incarnation, lastSeen: now)
+        // Signs of life can be handled out of arrival order (control traffic overtakes
+        // updates): an older stamp never moves `lastSeen` back.
+        peers[id] = Peer(incarnation: incarnation, lastSeen: incarnation > peer.incarnation ? now : max(peer.lastSeen, now))
         if incarnation > peer.incarnation {
             return .fresh(.restarted(id: id, old: peer.incarnation, new: incarnation))
         }

@@ -17,6 +17,8 @@ struct SocketRequest: Sendable {
     var settings: SocketSettings
     /// Where received messages go; `nil` for send-only sockets.
     var inbound: InboundBuffer?
+    /// Where received messages of the lane's topics go instead of `inbound`.
+    var priority: PriorityLane?
 }
 
 /// A socket the loop has opened.
@@ -55,6 +57,7 @@ enum IOCommand: Sendable {
         switch self {
         case .open(let request, let continuation):
             request.inbound?.finish()
+            request.priority?.buffer.finish()
             continuation.resume(throwing: stopped)
         case .send(_, let outbound):
             outbound.continuation.resume(throwing: stopped)

@@ -2,6 +2,7 @@
 private final class OpenSocket {
     let socket: ZMQSocket
     let inbound: InboundBuffer?
+    let priority: PriorityLane?
     var pending = PendingSends()
     let receiveBatch: Int
     let isCurveServer: Bool
@@ -10,12 +11,25 @@ private final class OpenSocket {
     /// Peers whose handshake failure was reported and has not succeeded since.
     var failingPeers: Set<String> = []
 
-    init(socket: ZMQSocket, inbound: InboundBuffer?, receiveBatch: Int, isCurveServer: Bool, monitor: SocketMonitor?) {
+    init(
+        socket: ZMQSocket, inbound: InboundBuffer?, priority: PriorityLane?, receiveBatch: Int, isCurveServer: Bool,
+        monitor: SocketMonitor?
+    ) {
         self.socket = socket
         self.inbound = inbound
+        self.priority = priority
         self.receiveBatch = receiveBatch
         self.isCurveServer = isCurveServer
         self.monitor = monitor
+    }
+
+    /// Whether to read: the main buffer wants more, or the priority lane does and the main
+    /// buffer still has room past its limit.
+    var wantsToRead: Bool {
+        guard let inbound else { return false }
+        if inbound.wantsMore { return true }
+        guard let priority else { return false }
+        return priority.buffer.wantsMore && inbound.hasOverflowRoom
     }
 }
 
@@ -60,7 +74,7 @@ final class IOLoopRunner {
             var polled: [IOLoopID] = []
             for (id, entry) in sockets {
                 var events: PollEvents = []
-                if entry.inbound?.wantsMore == true { events.insert(.readable) }
+                if entry.wantsToRead { events.insert(.readable) }
                 if !entry.pending.isEmpty { events.insert(.writable) }
                 guard !events.isEmpty else { continue }
                 poll.add(entry.socket, events: events)
@@ -157,7 +171,7 @@ final class IOLoopRunner {
                 endpoint = addresses.first ?? ""
             }
             sockets[id] = OpenSocket(
-                socket: socket, inbound: request.inbound,
+                socket: socket, inbound: request.inbound, priority: request.priority,
                 receiveBatch: max(request.settings.inboundBufferLimit, 1),
                 isCurveServer: request.settings.curve?.isServer ?? false,
                 monitor: monitor)
@@ -166,6 +180,7 @@ final class IOLoopRunner {
             socket.close()
             monitor?.close()
             request.inbound?.finish()
+            request.priority?.buffer.finish()
             throw error
         }
     }
@@ -187,16 +202,22 @@ final class IOLoopRunner {
         }
     }
 
-    /// Reads whole messages into the inbound buffer until the socket is empty, the buffer is
-    /// full, or one batch is done (so one busy socket cannot starve the others).
+    /// Reads whole messages into the inbound buffer (or the priority lane, for its topics)
+    /// until the socket is empty, reading stops being wanted, or one batch is done (so one
+    /// busy socket cannot starve the others).
     private func receive(_ open: OpenSocket) {
         guard let inbound = open.inbound else { return }
-        for _ in 0..<open.receiveBatch {
+        for _ in 0..<open.receiveBatch where open.wantsToRead {
             do {
                 guard case .processed(let message) = try open.socket.receive() else { return }
-                guard inbound.push(message) else { return }
+                if let lane = open.priority, lane.takes(message) {
+                    _ = lane.buffer.push(message)
+                } else {
+                    _ = inbound.push(message)
+                }
             } catch {
                 inbound.finish()
+                open.priority?.buffer.finish()
                 return
             }
         }
@@ -229,6 +250,7 @@ final class IOLoopRunner {
     private func close(_ open: OpenSocket, failing error: ActorsError) {
         for parked in open.pending.removeAll() { parked.continuation.resume(throwing: error) }
         open.inbound?.finish()
+        open.priority?.buffer.finish()
         open.socket.close()
         open.monitor?.close()
     }

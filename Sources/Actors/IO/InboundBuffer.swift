@@ -36,6 +36,10 @@ final class InboundBuffer: @unchecked Sendable {
     /// Whether the loop should poll for more messages.
     var wantsMore: Bool { lock.withLock { !paused && !finished } }
 
+    /// Whether the loop may still read past `limit` on behalf of a socket's priority lane:
+    /// the buffer holds fewer than twice its limit.
+    var hasOverflowRoom: Bool { lock.withLock { !finished && count < 2 * limit } }
+
     /// Loop side: hands over a received message; returns whether the loop may read another.
     func push(_ message: Multipart) -> Bool {
         let (waiter, more): (CheckedContinuation<Multipart?, Never>?, Bool) = lock.withLock {

@@ -19,6 +19,11 @@ public struct Topic: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     /// Messages pushed to the coordinator (PUSH/PULL carries a topic frame too, so
     /// every message has the same framing).
     public static let report = Topic(rawValue: prefix + "report/")
+    /// Small messages pushed to the coordinator that carry liveness and requests (hello,
+    /// heartbeat, model and retrain requests, field reports): senders push them on a socket of
+    /// their own and the coordinator reads them on a priority lane, so that they never wait
+    /// behind updates.
+    public static let control = Topic(rawValue: prefix + "control/")
 
     /// Messages addressed to one node.
     public static func node(_ id: String) -> Topic { Topic(rawValue: prefix + "node/\(id)/") }

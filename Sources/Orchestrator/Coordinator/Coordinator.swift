@@ -101,7 +101,8 @@ actor Coordinator {
             }
             let sockets = SocketSettings(curve: settings.security?.curve)
             let publisher = try await Publisher(loop: loop, bind: settings.publishEndpoint, settings: sockets)
-            let puller = try await Puller(loop: loop, bind: settings.pullEndpoint, settings: sockets)
+            let puller = try await Puller(
+                loop: loop, bind: settings.pullEndpoint, settings: sockets, priorityTopics: [.control])
             let coordinator = try Coordinator(
                 settings: settings, logger: logger, loop: loop, publisher: publisher, puller: puller,
                 strategy: strategy, specs: model.parameterSpecs, global: model.parameters(), testData: testData,
@@ -155,10 +156,10 @@ actor Coordinator {
     func run(onRound: @escaping @Sendable (RoundResult) -> Void) async throws -> [RoundResult] {
         self.onRound = onRound
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await message in self.puller.messages {
-                    let deliveries = await self.inboundFaults(message)
-                    try await FaultDelivery.perform(deliveries) { await self.receive($0) }
+            // Two lanes: control traffic (hellos, heartbeats, requests) is never read behind updates.
+            for lane in [puller.messages] + (puller.priorityMessages.map { [$0] } ?? []) {
+                group.addTask {
+                    for await message in lane { try await self.admit(message) }
                 }
             }
             group.addTask {
@@ -369,17 +370,20 @@ actor Coordinator {
 
     // MARK: - Receiving
 
-    func receive(_ frames: Multipart) async {
+    /// Takes a message decoded (and, for an update, hash-checked) before the actor; the
+    /// sender's liveness counts from when the message was taken off its lane.
+    func receive(_ decoded: Result<Inbound, WireError>) async {
         let began = ContinuousClock.now
-        let envelope: Envelope
-        do {
-            envelope = try WireFormat.decode(frames)
-        } catch {
+        let inbound: Inbound
+        switch decoded {
+        case .success(let value): inbound = value
+        case .failure(let error):
             reject(error)
             return
         }
+        let envelope = inbound.envelope
         let sender = envelope.header.sender
-        switch detector.onHeartbeat(from: sender, incarnation: envelope.header.incarnation, now: .now) {
+        switch detector.onHeartbeat(from: sender, incarnation: envelope.header.incarnation, now: inbound.arrival) {
         case .stale:
             reject(WireError(.unexpected, "\(envelope.header.kind) from an old incarnation of \(sender)"))
             return
@@ -390,14 +394,14 @@ actor Coordinator {
             break
         }
         do {
-            try await handle(envelope)
+            try await handle(envelope, update: inbound.update)
             if envelope.header.kind == .update { timeline?.onHandled(.now - began) }
         } catch {
             reject(error)
         }
     }
 
-    func handle(_ envelope: Envelope) async throws(WireError) {
+    func handle(_ envelope: Envelope, update: Inbound.Update? = nil) async throws(WireError) {
         let header = envelope.header
         switch header.kind {
         case .hello:
@@ -424,7 +428,8 @@ actor Coordinator {
         case .retrainRequest:
             try await acceptRetrainRequest(envelope)
         case .update:
-            try acceptUpdate(envelope)
+            guard let update else { throw WireError(.unexpected, "an update that was not checked before the actor") }
+            try acceptUpdate(update, header: envelope.header)
         case .secaggKeys, .secaggShares, .secaggMaskedInput, .secaggReveal:
             try await acceptSecureAggregation(envelope)
         case .trainingFailed:
@@ -441,14 +446,9 @@ actor Coordinator {
         }
     }
 
-    func acceptUpdate(_ envelope: Envelope) throws(WireError) {
-        let header = envelope.header
+    func acceptUpdate(_ update: Inbound.Update, header: Header) throws(WireError) {
         guard secureRound == nil else { throw WireError(.unexpected, "a plain update from \(header.sender) in a secure round") }
-        let report = try envelope.body(UpdateReport.self)
-        let delta = try ModelCodec.tensors(envelope.tensors, matching: specs)
-        guard ModelCodec.contentHash(delta) == report.hash else {
-            throw WireError(.checksum, "update of client \(report.client) from \(header.sender) does not match its hash")
-        }
+        let (report, delta) = (update.report, update.delta)
         guard var state = current, header.round == state.round else {
             throw WireError(.staleUpdate, "update for round \(header.round ?? -1) from \(header.sender)")
         }

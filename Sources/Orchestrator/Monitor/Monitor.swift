@@ -182,10 +182,11 @@ actor Monitor {
         Header(kind: kind, sender: Self.senderID, incarnation: incarnation)
     }
 
-    /// Pushes to the coordinator, waiting at most one heartbeat interval × 5 for room; failures are logged.
+    /// Pushes to the coordinator on the control topic (all the monitor sends is heartbeats and
+    /// retrain requests), waiting at most one heartbeat interval × 5 for room; failures are logged.
     private func push<Body: Encodable>(_ kind: MessageKind, body: Body) async {
         do {
-            let envelope = try Envelope(topic: .report, header: header(kind), body: body)
+            let envelope = try Envelope(topic: .control, header: header(kind), body: body)
             try await pusher.send(WireFormat.encode(envelope), timeout: settings.heartbeatInterval * 5)
         } catch {
             logger.log(level: kind == .heartbeat ? .debug : .warning, "send failed", metadata: ["kind": "\(kind)", "error": "\(error)"])

@@ -1,0 +1,54 @@
+import Actors
+import Federation
+import Learning
+
+/// A message as the coordinator's actor takes it: decoded, and for a plain update its delta
+/// decoded and checked against its hash, before it reaches the actor.
+struct Inbound: Sendable {
+    /// A plain update's report and its delta, which matched the report's hash.
+    struct Update: Sendable {
+        var report: UpdateReport
+        var delta: [Tensor]
+    }
+
+    var envelope: Envelope
+    /// When the message was taken off its lane: the sender's sign of life.
+    var arrival: ContinuousClock.Instant
+    var update: Update?
+
+    /// Decodes `frames`; the work that does not need the coordinator's state happens here,
+    /// off the actor.
+    static func decode(
+        _ frames: Multipart, specs: [ParameterSpec], arrival: ContinuousClock.Instant
+    ) -> Result<Inbound, WireError> {
+        do throws(WireError) {
+            let envelope = try WireFormat.decode(frames)
+            var update: Update?
+            if envelope.header.kind == .update {
+                let report = try envelope.body(UpdateReport.self)
+                let delta = try ModelCodec.tensors(envelope.tensors, matching: specs)
+                guard ModelCodec.contentHash(delta) == report.hash else {
+                    throw WireError(
+                        .checksum, "update of client \(report.client) from \(envelope.header.sender) does not match its hash")
+                }
+                update = Update(report: report, delta: delta)
+            }
+            return .success(Inbound(envelope: envelope, arrival: arrival, update: update))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+extension Coordinator {
+    /// Takes a message off one of the inbound lanes: stamps its arrival, passes it through the
+    /// fault plan (the identity unless one is set), decodes it off the actor, then hands it over.
+    nonisolated func admit(_ frames: Multipart) async throws {
+        let arrival = ContinuousClock.now
+        let deliveries = await inboundFaults(frames)
+        let specs = self.specs
+        try await FaultDelivery.perform(deliveries) { delivered in
+            await self.receive(Inbound.decode(delivered, specs: specs, arrival: arrival))
+        }
+    }
+}
