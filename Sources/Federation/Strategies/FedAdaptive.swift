@@ -39,6 +39,15 @@ public struct FedAdaptive: Strategy {
     /// `fedadagrad`, `fedadam` or `fedyogi`.
     public var name: String { "fed" + rule.rawValue }
 
+    /// Both moments, as `m` and `v`.
+    public var serverState: StrategyState? { StrategyState(strategy: name, buffers: ["m": m, "v": v]) }
+
+    public mutating func restore(_ state: StrategyState, global: [Tensor]) throws(StrategyStateError) {
+        let parameters = global.reduce(0) { $0 + $1.count }
+        let moments = try state.buffers(["m", "v"], of: name, parameters: parameters)
+        (m, v) = (moments[0], moments[1])
+    }
+
     public mutating func aggregate(global: [Tensor], updates: [ClientUpdate]) -> [Tensor] {
         let delta = DeltaVector.weightedMean(updates)
         if m.count != delta.count {

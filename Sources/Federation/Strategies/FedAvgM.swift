@@ -17,6 +17,14 @@ public struct FedAvgM: Strategy {
         self.momentum = momentum
     }
 
+    /// The momentum buffer, as `velocity`.
+    public var serverState: StrategyState? { StrategyState(strategy: name, buffers: ["velocity": velocity]) }
+
+    public mutating func restore(_ state: StrategyState, global: [Tensor]) throws(StrategyStateError) {
+        let parameters = global.reduce(0) { $0 + $1.count }
+        velocity = try state.buffers(["velocity"], of: name, parameters: parameters)[0]
+    }
+
     public mutating func aggregate(global: [Tensor], updates: [ClientUpdate]) -> [Tensor] {
         let delta = DeltaVector.weightedMean(updates)
         if velocity.count != delta.count { velocity = [Float](repeating: 0, count: delta.count) }

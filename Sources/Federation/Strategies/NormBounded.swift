@@ -19,6 +19,13 @@ public struct NormBounded: Strategy {
         inner.configure(training)
     }
 
+    /// The inner strategy's.
+    public var serverState: StrategyState? { inner.serverState }
+
+    public mutating func restore(_ state: StrategyState, global: [Tensor]) throws(StrategyStateError) {
+        try inner.restore(state, global: global)
+    }
+
     public mutating func aggregate(global: [Tensor], updates: [ClientUpdate]) -> [Tensor] {
         let norms = updates.map { DeltaVector.norm(DeltaVector.flatten($0.delta)) }
         let maxNorm = bound.limit(norms: norms)

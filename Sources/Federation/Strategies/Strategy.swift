@@ -22,7 +22,7 @@ public struct ClientUpdate: Sendable {
 /// How the coordinator runs rounds: the local training it asks of the sampled clients,
 /// and how it turns their updates into the next global model. Strategies are pure
 /// values: they see updates, never sockets; server state (momentum, Adam moments)
-/// lives in the value and changes only through `aggregate`.
+/// lives in the value and changes only through `aggregate`, or `restore` from a checkpoint.
 public protocol Strategy: Sendable {
     /// The name used on the command line and in summaries.
     var name: String { get }
@@ -31,9 +31,23 @@ public protocol Strategy: Sendable {
     /// The next global weights from the current ones and a non-empty set of updates
     /// whose deltas match the global weights' shapes.
     mutating func aggregate(global: [Tensor], updates: [ClientUpdate]) -> [Tensor]
+    /// What `aggregate` carries from round to round, for a resume checkpoint; nil for a
+    /// stateless strategy. A stateful one returns a state even before its first round.
+    var serverState: StrategyState? { get }
+    /// Continues from `state`, exported by `serverState` of the same strategy for a model
+    /// shaped like `global`; an error, leaving the strategy as it was, if it does not fit.
+    mutating func restore(_ state: StrategyState, global: [Tensor]) throws(StrategyStateError)
 }
 
 extension Strategy {
     /// Clients train as the federation is configured.
     public func configure(_ training: TrainingConfig) -> TrainingConfig { training }
+
+    /// No server state.
+    public var serverState: StrategyState? { nil }
+
+    /// A stateless strategy restores nothing: any state is someone else's.
+    public mutating func restore(_ state: StrategyState, global: [Tensor]) throws(StrategyStateError) {
+        throw StrategyStateError("\(name) keeps no server state, but was given \(state.strategy)'s")
+    }
 }

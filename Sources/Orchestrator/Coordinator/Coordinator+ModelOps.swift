@@ -34,6 +34,9 @@ struct RunCheckpoint: Codable, Sendable {
     var startedAt: Date
     /// The privacy spent so far, so that ε keeps counting across restarts.
     var accountant: RDPAccountant
+    /// The strategy's server state (momentum, moments) after the last completed round;
+    /// nil for a stateless strategy and in checkpoints written before fedz kept it.
+    var strategyState: StrategyState?
 }
 
 /// A whole resume checkpoint: the registry's fields and the run's.
@@ -55,10 +58,11 @@ extension Coordinator {
     /// the initial weights as the first version of a fresh run.
     func prepare(initialWeights: [Tensor]) async throws {
         if settings.resume, let checkpoint = try registry.loadCheckpoint(),
-           let run = try? FedzJSON.decoder.decode(RunCheckpoint.self, from: Data(checkpoint.extra.utf8)), !run.finished,
+           let run = readable(checkpoint.extra), !run.finished,
            let resumed = SeededGenerator(state: checkpoint.rngState)
         {
             global = try registry.weights(of: run.version)
+            try restoreStrategy(from: run)
             published = try model(run.version, weights: global)
             generator = resumed
             history = run.history
@@ -85,6 +89,35 @@ extension Coordinator {
         published = try model(version, weights: initialWeights)
         servable[version] = published
         lastCheckpoint = captureCheckpoint(finished: false)
+    }
+
+    /// The run's part of a resume checkpoint, or nil, with a warning, if it cannot be read.
+    private func readable(_ extra: String) -> RunCheckpoint? {
+        do {
+            return try FedzJSON.decoder.decode(RunCheckpoint.self, from: Data(extra.utf8))
+        } catch {
+            logger.warning("the checkpoint cannot be read: the run starts afresh", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Puts the strategy's server state back as the checkpoint left it, or says that it
+    /// restarts from zero when the checkpoint predates server state; a state that does not
+    /// fit the strategy (another strategy's, another model's) stops the resume.
+    private func restoreStrategy(from run: RunCheckpoint) throws {
+        guard let state = run.strategyState else {
+            if strategy.serverState != nil {
+                logger.warning(
+                    "the checkpoint holds no server state: \(strategy.name)'s momentum and moments restart from zero",
+                    metadata: ["fedz.version": "\(run.version)"])
+            }
+            return
+        }
+        do {
+            try strategy.restore(state, global: global)
+        } catch {
+            throw PlanError("cannot resume \(strategy.name) from the checkpoint: \(error) (run without --resume to start afresh)")
+        }
     }
 
     /// What nodes should serve, sent with every coordinator heartbeat.
@@ -247,7 +280,7 @@ extension Coordinator {
         let run = RunCheckpoint(
             version: published.version, candidate: deployment.candidate, retraining: retraining,
             history: history, promotions: promotions, finished: finished, startedAt: runStarted,
-            accountant: accountant)
+            accountant: accountant, strategyState: strategy.serverState)
         return RoundCheckpoint(round: nextRound - 1, production: deployment.production, rngState: generator.state, run: run)
     }
 
