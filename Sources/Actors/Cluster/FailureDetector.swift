@@ -42,6 +42,10 @@ public struct FailureDetector: Sendable {
     /// When the peer was last heard from, if it is alive.
     public func lastSeen(of id: String) -> ContinuousClock.Instant? { peers[id]?.lastSeen }
 
+    /// When the first live peer will have been silent for the whole timeout (checking with
+    /// `onTick` just after that declares it dead); nil when no peer is alive.
+    public var nextExpiry: ContinuousClock.Instant? { peers.values.map(\.lastSeen).min().map { $0 + timeout } }
+
     /// Records any sign of life (hello, heartbeat, update) from `id`, stamped `now`: when it
     /// arrived, which may be earlier than when it is handled.
     public mutating func onHeartbeat(from id: String, incarnation: UInt64, now: ContinuousClock.Instant) -> Observation {

@@ -64,7 +64,10 @@ extension Coordinator {
             ])
         onRound(result)
         pendingCompletions -= 1
-        if let target = settings.targetAccuracy, result.testAccuracy >= target { targetReached = true }
+        if let target = settings.targetAccuracy, result.testAccuracy >= target {
+            targetReached = true
+            roundWaker?.yield()
+        }
     }
 
     /// Waits for every closed round's completion, rethrowing the first error.

@@ -35,7 +35,8 @@ actor Coordinator {
     var clientDirectory: ClientDirectory?
     /// The open round's phases so far.
     var timeline: RoundTimeline?
-    /// Wakes the open round's loop at once when the round may have completed (it also wakes every 20 ms).
+    /// Wakes the open round's loop at once when the round may have changed (it also wakes at the
+    /// `RoundDriver`'s next deadline).
     var roundWaker: AsyncStream<Void>.Continuation?
     var global: [Tensor]
     /// The latest global model: the one rounds train from.
@@ -164,7 +165,7 @@ actor Coordinator {
             }
             group.addTask {
                 while !Task.isCancelled {
-                    try await Task.sleep(for: .milliseconds(100))
+                    try await Task.sleep(until: await self.nextLivenessCheck, clock: .continuous)
                     await self.tick()
                 }
             }
@@ -268,52 +269,56 @@ actor Coordinator {
 
         let (wakes, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         roundWaker = waker
-        let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(20))
-                waker.yield()
-            }
-        }
-        defer {
-            ticker.cancel()
-            roundWaker = nil
-        }
-        var wake = wakes.makeAsyncIterator()
-        var lastBroadcast = ContinuousClock.now - .seconds(1)
-        var lastProgress = ContinuousClock.now
-        while true {
-            if ContinuousClock.now - lastBroadcast >= .milliseconds(500) {
-                await broadcastRoundStart()
-                lastBroadcast = .now
-                timeline?.onBroadcast(now: lastBroadcast)
-            }
-            if await wake.next() == nil { try Task.checkCancellation() }
-            if targetReached { return closeForTarget(round) }
-            guard let state = current else { return .abandoned(reason: "the round was closed") }
-            switch secureRound == nil ? state.status(now: .now) : await secureRoundStatus(now: .now) {
-            case .collecting:
-                if ContinuousClock.now - lastProgress >= .milliseconds(500) {
-                    lastProgress = .now
-                    CoordinatorEvent.progress(
-                        round: round, answered: answered(state), sampled: state.sampledCount,
-                        elapsed: (lastProgress - started).seconds).emit()
+        defer { roundWaker = nil }
+        var driver = RoundDriver(opened: started, deadline: state.deadline, cadence: settings.roundCadence)
+        // The alarm wakes the loop at the driver's next deadline; messages wake it through `roundWaker`.
+        let (alarms, alarm) = AsyncStream.makeStream(of: ContinuousClock.Instant.self, bufferingPolicy: .bufferingNewest(1))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await instant in alarms {
+                    try? await Task.sleep(until: instant, clock: .continuous)
+                    waker.yield()
                 }
-                continue
-            case .abandoned(let reason):
-                current = nil
-                currentStart = nil
-                try await settleCompletion()
+            }
+            defer {
+                alarm.finish()
+                group.cancelAll()
+            }
+            var wake = wakes.makeAsyncIterator()
+            while true {
+                let now = ContinuousClock.now
+                let due = driver.onWake(now: now)
+                if due.contains(.broadcast) {
+                    await broadcastRoundStart()
+                    timeline?.onBroadcast(now: now)
+                }
                 if targetReached { return closeForTarget(round) }
-                logger.warning("round abandoned", metadata: ["fedz.round": "\(round)", "reason": "\(reason)"])
-                CoordinatorEvent.abandoned(round: round, reason: reason).emit()
-                return .abandoned(reason: reason)
-            case .complete:
-                current = nil
-                currentStart = nil
-                if pendingCompletions > pendingCompletionsAllowed { try await settleCompletion() }
-                if targetReached { return closeForTarget(round) }
-                try await finish(state, started: started)
-                return .closed
+                guard let state = current else { return .abandoned(reason: "the round was closed") }
+                switch secureRound == nil ? state.status(now: .now) : await secureRoundStatus(now: .now) {
+                case .collecting:
+                    for case .progress(let elapsed) in due {
+                        CoordinatorEvent.progress(
+                            round: round, answered: answered(state), sampled: state.sampledCount, elapsed: elapsed.seconds
+                        ).emit()
+                    }
+                    alarm.yield(driver.nextWake(other: secureRound?.nextWake(resend: settings.heartbeatInterval)))
+                    if await wake.next() == nil { try Task.checkCancellation() }
+                case .abandoned(let reason):
+                    current = nil
+                    currentStart = nil
+                    try await settleCompletion()
+                    if targetReached { return closeForTarget(round) }
+                    logger.warning("round abandoned", metadata: ["fedz.round": "\(round)", "reason": "\(reason)"])
+                    CoordinatorEvent.abandoned(round: round, reason: reason).emit()
+                    return .abandoned(reason: reason)
+                case .complete:
+                    current = nil
+                    currentStart = nil
+                    if pendingCompletions > pendingCompletionsAllowed { try await settleCompletion() }
+                    if targetReached { return closeForTarget(round) }
+                    try await finish(state, started: started)
+                    return .closed
+                }
             }
         }
     }
@@ -485,6 +490,9 @@ actor Coordinator {
     }
 
     // MARK: - Liveness
+
+    /// When a node may next be found silent for too long: no fixed polling cadence.
+    var nextLivenessCheck: ContinuousClock.Instant { detector.nextExpiry ?? .now + detector.timeout }
 
     func tick() {
         for case .died(let id, _) in detector.onTick(now: .now) {

@@ -26,6 +26,8 @@ struct CoordinatorSettings: Sendable {
     var expectedClients: Int
     var startTimeout: Duration
     var roundTimeout: Duration
+    /// How often an open round's start is re-broadcast and its progress reported.
+    var roundCadence = RoundDriver.Cadence()
     var training: TrainingConfig
     var seed: UInt64
     var heartbeatInterval: Duration

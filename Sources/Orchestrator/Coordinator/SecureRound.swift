@@ -30,6 +30,12 @@ struct SecureRound: Sendable {
         stageStarted = now
     }
 
+    /// When the round loop must look at this round next: the stage's deadline, or when the
+    /// awaited clients' requests are due again (`resend` after the last sending).
+    func nextWake(resend: Duration) -> ContinuousClock.Instant {
+        min(server.deadline, lastResend + resend)
+    }
+
     /// Records how long the stage `closed` took, up to `now`.
     mutating func close(_ closed: SecAggServer.Stage, now: ContinuousClock.Instant) {
         stageSeconds[closed.rawValue] = (now - stageStarted).seconds
