@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "fedz", targets: ["Orchestrator"]),
         .executable(name: "fedz-node", targets: ["Node"]),
+        .library(name: "FedzProtocol", targets: ["FedzProtocol"]),
         .library(name: "Actors", targets: ["Actors"]),
         .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Federation", targets: ["Federation"]),
@@ -30,9 +31,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // The protocol vocabulary without libzmq: wire format, topics and kinds, failure
+        // detection, fault plans.
+        .target(name: "FedzProtocol", swiftSettings: strict),
         .target(
             name: "Actors",
-            dependencies: ["CZMQ", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CZMQ", "FedzProtocol"],
             swiftSettings: strict),
         .target(
             name: "Learning",
@@ -40,7 +44,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "Federation",
-            dependencies: ["Actors", "Learning", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["FedzProtocol", "Learning", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
             name: "ModelOps",
@@ -53,7 +57,7 @@ let package = Package(
         .target(
             name: "CommandSupport",
             dependencies: [
-                "Actors",
+                "Actors", "FedzProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -62,7 +66,7 @@ let package = Package(
         .target(
             name: "Telemetry",
             dependencies: [
-                "Actors",
+                "Actors", "FedzProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -74,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "Node",
             dependencies: [
-                "Actors", "Learning", "Federation", "CommandSupport", "Telemetry",
+                "Actors", "FedzProtocol", "Learning", "Federation", "CommandSupport", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -82,20 +86,20 @@ let package = Package(
         .executableTarget(
             name: "Orchestrator",
             dependencies: [
-                "Actors", "Learning", "Federation", "ModelOps", "CommandSupport", "Telemetry",
+                "Actors", "FedzProtocol", "Learning", "Federation", "ModelOps", "CommandSupport", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "ActorsTests", dependencies: ["Actors"], swiftSettings: strict),
-        .testTarget(name: "ActorsClusteredTests", dependencies: ["Actors"], swiftSettings: strict),
+        .testTarget(name: "ActorsTests", dependencies: ["Actors", "FedzProtocol"], swiftSettings: strict),
+        .testTarget(name: "ActorsClusteredTests", dependencies: ["Actors", "FedzProtocol"], swiftSettings: strict),
         .testTarget(name: "LearningTests", dependencies: ["Learning"], swiftSettings: strict),
-        .testTarget(name: "FederationTests", dependencies: ["Federation", "Learning", "Actors"], swiftSettings: strict),
+        .testTarget(name: "FederationTests", dependencies: ["Federation", "Learning", "FedzProtocol"], swiftSettings: strict),
         .testTarget(name: "ModelOpsTests", dependencies: ["ModelOps", "Learning"], swiftSettings: strict),
         .testTarget(
             name: "MonitorClusteredTests",
             dependencies: [
-                "Orchestrator", "Actors", "Federation", "ModelOps", "Learning",
+                "Orchestrator", "Actors", "FedzProtocol", "Federation", "ModelOps", "Learning",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -103,10 +107,12 @@ let package = Package(
             name: "CommandSupportTests",
             dependencies: ["CommandSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
-        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Actors"], swiftSettings: strict),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Actors", "FedzProtocol"], swiftSettings: strict),
         .testTarget(
             name: "OrchestratorTests", dependencies: ["Orchestrator", "Federation", "ModelOps", "Telemetry"], swiftSettings: strict),
-        .testTarget(name: "IntegrationTests", dependencies: ["Actors", "Federation", "ModelOps"], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["Actors", "FedzProtocol", "Federation", "ModelOps", "Learning"],
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

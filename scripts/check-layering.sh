@@ -17,17 +17,18 @@ system_modules="Foundation Glibc Dispatch Synchronization"
 # Per target: the modules it may import besides the system ones. Taken from the target's
 # dependencies in Package.swift (a product name stands for the module of the same name).
 declare -A allowed=(
-    [Actors]="CZMQ Logging"
+    # The protocol vocabulary: pure, no libzmq, no other fedz module.
+    [FedzProtocol]=""
+    [Actors]="CZMQ FedzProtocol"
     [Learning]="CZlib Crypto"
-    # Known gap, issue 15: Federation should depend on a protocol target without libzmq,
-    # not on Actors (it uses the wire vocabulary and two helpers from it).
-    [Federation]="Actors Learning Crypto"
+    # Pure federated learning: links no libzmq.
+    [Federation]="FedzProtocol Learning Crypto"
     [ModelOps]="Learning GRDB Crypto"
-    [CommandSupport]="Actors ArgumentParser Logging TOMLKit"
+    [CommandSupport]="Actors FedzProtocol ArgumentParser Logging TOMLKit"
     # CoreMetrics is a module of swift-metrics' Metrics product.
-    [Telemetry]="Actors ArgumentParser Hummingbird Logging Metrics CoreMetrics Prometheus ServiceLifecycle"
-    [Node]="Actors Learning Federation CommandSupport Telemetry ArgumentParser Logging"
-    [Orchestrator]="Actors Learning Federation ModelOps CommandSupport Telemetry ArgumentParser Logging"
+    [Telemetry]="Actors FedzProtocol ArgumentParser Hummingbird Logging Metrics CoreMetrics Prometheus ServiceLifecycle"
+    [Node]="Actors FedzProtocol Learning Federation CommandSupport Telemetry ArgumentParser Logging"
+    [Orchestrator]="Actors FedzProtocol Learning Federation ModelOps CommandSupport Telemetry ArgumentParser Logging"
 )
 
 # System-library targets: a module map and a C header, no Swift files.

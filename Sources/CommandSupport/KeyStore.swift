@@ -1,4 +1,5 @@
 import Actors
+import FedzProtocol
 import Foundation
 
 /// A directory of CurveZMQ keys as `fedz keys generate` writes it: `coordinator.key/.pub`,

@@ -1,5 +1,6 @@
 import Actors
 import ArgumentParser
+import FedzProtocol
 
 /// Transport security flags: CurveZMQ keys, or plain text only when asked for explicitly.
 public struct SecurityOptions: ParsableArguments, Sendable {

@@ -1,5 +1,6 @@
 import Actors
 import Federation
+import FedzProtocol
 import Learning
 
 /// Secure aggregation in the node: each assigned client runs a `SecAggClient`; its

@@ -1,5 +1,6 @@
 import Actors
 import Federation
+import FedzProtocol
 import Learning
 import Logging
 
@@ -62,7 +63,7 @@ actor DeviceWorker {
                 topics: [Topic.round.rawValue, Topic.model.rawValue, Topic.node(settings.id).rawValue],
                 settings: sockets)
             let pusher = try await Pusher(loop: loop, connect: settings.coordinatorPull, settings: sockets)
-            let control = try await Pusher(loop: loop, connect: settings.coordinatorPull, settings: sockets)
+            let control = try await Pusher(loop: loop, connect: settings.coordinatorControl, settings: sockets)
             return DeviceWorker(
                 settings: settings, clients: clients, specs: specs, logger: logger, loop: loop,
                 subscriber: subscriber, pusher: pusher, control: control)

@@ -2,6 +2,7 @@ import Actors
 import ArgumentParser
 import CommandSupport
 import Federation
+import FedzProtocol
 import Foundation
 import Learning
 import Logging
@@ -22,6 +23,9 @@ struct NodeCommand: AsyncParsableCommand {
 
     @Option(help: "The coordinator's PULL endpoint.")
     var coordinatorPull = "tcp://127.0.0.1:7002"
+
+    @Option(help: "The coordinator's control endpoint (its --control), for hellos, heartbeats and requests; default: the PULL endpoint.")
+    var coordinatorControl: String?
 
     @Option(help: "Model architecture: \(ModelZoo.names.joined(separator: ", ")).")
     var model = "mlp"
@@ -103,7 +107,8 @@ struct NodeCommand: AsyncParsableCommand {
         let store = try loadClients().mapShared { behavior?.corrupt($0) ?? $0 }
         let driftSpec = try drift.map(DriftSpec.init(parsing:)).flatMap { $0.affects(node: nodeIndex, of: nodeCount) ? $0 : nil }
         let settings = NodeSettings(
-            id: id, coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull, model: model,
+            id: id, coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull,
+            coordinatorControl: coordinatorControl ?? coordinatorPull, model: model,
             heartbeatInterval: heartbeat.interval, heartbeatLiveness: heartbeat.heartbeatLiveness, parent: parentPid,
             curve: try security.store?.client(name: id), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan(),
             fieldInterval: .seconds(fieldInterval), fieldBatch: fieldBatch,

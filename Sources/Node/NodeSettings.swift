@@ -1,5 +1,6 @@
 import Actors
 import Federation
+import FedzProtocol
 import Learning
 
 /// What a device worker needs, independent of where the values came from.
@@ -9,6 +10,8 @@ struct NodeSettings: Sendable {
     var coordinatorPublish: String
     /// The coordinator's PULL endpoint, to push to.
     var coordinatorPull: String
+    /// Where hellos, heartbeats and requests go: the coordinator's control socket, or its PULL endpoint.
+    var coordinatorControl: String
     var model: String
     var heartbeatInterval: Duration
     /// Silent intervals after which the coordinator is considered gone.

@@ -1,5 +1,6 @@
 import Actors
 import Federation
+import FedzProtocol
 import Learning
 
 /// A node's part in one SecAgg+ session: a `SecAggClient` per hosted client it was

@@ -2,6 +2,7 @@ import Actors
 import ArgumentParser
 import CommandSupport
 import Federation
+import FedzProtocol
 import Foundation
 import Telemetry
 
@@ -17,8 +18,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Endpoint the PUB socket binds (round starts, models, metrics).")
     var publish = "tcp://*:7001"
 
-    @Option(help: "Endpoint the PULL socket binds (hellos, heartbeats, updates).")
+    @Option(help: "Endpoint the PULL socket binds (updates; also hellos and heartbeats from nodes without --coordinator-control).")
     var pull = "tcp://*:7002"
+
+    @Option(help: "Endpoint a second PULL socket binds for control traffic (hellos, heartbeats, requests), e.g. tcp://*:7004, so that it never queues behind updates; nodes and the monitor reach it with --coordinator-control.")
+    var control: String?
 
     @Option(help: "Start round 1 once this many clients are registered (or at --start-timeout).")
     var expectClients = 1
@@ -59,7 +63,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap(label: "fedz.coordinator")
         let settings = CoordinatorSettings(
-            publishEndpoint: publish, pullEndpoint: pull, model: federation.model,
+            publishEndpoint: publish, pullEndpoint: pull, controlEndpoint: control, model: federation.model,
             dataDirectory: DataDirectory.resolve(federation.dataDir, dataset: federation.dataset), strategy: federation.strategySpec,
             rounds: federation.rounds, targetAccuracy: federation.targetAccuracy, fraction: federation.fraction,
             sampling: federation.sampling, minimumClients: federation.minClients,
@@ -70,7 +74,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
             stateDirectory: stateDir, resume: resume, secureAggregation: federation.privacy.secureAggregationSettings,
             privacy: federation.privacy.privacy)
         let coordinator = try await Coordinator.start(settings: settings, logger: logger)
-        CoordinatorEvent.ready(publish: coordinator.publishEndpoint, pull: coordinator.pullEndpoint).emit()
+        CoordinatorEvent.ready(
+            publish: coordinator.publishEndpoint, pull: coordinator.pullEndpoint, control: coordinator.controlEndpoint
+        ).emit()
         let telemetry = await serveTelemetry(coordinator, logger: logger)
 
         let work = Task { try await coordinator.run { CoordinatorEvent.round($0).emit() } }

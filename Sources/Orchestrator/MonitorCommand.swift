@@ -1,6 +1,7 @@
 import Actors
 import ArgumentParser
 import CommandSupport
+import FedzProtocol
 import Foundation
 import Telemetry
 
@@ -15,6 +16,9 @@ struct MonitorCommand: AsyncParsableCommand {
 
     @Option(help: "The coordinator's PULL endpoint (heartbeats and retrain requests).")
     var coordinatorPull = "tcp://127.0.0.1:7002"
+
+    @Option(help: "The coordinator's control endpoint (its --control); when given, heartbeats and retrain requests go there.")
+    var coordinatorControl: String?
 
     @Option(help: "Endpoint the alert PUB socket binds.")
     var alerts = "tcp://*:7003"
@@ -39,7 +43,7 @@ struct MonitorCommand: AsyncParsableCommand {
         let logger = logging.bootstrap(label: "fedz.monitor")
         let curve = try security.store?.monitor()
         let settings = MonitorSettings(
-            coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull, alertsEndpoint: alerts,
+            coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorControl ?? coordinatorPull, alertsEndpoint: alerts,
             stateDirectory: URL(fileURLWithPath: stateDir), heartbeatInterval: heartbeat.interval,
             coordinatorCurve: curve?.client, alertsCurve: curve?.server)
         let monitor = try await Monitor.start(settings: settings, logger: logger)

@@ -2,6 +2,7 @@ import Actors
 import ArgumentParser
 import CommandSupport
 import Federation
+import FedzProtocol
 import Foundation
 import Logging
 import Telemetry
@@ -141,11 +142,12 @@ struct RunCommand: AsyncParsableCommand {
     private func supervise(
         _ cluster: LocalCluster, security: [String], logs: URL, ports: ClusterPorts?
     ) async throws -> (RunReport, [Int: Double]) {
-        var endpoints = (publish: endpoint(publishPort), pull: endpoint(pullPort))
+        var endpoints: CoordinatorEndpoints = (endpoint(publishPort), endpoint(pullPort), endpoint(0))
         var resume: [String] = []
         var following = Following(console: RunConsole(rounds: federation.rounds, live: isatty(STDOUT_FILENO) != 0))
         for restart in 0...Self.coordinatorRestarts {
             let arguments = ["coordinator", "--publish", endpoints.publish, "--pull", endpoints.pull,
+                             "--control", endpoints.control,
                              "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())", "--state-dir", stateDir]
                 + logging.arguments + federation.arguments + security + resume
                 + metrics.arguments(port: ports?.coordinator) + ["--linger", "\(linger)"]
@@ -171,6 +173,9 @@ struct RunCommand: AsyncParsableCommand {
         throw FedzError("the coordinator kept stopping; see \(logs.path)/coordinator.log")
     }
 
+    /// The endpoints a coordinator bound: nodes and the monitor reconnect to the same ones after a restart.
+    typealias CoordinatorEndpoints = (publish: String, pull: String, control: String)
+
     /// How many times `fedz run` restarts a coordinator that died.
     static let coordinatorRestarts = 5
 
@@ -178,7 +183,7 @@ struct RunCommand: AsyncParsableCommand {
     private enum FollowOutcome {
         case finished(RunReport)
         /// Its output ended without `finished`; the endpoints it had bound, if it got that far.
-        case stopped((publish: String, pull: String)?)
+        case stopped(CoordinatorEndpoints?)
     }
 
     /// Follows one coordinator process's events: starts the nodes and the monitor once the
@@ -188,24 +193,27 @@ struct RunCommand: AsyncParsableCommand {
         events: AsyncStream<String>, cluster: LocalCluster, logs: URL, security: [String], ports: ClusterPorts?,
         _ following: inout Following
     ) async throws -> FollowOutcome {
-        var bound: (publish: String, pull: String)?
+        var bound: CoordinatorEndpoints?
         func show(_ text: String) { write(following.console.line(text)) }
         let decoder = FedzJSON.decoder
         for await line in events {
             guard let event = try? decoder.decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
             switch event {
-            case let .ready(publish, pull):
-                bound = (publish, pull)
+            case let .ready(publish, pull, control?):
+                bound = (publish, pull, control)
                 guard await !cluster.hasNodes else { continue }
+                let coordinator = ["--coordinator-publish", publish, "--coordinator-pull", pull, "--coordinator-control", control]
                 try await cluster.startMonitor(
-                    monitorArguments(publish: publish, pull: pull, security: security) + metrics.arguments(port: ports?.monitor))
+                    monitorArguments(coordinator: coordinator, security: security) + metrics.arguments(port: ports?.monitor))
                 try await cluster.startNodes((0..<nodes).map { index in
-                    nodeArguments(publish: publish, pull: pull, security: security)(index)
+                    nodeArguments(coordinator: coordinator, security: security)(index)
                         + metrics.arguments(port: ports?.nodes[index])
                 })
                 show("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
                     + "\(federation.model) on \(federation.dataset); a drift monitor; logs in \(logs.path)")
                 if let ports { show(telemetryLine(ports)) }
+            case .ready:
+                throw FedzError("the coordinator bound no control socket")
             case let .round(result):
                 following.finishedAt[result.round] = Date().timeIntervalSince1970
                 following.console.roundFinished(seconds: result.seconds)
@@ -229,8 +237,8 @@ struct RunCommand: AsyncParsableCommand {
         return .stopped(bound)
     }
 
-    private func monitorArguments(publish: String, pull: String, security: [String]) -> [String] {
-        ["monitor", "--coordinator-publish", publish, "--coordinator-pull", pull, "--alerts", "tcp://127.0.0.1:*",
+    private func monitorArguments(coordinator: [String], security: [String]) -> [String] {
+        ["monitor"] + coordinator + ["--alerts", "tcp://127.0.0.1:*",
          "--state-dir", stateDir, "--parent-pid", "\(getpid())"]
             + logging.arguments + federation.heartbeat.arguments + security
     }
@@ -271,9 +279,9 @@ struct RunCommand: AsyncParsableCommand {
         return ["--keys", directory]
     }
 
-    private func nodeArguments(publish: String, pull: String, security: [String]) -> (Int) -> [String] {
-        let common = [
-            "--coordinator-publish", publish, "--coordinator-pull", pull, "--model", federation.model,
+    private func nodeArguments(coordinator: [String], security: [String]) -> (Int) -> [String] {
+        let common = coordinator + [
+            "--model", federation.model,
             "--dataset", federation.dataset, "--clients", "\(clients)", "--node-count", "\(nodes)",
             "--partition", partition, "--seed", "\(federation.seed)",
             "--parent-pid", "\(getpid())",

@@ -1,4 +1,5 @@
 import Actors
+import FedzProtocol
 
 /// What a process's sockets carried so far, and what it rejected: totals for `MetricsRecorder`.
 public struct Traffic: Sendable, Equatable {

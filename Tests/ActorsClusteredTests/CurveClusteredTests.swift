@@ -1,4 +1,5 @@
 import Actors
+import FedzProtocol
 import Testing
 
 extension ActorsClusteredTests {

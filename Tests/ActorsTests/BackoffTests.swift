@@ -1,5 +1,6 @@
 import Testing
 
+import FedzProtocol
 @testable import Actors
 
 @Suite struct BackoffTests {

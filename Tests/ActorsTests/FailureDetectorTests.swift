@@ -1,5 +1,6 @@
 import Testing
 
+import FedzProtocol
 @testable import Actors
 
 @Suite struct FailureDetectorTests {
@@ -32,6 +33,19 @@ import Testing
         #expect(detector.onTick(now: start + .seconds(3)).isEmpty, "silent for exactly the timeout: still alive")
         #expect(detector.onTick(now: start + .seconds(3.001)) == [.died(id: "a", incarnation: 1)])
         #expect(detector.nextExpiry == start + .seconds(5))
+    }
+
+    @Test func aSignOfLifeRefreshesOnlyAKnownPeerOfTheSameIncarnation() {
+        var detector = FailureDetector(interval: .seconds(1), liveness: 3)
+        _ = detector.onHeartbeat(from: "a", incarnation: 1, now: start)
+        detector.onSignOfLife(from: "a", incarnation: 1, now: start + .seconds(2))
+        detector.onSignOfLife(from: "a", incarnation: 1, now: start + .seconds(1))
+        #expect(detector.lastSeen(of: "a") == start + .seconds(2))
+        // Joins and restarts are the shell's to handle when it gets to the message.
+        detector.onSignOfLife(from: "b", incarnation: 1, now: start)
+        detector.onSignOfLife(from: "a", incarnation: 2, now: start + .seconds(4))
+        #expect(detector.alive == ["a"])
+        #expect(detector.incarnation(of: "a") == 1 && detector.lastSeen(of: "a") == start + .seconds(2))
     }
 
     @Test func aSignOfLifeHandledLateNeverMovesLastSeenBack() {

@@ -1,5 +1,6 @@
 import Testing
 
+import FedzProtocol
 @testable import Actors
 
 /// SplitMix64, so these tests need nothing outside `Actors`.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import FedzProtocol
 @testable import Actors
 
 private struct Sample: Codable, Equatable {

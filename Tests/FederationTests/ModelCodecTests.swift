@@ -1,4 +1,4 @@
-import Actors
+import FedzProtocol
 import Learning
 import Testing
 

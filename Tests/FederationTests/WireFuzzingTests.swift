@@ -1,4 +1,4 @@
-import Actors
+import FedzProtocol
 import Testing
 
 @testable import Federation

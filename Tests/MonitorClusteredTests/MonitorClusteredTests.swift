@@ -1,5 +1,6 @@
 import Actors
 import Federation
+import FedzProtocol
 import Foundation
 import Learning
 import Logging

@@ -1,4 +1,5 @@
 import CZMQ
+import FedzProtocol
 import Foundation
 
 /// Throughput of one PUB→SUB pair on loopback TCP, sending the same message `count` times:

@@ -1,3 +1,5 @@
+import FedzProtocol
+
 /// Identifies a socket (or a parked send) within one `IOLoop`.
 struct IOLoopID: Hashable, Sendable {
     let rawValue: UInt64

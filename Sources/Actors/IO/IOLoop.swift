@@ -1,3 +1,5 @@
+import FedzProtocol
+
 /// The process's ZeroMQ I/O loop: one dedicated OS thread that owns the ZMQ context and every
 /// socket. Swift code never calls libzmq; it queues commands for the thread and awaits answers.
 public final class IOLoop: Sendable {

@@ -1,3 +1,4 @@
+import FedzProtocol
 import Foundation
 
 /// Messages received by the I/O thread and not yet consumed, bounded by `limit`.

@@ -1,3 +1,5 @@
+import FedzProtocol
+
 /// Back-pressured stream of received messages: when `inboundBufferLimit` messages wait
 /// unconsumed, the loop stops polling POLLIN on that socket (so ZeroMQ's own RCVHWM and the
 /// sender's HWM apply), and resumes when the consumer has caught up to half of the limit.

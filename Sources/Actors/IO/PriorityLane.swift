@@ -1,3 +1,5 @@
+import FedzProtocol
+
 /// A second inbound buffer of one socket: messages whose first frame starts with one of
 /// `topics` go here instead of the socket's main buffer, so that the consumer of small,
 /// urgent messages (heartbeats) never waits behind a full buffer of bulk ones.

@@ -1,3 +1,5 @@
+import FedzProtocol
+
 /// A PUB socket: fans messages out to every subscriber whose topic prefix matches the first frame.
 ///
 /// libzmq drops a message for a subscriber whose queue is at the send HWM, silently and per

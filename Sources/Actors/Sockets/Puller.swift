@@ -1,3 +1,5 @@
+import FedzProtocol
+
 /// A PULL socket: receives what connected PUSH peers send, fair-queued, through `messages`.
 public actor Puller {
     private let loop: IOLoop

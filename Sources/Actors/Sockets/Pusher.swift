@@ -1,3 +1,5 @@
+import FedzProtocol
+
 /// A PUSH socket: load-balances messages over connected PULL peers; waits (suspended, not
 /// blocked) while they are at their high-water mark or none is connected.
 public actor Pusher {

@@ -1,4 +1,5 @@
 import CZMQ
+import FedzProtocol
 
 /// Handshake outcomes of one socket, read from a `zmq_socket_monitor` PAIR socket that the I/O
 /// loop polls. Thread-confined like `ZMQSocket`; close after the watched socket.

@@ -1,4 +1,5 @@
 import CZMQ
+import FedzProtocol
 
 /// The ZAP handler (ZeroMQ RFC 27) of one context: a ROUTER bound to `inproc://zeromq.zap.01`,
 /// polled by the I/O loop like any socket, so it never blocks a thread of its own (a blocking

@@ -1,4 +1,5 @@
 import CZMQ
+import FedzProtocol
 import Glibc
 
 /// The socket roles fedz uses: four for messages, ROUTER for the loop's ZAP handler, PAIR for

@@ -1,4 +1,4 @@
-import Actors
+import FedzProtocol
 
 /// A node's view of its coordinator, as a pure state machine: whether the node is
 /// welcomed, whether the coordinator is still heard from, and when to say what next.

@@ -1,4 +1,4 @@
-import Actors
+import FedzProtocol
 
 /// The federated protocol's message kinds (docs/PROTOCOL.md lists each with its body).
 extension MessageKind {

@@ -1,5 +1,5 @@
-import Actors
 import Crypto
+import FedzProtocol
 import Learning
 
 /// Converts model parameters to and from wire tensors, checking them against the

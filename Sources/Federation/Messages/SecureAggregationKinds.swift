@@ -1,4 +1,4 @@
-import Actors
+import FedzProtocol
 
 /// The message kinds of secure aggregation (docs/PROTOCOL.md, "Secure aggregation").
 /// Each carries one client's message of a SecAgg+ stage; the coordinator routes

@@ -1,4 +1,4 @@
-import Actors
+import FedzProtocol
 import Learning
 
 /// Fuzzing of the wire decoder with seeded mutations of valid protocol messages: every

@@ -1,4 +1,4 @@
-import Actors
+import FedzProtocol
 
 /// When an open round passed each of its phases, as the coordinator sees them. Pure:
 /// instants are passed in.

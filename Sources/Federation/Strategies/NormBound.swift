@@ -1,4 +1,4 @@
-import Actors
+import FedzProtocol
 
 /// The largest delta norm `NormBounded` lets through: a fixed number, or the median of
 /// the round's delta norms, so that no update weighs more than a typical one whatever the

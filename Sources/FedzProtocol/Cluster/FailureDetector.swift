@@ -63,6 +63,13 @@ public struct FailureDetector: Sendable {
         return .fresh(nil)
     }
 
+    /// Refreshes a live peer of this incarnation (signs of life recorded before the shell got
+    /// to the message: its membership changes are handled when it does); ignores the rest.
+    public mutating func onSignOfLife(from id: String, incarnation: UInt64, now: ContinuousClock.Instant) {
+        guard let peer = peers[id], peer.incarnation == incarnation else { return }
+        peers[id]?.lastSeen = max(peer.lastSeen, now)
+    }
+
     /// Declares dead every peer silent for longer than the timeout and forgets it.
     public mutating func onTick(now: ContinuousClock.Instant) -> [Change] {
         let dead = peers.filter { now - $0.value.lastSeen > timeout }

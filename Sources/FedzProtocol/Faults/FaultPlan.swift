@@ -15,6 +15,11 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
 
     public init() {}
 
+    /// Whether the plan does anything to a message (the seed alone does not).
+    public var injectsFaults: Bool {
+        drop > 0 || duplicate > 0 || delayProbability > 0 || reorder > 0 || corrupt > 0 || partition != nil
+    }
+
     /// Parses the `key=value,…` form; unknown keys and out-of-range values are errors
     /// that name the offending part.
     public init(parsing text: String) throws(FaultPlanError) {

@@ -2,6 +2,7 @@ import Actors
 import ArgumentParser
 import CommandSupport
 import Federation
+import FedzProtocol
 import Foundation
 import Learning
 

@@ -58,8 +58,10 @@ struct ScaleRun {
             for await line in events {
                 guard let event = try? decoder.decode(CoordinatorEvent.self, from: Data(line.utf8)) else { continue }
                 switch event {
-                case let .ready(publish, pull):
-                    try await startNodes(cluster, publish: publish, pull: pull)
+                case let .ready(publish, pull, control):
+                    let coordinator = ["--coordinator-publish", publish, "--coordinator-pull", pull]
+                        + (control.map { ["--coordinator-control", $0] } ?? [])
+                    try await startNodes(cluster, coordinator: coordinator)
                 case let .round(result):
                     results.append(result)
                     if let pid = await cluster.processIDs.coordinator { peak.observe(ProcessMemory.of(pid: pid)) }
@@ -86,18 +88,19 @@ struct ScaleRun {
         }
     }
 
-    private func startNodes(_ cluster: LocalCluster, publish: String, pull: String) async throws {
+    private func startNodes(_ cluster: LocalCluster, coordinator: [String]) async throws {
         let indices = Array(0..<configuration.nodes)
         for first in stride(from: 0, to: indices.count, by: Self.startBatch) {
             if first > 0 { try await Task.sleep(for: .seconds(1)) }
             let batch = indices[first..<min(first + Self.startBatch, indices.count)]
-            try await cluster.startNodes(batch.map { nodeArguments(index: $0, publish: publish, pull: pull) })
+            try await cluster.startNodes(batch.map { nodeArguments(index: $0, coordinator: coordinator) })
         }
     }
 
     private var coordinatorArguments: [String] {
         [
-            "coordinator", "--publish", "tcp://127.0.0.1:*", "--pull", "tcp://127.0.0.1:*", "--plaintext", "--no-metrics",
+            "coordinator", "--publish", "tcp://127.0.0.1:*", "--pull", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*",
+            "--plaintext", "--no-metrics",
             "--model", "mlp", "--dataset", "mnist", "--rounds", "\(rounds)", "--fraction", "\(configuration.fraction)",
             "--min-clients", "\(configuration.perRound)", "--local-epochs", "\(localEpochs)", "--batch-size", "\(batchSize)",
             "--round-timeout", "300", "--expect-clients", "\(configuration.clients)", "--start-timeout", "180",
@@ -105,11 +108,11 @@ struct ScaleRun {
         ]
     }
 
-    private func nodeArguments(index: Int, publish: String, pull: String) -> [String] {
-        [
+    private func nodeArguments(index: Int, coordinator: [String]) -> [String] {
+        coordinator + [
             "--id", "node-\(index)", "--node-index", "\(index)", "--node-count", "\(configuration.nodes)",
             "--clients", "\(configuration.clients)", "--model", "mlp", "--dataset", "mnist",
-            "--coordinator-publish", publish, "--coordinator-pull", pull, "--plaintext", "--no-metrics",
+            "--plaintext", "--no-metrics",
             // Field reports would add evaluation work on every node: keep them out of the measurement.
             "--field-interval", "3600", "--parent-pid", "\(getpid())",
         ]

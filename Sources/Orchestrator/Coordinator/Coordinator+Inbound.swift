@@ -1,5 +1,6 @@
 import Actors
 import Federation
+import FedzProtocol
 import Learning
 
 /// A message as the coordinator's actor takes it: decoded, and for a plain update its delta
@@ -42,13 +43,20 @@ struct Inbound: Sendable {
 
 extension Coordinator {
     /// Takes a message off one of the inbound lanes: stamps its arrival, passes it through the
-    /// fault plan (the identity unless one is set), decodes it off the actor, then hands it over.
+    /// fault plan when one is set (on the actor, which holds the plan's generator), then
+    /// decodes it and records the sender's sign of life, all before the actor.
     nonisolated func admit(_ frames: Multipart) async throws {
         let arrival = ContinuousClock.now
+        guard settings.faultPlan.injectsFaults else { return await take(frames, arrival: arrival) }
         let deliveries = await inboundFaults(frames)
-        let specs = self.specs
-        try await FaultDelivery.perform(deliveries) { delivered in
-            await self.receive(Inbound.decode(delivered, specs: specs, arrival: arrival))
+        try await FaultDelivery.perform(deliveries) { await self.take($0, arrival: arrival) }
+    }
+
+    private nonisolated func take(_ frames: Multipart, arrival: ContinuousClock.Instant) async {
+        let inbound = Inbound.decode(frames, specs: specs, arrival: arrival)
+        if case .success(let message) = inbound {
+            arrivals.record(message.envelope.header.sender, incarnation: message.envelope.header.incarnation, at: arrival)
         }
+        await receive(inbound)
     }
 }

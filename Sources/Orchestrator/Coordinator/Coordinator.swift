@@ -1,5 +1,6 @@
 import Actors
 import Federation
+import FedzProtocol
 import Foundation
 import Learning
 import Logging
@@ -19,6 +20,8 @@ actor Coordinator {
     let loop: IOLoop
     let publisher: Publisher
     let puller: Puller
+    /// The control socket, when `settings.controlEndpoint` is set.
+    let control: Puller?
     let compute: ComputeThread
     /// Evaluates closed rounds' versions and saves their checkpoints, beside `compute`, which
     /// aggregates and registers: a round never queues behind its predecessor's evaluation.
@@ -29,6 +32,8 @@ actor Coordinator {
     let incarnation = Incarnation.now()
 
     var detector: FailureDetector
+    /// Signs of life taken off the inbound lanes that the actor may not have handled yet.
+    let arrivals = ArrivalLedger()
     /// Live, welcomed nodes and the clients each hosts.
     var nodes: [String: [ClientInfo]] = [:] { didSet { clientDirectory = nil } }
     /// `nodes` as rounds sample them; rebuilt after a membership change.
@@ -104,8 +109,12 @@ actor Coordinator {
             let publisher = try await Publisher(loop: loop, bind: settings.publishEndpoint, settings: sockets)
             let puller = try await Puller(
                 loop: loop, bind: settings.pullEndpoint, settings: sockets, priorityTopics: [.control])
+            var control: Puller?
+            if let endpoint = settings.controlEndpoint {
+                control = try await Puller(loop: loop, bind: endpoint, settings: sockets)
+            }
             let coordinator = try Coordinator(
-                settings: settings, logger: logger, loop: loop, publisher: publisher, puller: puller,
+                settings: settings, logger: logger, loop: loop, publisher: publisher, puller: puller, control: control,
                 strategy: strategy, specs: model.parameterSpecs, global: model.parameters(), testData: testData,
                 registry: registry)
             try await coordinator.prepare(initialWeights: model.parameters())
@@ -117,7 +126,7 @@ actor Coordinator {
     }
 
     init(
-        settings: CoordinatorSettings, logger: Logger, loop: IOLoop, publisher: Publisher, puller: Puller,
+        settings: CoordinatorSettings, logger: Logger, loop: IOLoop, publisher: Publisher, puller: Puller, control: Puller?,
         strategy: any Strategy, specs: [ParameterSpec], global: [Tensor], testData: LabeledData,
         registry: ModelRegistry
     ) throws {
@@ -127,6 +136,7 @@ actor Coordinator {
         self.loop = loop
         self.publisher = publisher
         self.puller = puller
+        self.control = control
         self.compute = ComputeThread(name: "fedz-coordinator-compute")
         self.evaluator = ComputeThread(name: "fedz-coordinator-evaluation")
         self.strategy = strategy
@@ -144,6 +154,7 @@ actor Coordinator {
 
     nonisolated var publishEndpoint: String { publisher.endpoint }
     nonisolated var pullEndpoint: String { puller.endpoint }
+    nonisolated var controlEndpoint: String? { control?.endpoint }
 
     /// Messages rejected so far, by reason; refused CURVE handshakes count as `handshake_refused`.
     var rejected: [String: Int] {
@@ -157,8 +168,9 @@ actor Coordinator {
     func run(onRound: @escaping @Sendable (RoundResult) -> Void) async throws -> [RoundResult] {
         self.onRound = onRound
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            // Two lanes: control traffic (hellos, heartbeats, requests) is never read behind updates.
-            for lane in [puller.messages] + (puller.priorityMessages.map { [$0] } ?? []) {
+            // Updates, and control traffic (hellos, heartbeats, requests) on lanes of its own: its
+            // socket, and the PULL socket's priority lane for peers that push it there.
+            for lane in [puller.messages] + [puller.priorityMessages, control?.messages].compactMap({ $0 }) {
                 group.addTask {
                     for await message in lane { try await self.admit(message) }
                 }
@@ -495,6 +507,9 @@ actor Coordinator {
     var nextLivenessCheck: ContinuousClock.Instant { detector.nextExpiry ?? .now + detector.timeout }
 
     func tick() {
+        for (sender, incarnation, arrival) in arrivals.drain() {
+            detector.onSignOfLife(from: sender, incarnation: incarnation, now: arrival)
+        }
         for case .died(let id, _) in detector.onTick(now: .now) {
             logger.warning("node silent, considered dead", metadata: ["fedz.node": "\(id)"])
             nodeLost(id)

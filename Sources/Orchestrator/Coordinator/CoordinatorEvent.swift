@@ -4,8 +4,8 @@ import Foundation
 /// One JSON line on the coordinator's standard output: how `fedz run` and the
 /// integration tests follow a coordinator without parsing log text.
 enum CoordinatorEvent: Codable, Sendable {
-    /// Sockets are bound; these are their real endpoints.
-    case ready(publish: String, pull: String)
+    /// Sockets are bound; these are their real endpoints (`control` when a control socket is bound).
+    case ready(publish: String, pull: String, control: String?)
     case round(RoundResult)
     /// An open round's progress: clients answered (updated or failed) of those sampled
     /// (at most every half second).
@@ -22,17 +22,18 @@ enum CoordinatorEvent: Codable, Sendable {
     case refused(publicKey: String)
 
     private enum Key: String, CodingKey {
-        case event, publish, pull, round, reason, result, report, version, alert, answered, sampled, elapsed
+        case event, publish, pull, control, round, reason, result, report, version, alert, answered, sampled, elapsed
         case publicKey = "public_key"
     }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         switch self {
-        case let .ready(publish, pull):
+        case let .ready(publish, pull, control):
             try container.encode("ready", forKey: .event)
             try container.encode(publish, forKey: .publish)
             try container.encode(pull, forKey: .pull)
+            try container.encodeIfPresent(control, forKey: .control)
         case let .round(result):
             try container.encode("round", forKey: .event)
             try container.encode(result, forKey: .result)
@@ -73,7 +74,8 @@ enum CoordinatorEvent: Codable, Sendable {
         case "ready":
             self = .ready(
                 publish: try container.decode(String.self, forKey: .publish),
-                pull: try container.decode(String.self, forKey: .pull))
+                pull: try container.decode(String.self, forKey: .pull),
+                control: try container.decodeIfPresent(String.self, forKey: .control))
         case "round":
             self = .round(try container.decode(RoundResult.self, forKey: .result))
         case "progress":

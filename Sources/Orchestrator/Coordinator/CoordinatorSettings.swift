@@ -1,5 +1,6 @@
 import Actors
 import Federation
+import FedzProtocol
 import Learning
 
 /// Everything a coordinator needs to run a federation, independent of where the
@@ -9,6 +10,10 @@ struct CoordinatorSettings: Sendable {
     var publishEndpoint: String
     /// Where the PULL socket binds.
     var pullEndpoint: String
+    /// Endpoint of a second PULL socket for control traffic (hellos, heartbeats, requests), so
+    /// that it never queues behind updates; nil: control traffic shares the PULL socket (on its
+    /// priority lane).
+    var controlEndpoint: String?
     var model: String
     var dataDirectory: String
     var strategy: StrategySpec

@@ -1,5 +1,6 @@
 import Actors
 import Federation
+import FedzProtocol
 import Learning
 
 /// A model version encoded once as a `model` message, for every node that asks for it.

@@ -1,5 +1,6 @@
 import Actors
 import Federation
+import FedzProtocol
 
 /// The coordinator's shell state for one secure round around the pure `SecAggServer`:
 /// where each client lives, the request each awaited client was last sent (re-sent
