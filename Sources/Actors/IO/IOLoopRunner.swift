@@ -5,6 +5,7 @@ private final class OpenSocket {
     let priority: PriorityLane?
     var pending = PendingSends()
     let receiveBatch: Int
+    let limits: MessageLimits
     let isCurveServer: Bool
     /// Watches the handshakes of CURVE client sockets.
     let monitor: SocketMonitor?
@@ -12,13 +13,14 @@ private final class OpenSocket {
     var failingPeers: Set<String> = []
 
     init(
-        socket: ZMQSocket, inbound: InboundBuffer?, priority: PriorityLane?, receiveBatch: Int, isCurveServer: Bool,
-        monitor: SocketMonitor?
+        socket: ZMQSocket, inbound: InboundBuffer?, priority: PriorityLane?, receiveBatch: Int, limits: MessageLimits,
+        isCurveServer: Bool, monitor: SocketMonitor?
     ) {
         self.socket = socket
         self.inbound = inbound
         self.priority = priority
         self.receiveBatch = receiveBatch
+        self.limits = limits
         self.isCurveServer = isCurveServer
         self.monitor = monitor
     }
@@ -172,7 +174,7 @@ final class IOLoopRunner {
             }
             sockets[id] = OpenSocket(
                 socket: socket, inbound: request.inbound, priority: request.priority,
-                receiveBatch: max(request.settings.inboundBufferLimit, 1),
+                receiveBatch: max(request.settings.inboundBufferLimit, 1), limits: request.settings.messageLimits,
                 isCurveServer: request.settings.curve?.isServer ?? false,
                 monitor: monitor)
             return OpenedSocket(id: id, endpoint: endpoint)
@@ -202,14 +204,18 @@ final class IOLoopRunner {
         }
     }
 
-    /// Reads whole messages into the inbound buffer (or the priority lane, for its topics)
-    /// until the socket is empty, reading stops being wanted, or one batch is done (so one
+    /// Reads whole messages into the inbound buffer (or the priority lane, for its topics),
+    /// dropping and counting those past the socket's `MessageLimits`, until the socket is empty, reading stops being wanted, or one batch is done (so one
     /// busy socket cannot starve the others).
     private func receive(_ open: OpenSocket) {
         guard let inbound = open.inbound else { return }
         for _ in 0..<open.receiveBatch where open.wantsToRead {
             do {
-                guard case .processed(let message) = try open.socket.receive() else { return }
+                guard case .processed(let reception) = try open.socket.receive(limits: open.limits) else { return }
+                guard case .message(let message) = reception else {
+                    inbound.refuseOverLimit()
+                    continue
+                }
                 if let lane = open.priority, lane.takes(message) {
                     _ = lane.buffer.push(message)
                 } else {

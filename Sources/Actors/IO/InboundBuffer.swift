@@ -11,13 +11,14 @@ final class InboundBuffer: @unchecked Sendable {
     private let lock = NSLock()
     private let limit: Int
     private let resumeReading: @Sendable () -> Void
-    private var messages: [Multipart] = []
+    private var messages: [ReceivedMessage] = []
     private var head = 0
-    private var waiters: [(id: UInt64, continuation: CheckedContinuation<Multipart?, Never>)] = []
+    private var waiters: [(id: UInt64, continuation: CheckedContinuation<ReceivedMessage?, Never>)] = []
     private var paused = false
     private var finished = false
     private var receivedCount = 0
     private var receivedByteCount = 0
+    private var overLimitCount = 0
     private var lastWaiterID: UInt64 = 0
 
     init(limit: Int, resumeReading: @escaping @Sendable () -> Void) {
@@ -34,6 +35,14 @@ final class InboundBuffer: @unchecked Sendable {
     /// Bytes of the messages handed to the buffer so far.
     var receivedBytes: Int { lock.withLock { receivedByteCount } }
 
+    /// Messages dropped unread because they passed the socket's `MessageLimits`.
+    var overLimit: Int { lock.withLock { overLimitCount } }
+
+    /// Loop side: counts a message dropped for its size.
+    func refuseOverLimit() {
+        lock.withLock { overLimitCount += 1 }
+    }
+
     /// Whether the loop should poll for more messages.
     var wantsMore: Bool { lock.withLock { !paused && !finished } }
 
@@ -42,10 +51,10 @@ final class InboundBuffer: @unchecked Sendable {
     var hasOverflowRoom: Bool { lock.withLock { !finished && count < 2 * limit } }
 
     /// Loop side: hands over a received message; returns whether the loop may read another.
-    func push(_ message: Multipart) -> Bool {
-        let (waiter, more): (CheckedContinuation<Multipart?, Never>?, Bool) = lock.withLock {
+    func push(_ message: ReceivedMessage) -> Bool {
+        let (waiter, more): (CheckedContinuation<ReceivedMessage?, Never>?, Bool) = lock.withLock {
             receivedCount += 1
-            receivedByteCount += message.byteCount
+            receivedByteCount += message.frames.byteCount
             if !waiters.isEmpty { return (waiters.removeFirst().continuation, true) }
             messages.append(message)
             if count >= limit { paused = true }
@@ -66,14 +75,14 @@ final class InboundBuffer: @unchecked Sendable {
     }
 
     /// Consumer side: the next message, or `nil` once finished and empty, or when cancelled.
-    func next() async -> Multipart? {
+    func next() async -> ReceivedMessage? {
         let id = lock.withLock {
             lastWaiterID += 1
             return lastWaiterID
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let (message, resume) = lock.withLock { () -> (Multipart??, Bool) in
+                let (message, resume) = lock.withLock { () -> (ReceivedMessage??, Bool) in
                     if count > 0 { return (popLocked(), unpauseIfCaughtUpLocked()) }
                     if finished || Task.isCancelled { return (.some(nil), false) }
                     waiters.append((id, continuation))
@@ -83,7 +92,7 @@ final class InboundBuffer: @unchecked Sendable {
                 if let message { continuation.resume(returning: message) }
             }
         } onCancel: {
-            let waiter = lock.withLock { () -> CheckedContinuation<Multipart?, Never>? in
+            let waiter = lock.withLock { () -> CheckedContinuation<ReceivedMessage?, Never>? in
                 guard let index = waiters.firstIndex(where: { $0.id == id }) else { return nil }
                 return waiters.remove(at: index).continuation
             }
@@ -91,7 +100,7 @@ final class InboundBuffer: @unchecked Sendable {
         }
     }
 
-    private func popLocked() -> Multipart {
+    private func popLocked() -> ReceivedMessage {
         let message = messages[head]
         head += 1
         if head * 2 >= messages.count {

@@ -19,6 +19,33 @@ public struct InboundMessages: AsyncSequence, Sendable {
         let buffer: InboundBuffer
 
         public mutating func next() async -> Multipart? {
+            await buffer.next()?.frames
+        }
+    }
+
+    /// Messages dropped unread so far for passing the socket's `MessageLimits`.
+    public var overLimit: Int { buffer.overLimit }
+
+    /// The same messages with the peer each came from (see `ReceivedMessage`); iterate one view
+    /// of a socket's messages, not both.
+    public var withPeers: ReceivedMessages { ReceivedMessages(buffer: buffer) }
+}
+
+/// A socket's received messages with their senders' authenticated identities.
+public struct ReceivedMessages: AsyncSequence, Sendable {
+    public typealias Element = ReceivedMessage
+    public typealias Failure = Never
+
+    let buffer: InboundBuffer
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(buffer: buffer)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let buffer: InboundBuffer
+
+        public mutating func next() async -> ReceivedMessage? {
             await buffer.next()
         }
     }

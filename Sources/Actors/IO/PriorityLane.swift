@@ -12,8 +12,8 @@ struct PriorityLane: Sendable {
     let buffer: InboundBuffer
 
     /// Whether `message` belongs to the lane.
-    func takes(_ message: Multipart) -> Bool {
-        guard let first = message.first else { return false }
+    func takes(_ message: ReceivedMessage) -> Bool {
+        guard let first = message.frames.first else { return false }
         return topics.contains { first.starts(with: $0) }
     }
 }

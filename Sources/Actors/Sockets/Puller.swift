@@ -39,7 +39,8 @@ public actor Puller {
     public var counters: SocketCounters {
         let buffers = [messages.buffer] + (priorityMessages.map { [$0.buffer] } ?? [])
         return SocketCounters(
-            received: buffers.reduce(0) { $0 + $1.received }, bytesReceived: buffers.reduce(0) { $0 + $1.receivedBytes })
+            received: buffers.reduce(0) { $0 + $1.received }, bytesReceived: buffers.reduce(0) { $0 + $1.receivedBytes },
+            overLimit: messages.buffer.overLimit)
     }
 
     /// Closes the socket and ends `messages` (after what is already buffered). Idempotent.

@@ -13,9 +13,12 @@ public struct SocketCounters: Sendable, Equatable {
     public var bytesReceived: Int
     /// Messages given up: the send found no room before its deadline.
     public var dropped: Int
+    /// Received messages dropped unread for passing the socket's `MessageLimits`.
+    public var overLimit: Int
 
     public init(
-        sent: Int = 0, received: Int = 0, wouldBlock: Int = 0, bytesSent: Int = 0, bytesReceived: Int = 0, dropped: Int = 0
+        sent: Int = 0, received: Int = 0, wouldBlock: Int = 0, bytesSent: Int = 0, bytesReceived: Int = 0, dropped: Int = 0,
+        overLimit: Int = 0
     ) {
         self.sent = sent
         self.received = received
@@ -23,5 +26,6 @@ public struct SocketCounters: Sendable, Equatable {
         self.bytesSent = bytesSent
         self.bytesReceived = bytesReceived
         self.dropped = dropped
+        self.overLimit = overLimit
     }
 }

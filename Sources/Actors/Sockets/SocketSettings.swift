@@ -8,6 +8,10 @@ public struct SocketSettings: Sendable {
     public var receiveHighWaterMark: Int32
     /// Larger inbound messages make libzmq drop the connection (`ZMQ_MAXMSGSIZE`, bytes).
     public var maxMessageSize: Int64
+    /// A whole inbound message's bounds across its frames; larger ones are drained unread and
+    /// counted (`SocketCounters.overLimit`). The default admits a wire message of 256 tensors
+    /// and a header, and as many bytes as one frame may hold.
+    public var messageLimits: MessageLimits
     /// Queue only towards completed connections (`ZMQ_IMMEDIATE`); applied to connecting sockets
     /// (PUSH, SUB).
     public var immediate: Bool
@@ -21,6 +25,7 @@ public struct SocketSettings: Sendable {
         sendHighWaterMark: Int32 = 1000,
         receiveHighWaterMark: Int32 = 1000,
         maxMessageSize: Int64 = 64 << 20,
+        messageLimits: MessageLimits = MessageLimits(maxFrames: 2 + 256, maxBytes: 64 << 20),
         immediate: Bool = true,
         inboundBufferLimit: Int = 64,
         curve: CurveSettings? = nil
@@ -29,6 +34,7 @@ public struct SocketSettings: Sendable {
         self.sendHighWaterMark = sendHighWaterMark
         self.receiveHighWaterMark = receiveHighWaterMark
         self.maxMessageSize = maxMessageSize
+        self.messageLimits = messageLimits
         self.immediate = immediate
         self.inboundBufferLimit = inboundBufferLimit
         self.curve = curve

@@ -82,10 +82,22 @@ final class ZMQSocket {
         return .processed(())
     }
 
-    /// Receives one whole multipart message, copying each frame.
-    func receive() throws(ZMQError) -> IOResult<Multipart> {
+    /// What one receive took off the socket.
+    enum Reception {
+        case message(ReceivedMessage)
+        /// A message past `limits`: read to its end without copying and dropped.
+        case overLimit(frames: Int, bytes: Int, peer: String?)
+    }
+
+    /// Receives one whole multipart message, copying each frame, with the sender's `User-Id`
+    /// when the socket authenticates its peers. Once the message passes `limits` the remaining
+    /// frames are only read off the socket, so a sender cannot make the process hold more.
+    func receive(limits: MessageLimits) throws(ZMQError) -> IOResult<Reception> {
         assertOnOwnerThread()
-        var message: Multipart = []
+        var frames: Multipart = []
+        var (count, bytes) = (0, 0)
+        var peer: String?
+        var overLimit = false
         var part = zmq_msg_t()
         zmq_msg_init(&part)
         defer { zmq_msg_close(&part) }
@@ -93,11 +105,31 @@ final class ZMQSocket {
             guard zmq_msg_recv(&part, handle, ZMQ_DONTWAIT) >= 0 else {
                 let error = ZMQError.last("zmq_msg_recv")
                 if error.isInterrupted { continue }
-                if error.isWouldBlock && message.isEmpty { return .wouldBlock }
+                if error.isWouldBlock && count == 0 { return .wouldBlock }
                 throw error
             }
-            message.append(Frame(UnsafeRawBufferPointer(start: zmq_msg_data(&part), count: zmq_msg_size(&part))))
-            if zmq_msg_more(&part) == 0 { return .processed(message) }
+            if count == 0, let userID = zmq_msg_gets(&part, "User-Id") { peer = String(cString: userID) }
+            let size = zmq_msg_size(&part)
+            count += 1
+            bytes = bytes > limits.maxBytes - size ? limits.maxBytes &+ 1 : bytes + size
+            if count > limits.maxFrames || bytes > limits.maxBytes {
+                overLimit = true
+                frames = []
+            }
+            if !overLimit { frames.append(Frame(UnsafeRawBufferPointer(start: zmq_msg_data(&part), count: size))) }
+            if zmq_msg_more(&part) == 0 {
+                return .processed(overLimit ? .overLimit(frames: count, bytes: bytes, peer: peer)
+                    : .message(ReceivedMessage(frames: frames, peer: peer)))
+            }
+        }
+    }
+
+    /// Receives one whole multipart message without limits (the loop's own inproc sockets).
+    func receive() throws(ZMQError) -> IOResult<Multipart> {
+        switch try receive(limits: .unlimited) {
+        case .wouldBlock: .wouldBlock
+        case .processed(.message(let message)): .processed(message.frames)
+        case .processed(.overLimit): .processed([])
         }
     }
 }

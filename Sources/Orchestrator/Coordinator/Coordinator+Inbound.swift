@@ -13,20 +13,28 @@ struct Inbound: Sendable {
     }
 
     var envelope: Envelope
+    /// The sender as the transport authenticated it; nil in plain text.
+    var peer: String?
     /// When the message was taken off its lane: the sender's sign of life.
     var arrival: ContinuousClock.Instant
     var update: Update?
 
     /// Decodes `frames`; the work that does not need the coordinator's state happens here,
-    /// off the actor.
+    /// off the actor. When the transport authenticated the sender (`peer`), the message must
+    /// speak in that name: one key cannot pose as another node or as the monitor.
     static func decode(
-        _ frames: Multipart, specs: [ParameterSpec], arrival: ContinuousClock.Instant
+        _ frames: Multipart, peer: String?, specs: [ParameterSpec], arrival: ContinuousClock.Instant
     ) -> Result<Inbound, WireError> {
         do throws(WireError) {
             let envelope = try WireFormat.decode(frames)
+            if let peer, envelope.header.sender != peer {
+                throw WireError(
+                    .spoofedSender, "\(envelope.header.kind) sent as \(envelope.header.sender) with the key of \(peer)")
+            }
             var update: Update?
             if envelope.header.kind == .update {
                 let report = try envelope.body(UpdateReport.self)
+                try report.validate()
                 let delta = try ModelCodec.tensors(envelope.tensors, matching: specs)
                 guard ModelCodec.contentHash(delta) == report.hash else {
                     throw WireError(
@@ -34,7 +42,7 @@ struct Inbound: Sendable {
                 }
                 update = Update(report: report, delta: delta)
             }
-            return .success(Inbound(envelope: envelope, arrival: arrival, update: update))
+            return .success(Inbound(envelope: envelope, peer: peer, arrival: arrival, update: update))
         } catch {
             return .failure(error)
         }
@@ -45,15 +53,17 @@ extension Coordinator {
     /// Takes a message off one of the inbound lanes: stamps its arrival, passes it through the
     /// fault plan when one is set (on the actor, which holds the plan's generator), then
     /// decodes it and records the sender's sign of life, all before the actor.
-    nonisolated func admit(_ frames: Multipart) async throws {
+    nonisolated func admit(_ message: ReceivedMessage) async throws {
         let arrival = ContinuousClock.now
-        guard settings.faultPlan.injectsFaults else { return await take(frames, arrival: arrival) }
-        let deliveries = await inboundFaults(frames)
-        try await FaultDelivery.perform(deliveries) { await self.take($0, arrival: arrival) }
+        guard settings.faultPlan.injectsFaults else {
+            return await take(message.frames, peer: message.peer, arrival: arrival)
+        }
+        let deliveries = await inboundFaults(message.frames)
+        try await FaultDelivery.perform(deliveries) { await self.take($0, peer: message.peer, arrival: arrival) }
     }
 
-    private nonisolated func take(_ frames: Multipart, arrival: ContinuousClock.Instant) async {
-        let inbound = Inbound.decode(frames, specs: specs, arrival: arrival)
+    private nonisolated func take(_ frames: Multipart, peer: String?, arrival: ContinuousClock.Instant) async {
+        let inbound = Inbound.decode(frames, peer: peer, specs: specs, arrival: arrival)
         if case .success(let message) = inbound {
             arrivals.record(message.envelope.header.sender, incarnation: message.envelope.header.incarnation, at: arrival)
         }
