@@ -26,7 +26,7 @@ public struct LoggingOptions: ParsableArguments, Sendable {
         let (level, format) = (logLevel, logFormat)
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = switch format {
-            case .text: StreamLogHandler.standardError(label: label)
+            case .text: LineSafeLogHandler(wrapped: StreamLogHandler.standardError(label: label))
             case .json: JSONLogHandler.standardError(label: label)
             }
             handler.logLevel = level

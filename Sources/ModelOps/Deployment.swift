@@ -49,7 +49,7 @@ public struct Deployment: Sendable, Equatable {
         }
         candidateCorrect += candidateAccuracy * Double(batch)
         productionCorrect += productionAccuracy * Double(batch)
-        samples += batch
+        samples = samples.addingCount(batch)
         reports += 1
         let (candidateScore, productionScore) = (candidateCorrect / Double(samples), productionCorrect / Double(samples))
         guard reports >= minimumReports, candidateScore >= productionScore + margin else { return nil }

@@ -52,9 +52,10 @@ public struct FieldAccuracy: Sendable, Equatable {
 
 extension FieldAccuracy.Share {
     init?(_ reports: [FieldReport]) {
-        let samples = reports.reduce(0) { $0 + $1.samples }
+        let samples = reports.reduce(0) { $0.addingCount($1.samples) }
         guard samples > 0, let latest = reports.map(\.time).max() else { return nil }
-        accuracy = reports.reduce(0.0) { $0 + $1.accuracy * Double($1.samples) } / Double(samples)
+        let weight = reports.reduce(0.0) { $0 + Double(max($1.samples, 0)) }
+        accuracy = reports.reduce(0.0) { $0 + $1.accuracy * Double(max($1.samples, 0)) } / weight
         self.samples = samples
         self.reports = reports.count
         self.latest = latest

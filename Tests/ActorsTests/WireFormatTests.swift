@@ -66,6 +66,27 @@ private func sampleEnvelope(tensors: [WireTensor] = [
         #expect(reason(of: frames) == .wrongVersion)
     }
 
+    @Test(arguments: [
+        ("node-1\nlevel=error forged", WireError.Reason.badHeader), ("", .badHeader),
+        (String(repeating: "n", count: 65), .badHeader), ("<img src=x>", .badHeader),
+        (String(repeating: "n", count: 64), nil), ("node_1.a-B", nil),
+    ] as [(String, WireError.Reason?)])
+    func sendersAreShortPlainIdentifiers(_ sender: String, expected: WireError.Reason?) throws {
+        let envelope = try Envelope(
+            topic: .report, header: Header(kind: MessageKind("heartbeat"), sender: sender, incarnation: 1), body: Sample(client: 1, note: ""))
+        #expect(reason(of: WireFormat.encode(envelope)) == expected)
+    }
+
+    @Test(arguments: [
+        (-1, 0, WireError.Reason.outOfRange), (0, -1, .outOfRange), (Int(Int32.max) + 1, 0, .outOfRange),
+        (0, Int(Int32.max) + 1, .outOfRange), (Int(Int32.max), Int(Int32.max), nil), (0, 0, nil),
+    ] as [(Int, Int, WireError.Reason?)])
+    func roundsAndVersionsStayInRange(_ round: Int, _ version: Int, expected: WireError.Reason?) throws {
+        let header = Header(kind: MessageKind("heartbeat"), sender: "node-1", incarnation: 1, round: round, modelVersion: version)
+        let envelope = try Envelope(topic: .report, header: header, body: Sample(client: 1, note: ""))
+        #expect(reason(of: WireFormat.encode(envelope)) == expected)
+    }
+
     @Test func rejectsTruncatedTensorFrame() throws {
         var frames = WireFormat.encode(try sampleEnvelope())
         frames[2].removeLast(3)

@@ -31,6 +31,12 @@ public struct WireError: Error, Sendable, CustomStringConvertible {
         public static let duplicate = Reason(rawValue: "duplicate")
         /// A result for a round or model version that is no longer current.
         public static let staleUpdate = Reason(rawValue: "stale_update")
+        /// A number or id outside its documented range (`WireBounds`).
+        public static let outOfRange = Reason(rawValue: "out_of_range")
+        /// A sender id other than the one the transport authenticated for the sender's key.
+        public static let spoofedSender = Reason(rawValue: "spoofed_sender")
+        /// A peer past its message or model-request rate (`RequestQuota`).
+        public static let overQuota = Reason(rawValue: "over_quota")
         /// A well-formed message that makes no sense here (unknown kind, wrong sender).
         public static let unexpected = Reason(rawValue: "unexpected")
 

@@ -52,6 +52,12 @@ public enum WireFormat {
         guard header.protocolVersion == protocolVersion else {
             throw WireError(.wrongVersion, "protocol version \(header.protocolVersion), expected \(protocolVersion)")
         }
+        guard WireBounds.isValidSender(header.sender) else {
+            throw WireError(.badHeader, "sender id of \(header.sender.utf8.count) bytes outside A–Z a–z 0–9 . _ -")
+        }
+        for (value, field) in [(header.round, "round"), (header.modelVersion, "model version")] {
+            if let value { try WireBounds.check(value, in: WireBounds.counter, field) }
+        }
         guard header.tensors.count <= limits.maxTensors else {
             throw WireError(.oversized, "\(header.tensors.count) tensors")
         }

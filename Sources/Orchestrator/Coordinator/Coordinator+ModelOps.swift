@@ -199,9 +199,7 @@ extension Coordinator {
     func acceptFieldReport(_ envelope: Envelope) async throws(WireError) {
         let header = envelope.header
         let observation = try envelope.body(FieldObservation.self)
-        guard (0...1).contains(observation.accuracy), observation.samples > 0,
-              (observation.candidateAccuracy.map { (0...1).contains($0) } ?? true)
-        else { throw WireError(.badBody, "field report with accuracy \(observation.accuracy) on \(observation.samples) samples") }
+        try observation.validate()
         var reports = [FieldReport(
             version: observation.version, node: header.sender, accuracy: observation.accuracy,
             samples: observation.samples, time: Date())]
@@ -268,10 +266,11 @@ extension Coordinator {
         self.retraining = retraining
     }
 
-    /// A version nodes may serve or train, from memory or the registry.
-    /// Loaded once and kept until the next prune, so that every node asking for the same
-    /// version is served from memory.
+    /// A version nodes may serve or train — the latest, production or the candidate — from
+    /// memory or the registry; nil for any other. Loaded once and kept until the next prune,
+    /// so that every node asking for the same version is served from memory.
     func servableModel(_ version: Int) async -> PublishedModel? {
+        guard [published.version, deployment.production, deployment.candidate].contains(version) else { return nil }
         if servable[version] == nil { try? cache(version) }
         return servable[version]
     }

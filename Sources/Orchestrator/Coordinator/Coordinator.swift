@@ -67,6 +67,8 @@ actor Coordinator {
     var currentSamplingRate = 0.0
     var generator: SeededGenerator
     var rejections = RejectionCounter()
+    /// Each peer's message and model-request rate.
+    var quota = RequestQuota()
     var history: [RoundResult] = []
     /// Why the run gave up, when it did: a round abandoned too many times in a row.
     var failure: String?
@@ -104,6 +106,11 @@ actor Coordinator {
         do {
             if let security = settings.security {
                 try await loop.installAuthenticator(allowList: security.allowList)
+                for entry in security.allowList.entries where entry.name == nil {
+                    logger.warning(
+                        "allow-listed key without a name: its messages are refused unless their sender is the key itself",
+                        metadata: ["key": "\(entry.publicKey)"])
+                }
             }
             let sockets = SocketSettings(curve: settings.security?.curve)
             let publisher = try await Publisher(loop: loop, bind: settings.publishEndpoint, settings: sockets)
@@ -156,9 +163,12 @@ actor Coordinator {
     nonisolated var pullEndpoint: String { puller.endpoint }
     nonisolated var controlEndpoint: String? { control?.endpoint }
 
-    /// Messages rejected so far, by reason; refused CURVE handshakes count as `handshake_refused`.
+    /// Messages rejected so far, by reason; refused CURVE handshakes count as `handshake_refused`,
+    /// messages past the sockets' size limits as `oversized`.
     var rejected: [String: Int] {
         var counts = rejections.counts
+        let overLimit = [puller.messages, control?.messages].compactMap { $0 }.reduce(0) { $0 + $1.overLimit }
+        if overLimit > 0 { counts[WireError.Reason.oversized.rawValue, default: 0] += overLimit }
         let refused = loop.authenticatorCounters.refused
         if refused > 0 { counts["handshake_refused"] = refused }
         return counts
@@ -172,7 +182,7 @@ actor Coordinator {
             // socket, and the PULL socket's priority lane for peers that push it there.
             for lane in [puller.messages] + [puller.priorityMessages, control?.messages].compactMap({ $0 }) {
                 group.addTask {
-                    for await message in lane { try await self.admit(message) }
+                    for await message in lane.withPeers { try await self.admit(message) }
                 }
             }
             group.addTask {
@@ -246,6 +256,16 @@ actor Coordinator {
 
     var registeredClients: Int { nodes.values.reduce(0) { $0 + $1.count } }
 
+    /// The first of `clients` that a live node other than `node` already hosts, with that node:
+    /// a client id belongs to one node.
+    func clientHostedElsewhere(_ clients: [ClientInfo], by node: String) -> (client: Int, owner: String)? {
+        let claimed = Set(clients.map(\.id))
+        for (owner, hosted) in nodes where owner != node {
+            if let client = hosted.first(where: { claimed.contains($0.id) }) { return (client.id, owner) }
+        }
+        return nil
+    }
+
     /// How many times in a row the coordinator tries a round before it gives up the run.
     static let attemptsPerRound = 3
 
@@ -276,7 +296,16 @@ actor Coordinator {
         currentStart = RoundStart(
             round: round, modelVersion: published.version, modelHash: published.hash, assignments: assignments,
             training: strategy.configure(settings.training), deadlineSeconds: settings.roundTimeout.seconds)
-        try beginSecureRound(now: started)
+        do {
+            try beginSecureRound(now: started)
+        } catch {
+            // A sample the secure protocol cannot serve abandons this attempt; the run goes on.
+            (current, currentStart) = (nil, nil)
+            let reason = "\(error)"
+            logger.warning("round abandoned", metadata: ["fedz.round": "\(round)", "reason": "\(reason)"])
+            CoordinatorEvent.abandoned(round: round, reason: reason).emit()
+            return .abandoned(reason: reason)
+        }
         logger.info("round started", metadata: ["fedz.round": "\(round)", "fedz.sampled": "\(state.sampledCount)"])
 
         let (wakes, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -400,6 +429,11 @@ actor Coordinator {
         }
         let envelope = inbound.envelope
         let sender = envelope.header.sender
+        guard quota.admit(inbound.peer ?? sender, isModelRequest: envelope.header.kind == .modelRequest, now: inbound.arrival)
+        else {
+            reject(WireError(.overQuota, "\(envelope.header.kind) from \(sender)"))
+            return
+        }
         switch detector.onHeartbeat(from: sender, incarnation: envelope.header.incarnation, now: inbound.arrival) {
         case .stale:
             reject(WireError(.unexpected, "\(envelope.header.kind) from an old incarnation of \(sender)"))
@@ -423,8 +457,13 @@ actor Coordinator {
         switch header.kind {
         case .hello:
             let hello = try envelope.body(Hello.self)
+            try hello.validate()
+            guard header.sender != Self.monitorID else { throw WireError(.unexpected, "a hello from the monitor") }
             guard hello.architecture == settings.model else {
                 throw WireError(.unexpected, "\(header.sender) trains \(hello.architecture), not \(settings.model)")
+            }
+            if let (client, owner) = clientHostedElsewhere(hello.clients, by: header.sender) {
+                throw WireError(.unexpected, "\(header.sender) claims client \(client), which \(owner) hosts")
             }
             nodes[header.sender] = hello.clients
             logger.info("node joined", metadata: ["fedz.node": "\(header.sender)", "fedz.clients": "\(hello.clients.count)"])

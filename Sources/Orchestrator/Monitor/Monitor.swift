@@ -105,6 +105,8 @@ actor Monitor {
                 await onStatus(try envelope.body(CoordinatorStatus.self))
             case .fieldMetrics:
                 let metrics = try envelope.body(FieldMetrics.self)
+                try metrics.observation.validate()
+                guard WireBounds.isValidSender(metrics.node) else { throw WireError(.badBody, "field metrics of an invalid node id") }
                 let now = Date()
                 let report = FieldReport(
                     version: metrics.observation.version, node: metrics.node, accuracy: metrics.observation.accuracy,
