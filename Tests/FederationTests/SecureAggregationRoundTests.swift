@@ -176,4 +176,31 @@ import Testing
         bad.neighbours = 2
         #expect(throws: SecAggError.self, "threshold 4 exceeds a neighbourhood of 3") { try bad.validate() }
     }
+
+    @Test(arguments: [-1, Int.min, SecAggConfig.maximumClientID + 1, Int(PrimeField.modulus) - 1])
+    func participantIDsOutsideTheBoundAreRefused(id: Int) {
+        var config = Fixtures.config(clients: 6, threshold: 4)
+        #expect(throws: Never.self) { try config.validate() }
+        config.participants[2] = id
+        #expect { try config.validate() } throws: { ($0 as? SecAggError)?.kind == .invalidConfig }
+        config.participants[2] = SecAggConfig.maximumClientID
+        #expect(throws: Never.self) { try config.validate() }
+    }
+
+    @Test func thresholdsOfHalfTheNeighbourhoodAreRefusedUnlessAllowed() throws {
+        // Complete graph of 6 (neighbourhood 6) and a sparse one of 21 with neighbourhoods of 7.
+        for (unsafe, safe) in [(Fixtures.config(clients: 6, threshold: 3), 4), (Fixtures.config(clients: 21, neighbours: 6, threshold: 3), 4)] {
+            #expect(SecAggConfig.minimumSafeThreshold(neighbourhoodSize: NeighbourGraph(config: unsafe).neighbourhoodSize) == safe)
+            #expect { try unsafe.validate() } throws: { ($0 as? SecAggError)?.kind == .invalidConfig }
+            #expect { _ = try SecAggClient(id: unsafe.participants[0], config: unsafe, random: CryptoRandom()) } throws: {
+                ($0 as? SecAggError)?.kind == .invalidConfig
+            }
+            var allowed = unsafe
+            allowed.allowUnsafeThreshold = true
+            #expect(throws: Never.self) { try allowed.validate() }
+            var raised = unsafe
+            raised.threshold = safe
+            #expect(throws: Never.self) { try raised.validate() }
+        }
+    }
 }

@@ -48,6 +48,27 @@ import Testing
         #expect(SecAggThreshold.count(8).resolve(neighbourhoodSize: 5) == 5)
     }
 
+    @Test func theDefaultFractionIsASafeThresholdForEveryNeighbourhood() {
+        for size in 2...200 {
+            let resolved = SecAggThreshold.fraction(0.5).resolve(neighbourhoodSize: size)
+            #expect(resolved == SecAggConfig.minimumSafeThreshold(neighbourhoodSize: size), "neighbourhood \(size)")
+            #expect(2 * resolved > size, "neighbourhood \(size)")
+        }
+    }
+
+    @Test func aCoordinatorCannotAllowAnUnsafeThresholdForTheClients() throws {
+        var config = Fixtures.config(clients: 6, threshold: 3)
+        config.allowUnsafeThreshold = true
+        let json = try JSONEncoder().encode(config)
+        let fields = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(fields["allowUnsafeThreshold"] == nil)
+        var forged = fields
+        forged["allowUnsafeThreshold"] = true
+        let received = try JSONDecoder().decode(SecAggConfig.self, from: JSONSerialization.data(withJSONObject: forged))
+        #expect(received.threshold == 3 && !received.allowUnsafeThreshold)
+        #expect { try received.validate() } throws: { ($0 as? SecAggError)?.kind == .invalidConfig }
+    }
+
     @Test func roundStartsWithoutTheNewFieldsStillDecode() throws {
         let old = #"{"round":4,"modelVersion":3,"modelHash":"ab","assignments":{"node-0":[3]},"#
             + #""training":{"epochs":5,"batchSize":10,"learningRate":0.05,"seed":1},"deadlineSeconds":60,"answered":[]}"#

@@ -1,14 +1,15 @@
 /// The parameters of one SecAgg+ round, the same for the server and every client.
 public struct SecAggConfig: Codable, Sendable, Equatable {
     public var round: Int
-    /// The sampled clients (ids ≥ 0, distinct).
+    /// The sampled clients (ids in 0...`maximumClientID`, distinct).
     public var participants: [Int]
     /// Neighbours per client in the communication graph, rounded up to even and
     /// capped at n − 1 (n − 1 is the complete graph of the original SecAgg).
     public var neighbours: Int
     /// Shares that reconstruct a client's secrets. Each client's shares are held by
     /// its neighbourhood (itself and its neighbours), so up to neighbourhood − t of
-    /// them may drop out.
+    /// them may drop out. More than half the neighbourhood (`minimumSafeThreshold`)
+    /// unless `allowUnsafeThreshold`.
     public var threshold: Int
     /// Public seed of the random neighbour graph.
     public var graphSeed: UInt64
@@ -21,6 +22,19 @@ public struct SecAggConfig: Codable, Sendable, Equatable {
     public var stageTimeout: Double
     /// Seconds the masked-input stage waits: it includes the clients' local training.
     public var inputTimeout: Double
+    /// Accepts a threshold of half the neighbourhood or less, which a coordinator that
+    /// deviates from the protocol can exploit (see `minimumSafeThreshold`). A local
+    /// choice of the party that validates, never sent with the configuration: a client
+    /// does not take the coordinator's word for it.
+    public var allowUnsafeThreshold = false
+
+    /// The largest client id, 2^31 − 1: ids stay exact as JSON numbers in any language
+    /// and fit a signed 32-bit integer.
+    public static let maximumClientID = Int(Int32.max)
+
+    private enum CodingKeys: String, CodingKey {
+        case round, participants, neighbours, threshold, graphSeed, clippingRange, vectorLength, stageTimeout, inputTimeout
+    }
 
     public init(
         round: Int, participants: [Int], neighbours: Int, threshold: Int, graphSeed: UInt64,
@@ -41,17 +55,30 @@ public struct SecAggConfig: Codable, Sendable, Equatable {
     /// quantised inputs never wraps around 2^32.
     public var quantizationLevels: UInt32 { UInt32.max / UInt32(max(participants.count, 1)) }
 
+    /// The smallest threshold that keeps a client's two secrets apart among a
+    /// neighbourhood of `size` holders: a strict majority, ⌊size/2⌋ + 1. With t ≤ size/2
+    /// a coordinator that tells some holders a client survived and the others that it
+    /// dropped gathers t shares of its self-mask seed and t of its masking key, and
+    /// unmasks its input.
+    public static func minimumSafeThreshold(neighbourhoodSize size: Int) -> Int { size / 2 + 1 }
+
     /// Throws `.invalidConfig` unless the parameters make a workable round.
     public func validate() throws(SecAggError) {
         let n = participants.count
         func fail(_ reason: String) throws(SecAggError) { throw SecAggError(.invalidConfig, reason) }
         if n < 2 { try fail("\(n) participants, at least 2 needed") }
         if Set(participants).count != n { try fail("repeated participants") }
-        if participants.contains(where: { $0 < 0 }) { try fail("negative participant id") }
+        if let id = participants.first(where: { !(0...Self.maximumClientID).contains($0) }) {
+            try fail("participant id \(id) outside 0...\(Self.maximumClientID)")
+        }
         if neighbours < 1 { try fail("\(neighbours) neighbours, at least 1 needed") }
         let neighbourhood = NeighbourGraph(config: self).neighbourhoodSize
         if threshold < 2 || threshold > neighbourhood {
             try fail("threshold \(threshold) outside 2...\(neighbourhood) (the neighbourhood size)")
+        }
+        let safe = Self.minimumSafeThreshold(neighbourhoodSize: neighbourhood)
+        if threshold < safe, !allowUnsafeThreshold {
+            try fail("threshold \(threshold) is at most half a neighbourhood of \(neighbourhood), at least \(safe) needed")
         }
         if !(clippingRange > 0) || !clippingRange.isFinite { try fail("clipping range \(clippingRange)") }
         if vectorLength < 1 { try fail("vector length \(vectorLength)") }
