@@ -203,4 +203,47 @@ import Testing
             #expect(throws: Never.self) { try raised.validate() }
         }
     }
+
+    @Test func sharePointsArePositionsInTheSortedParticipants() {
+        var config = Fixtures.config(clients: 4, threshold: 3)
+        config.participants = [SecAggConfig.maximumClientID, 0, 12, 3]
+        #expect(config.sharePoints == [0: 1, 3: 2, 12: 3, SecAggConfig.maximumClientID: 4])
+    }
+
+    @Test(arguments: [SecAggServer.Stage.maskedInput, .unmasking])
+    func extremeIDsWithDropoutsSumExactly(stage: SecAggServer.Stage) throws {
+        var config = Fixtures.config(clients: 8, threshold: 5)
+        let largest = SecAggConfig.maximumClientID
+        config.participants = [0, 1, 2, 1 << 20, largest - 2, largest - 1, largest, 9]
+        let inputs = Fixtures.quantisedInputs(config, seed: 17)
+        // Leaving after sharing their keys, 0 and the largest id make the server reconstruct
+        // their masking keys (at .maskedInput); the survivors' self-mask seeds are always rebuilt.
+        let gone = [0, largest]
+        let outcome = try Fixtures.run(config, inputs: inputs, dropouts: Dictionary(uniqueKeysWithValues: gone.map { ($0, stage) }))
+        let contributors = stage == .unmasking ? config.participants.sorted() : config.participants.filter { !gone.contains($0) }.sorted()
+        #expect(outcome == .finished(SecAggSum(values: Fixtures.plainSum(inputs, of: contributors), contributors: contributors)))
+    }
+
+    @Test func revealedSharesSitAtTheHoldersPositionsNotTheirIDs() throws {
+        var config = Fixtures.config(clients: 5, threshold: 3, length: 8)
+        config.participants = [SecAggConfig.maximumClientID, 40, 3, 1_000, 0]
+        var round = try SecAggLocalRound(config: config, seed: 9, now: .now)
+        round.advertiseKeys()
+        round.shareKeys()
+        round.maskInputs { _ in [UInt32](repeating: 1, count: 8) }
+        guard case .sendUnmaskRequests(let requests) = round.directive else {
+            Issue.record("no unmask requests: \(round.directive)")
+            return
+        }
+        let id = SecAggConfig.maximumClientID
+        var client = round.clients[id]!
+        let reply = try client.onUnmaskRequest(requests[id]!)
+        #expect(reply.selfMaskShares.count == 5)
+        #expect(reply.selfMaskShares.allSatisfy { $0.share.x == 5 })
+        var atID = reply
+        for index in atID.selfMaskShares.indices { atID.selfMaskShares[index].share.x = UInt64(id) + 1 }
+        var server = round.server
+        #expect { try server.onUnmaskReply(atID, now: .now) } throws: { ($0 as? SecAggError)?.kind == .malformed }
+        #expect(try server.onUnmaskReply(reply, now: .now) == .wait)
+    }
 }

@@ -22,6 +22,8 @@ public struct SecAggClient: Sendable {
     public let publicKeys: SecAggPublicKeys
 
     private var random: CryptoRandom
+    /// The participants' Shamir points (`SecAggConfig.sharePoints`).
+    private let points: [Int: UInt64]
     private let encryptionSecret: [UInt8]
     private let maskingSecret: [UInt8]
     private let selfMaskSeed: [UInt8]
@@ -39,6 +41,7 @@ public struct SecAggClient: Sendable {
         self.id = id
         self.config = config
         graph = NeighbourGraph(config: config)
+        points = config.sharePoints
         self.random = random
         encryptionSecret = self.random.bytes(SecAggCrypto.secretBytes)
         maskingSecret = self.random.bytes(SecAggCrypto.secretBytes)
@@ -68,9 +71,10 @@ public struct SecAggClient: Sendable {
         try requireThreshold(keys.count + 1, "neighbours with keys")
         neighbourKeys = keys
         let holders = [id] + keys.keys.sorted()
-        let points = holders.map(SecAggCrypto.point(of:))
-        let seedShares = ShamirSharing.split(selfMaskSeed, threshold: config.threshold, points: points, using: &random)
-        let keyShares = ShamirSharing.split(maskingSecret, threshold: config.threshold, points: points, using: &random)
+        // Every holder is a participant: itself or a neighbour.
+        let holderPoints = holders.map { points[$0]! }
+        let seedShares = try ShamirSharing.split(selfMaskSeed, threshold: config.threshold, points: holderPoints, using: &random)
+        let keyShares = try ShamirSharing.split(maskingSecret, threshold: config.threshold, points: holderPoints, using: &random)
         held[id] = HeldShares(seed: seedShares[0], key: keyShares[0])
         var sealed: [SecAggEncryptedShare] = []
         for (index, holder) in holders.enumerated().dropFirst() {
@@ -102,7 +106,7 @@ public struct SecAggClient: Sendable {
             }
             let key = try SecAggCrypto.agreedKey(
                 .shareEncryption, privateKey: encryptionSecret, peerPublicKey: sender.encryptionKey, round: config.round)
-            let opened = try SecAggCrypto.open(sealed, round: config.round, key: key, x: SecAggCrypto.point(of: id))
+            let opened = try SecAggCrypto.open(sealed, round: config.round, key: key, x: points[id]!)
             guard received.updateValue(HeldShares(seed: opened.seed, key: opened.key), forKey: sealed.from) == nil else {
                 throw SecAggError(.duplicate, "two shares from \(sealed.from)")
             }

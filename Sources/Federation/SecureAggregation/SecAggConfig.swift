@@ -55,6 +55,14 @@ public struct SecAggConfig: Codable, Sendable, Equatable {
     /// quantised inputs never wraps around 2^32.
     public var quantizationLevels: UInt32 { UInt32.max / UInt32(max(participants.count, 1)) }
 
+    /// The Shamir evaluation point of each participant: its position 1…n in the sorted
+    /// participant list, the same for the server and every client. Positions, unlike
+    /// ids, are distinct non-zero field elements whatever the ids: a holder at a point
+    /// ≡ 0 (mod 2^61 − 1) would receive the secret itself as its share.
+    public var sharePoints: [Int: UInt64] {
+        Dictionary(uniqueKeysWithValues: participants.sorted().enumerated().map { ($1, UInt64($0 + 1)) })
+    }
+
     /// The smallest threshold that keeps a client's two secrets apart among a
     /// neighbourhood of `size` holders: a strict majority, ⌊size/2⌋ + 1. With t ≤ size/2
     /// a coordinator that tells some holders a client survived and the others that it

@@ -86,9 +86,6 @@ enum SecAggCrypto {
     /// the lower id adds it and the higher subtracts it, so the pair cancels in the sum.
     static func subtractsPairwiseMask(client: Int, peer: Int) -> Bool { client > peer }
 
-    /// The Shamir evaluation point of a participant.
-    static func point(of client: Int) -> UInt64 { UInt64(client) + 1 }
-
     private static func agreementKey(_ raw: [UInt8]) -> Curve25519.KeyAgreement.PrivateKey {
         // Any 32 bytes are a valid X25519 private key; callers hold 32-byte secrets only.
         try! Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw)

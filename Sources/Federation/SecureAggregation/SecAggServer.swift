@@ -33,6 +33,8 @@ public struct SecAggServer: Sendable {
     /// every client it waits for is among them.
     public private(set) var lost: Set<Int> = []
 
+    /// The participants' Shamir points (`SecAggConfig.sharePoints`).
+    private let points: [Int: UInt64]
     private var mailbox: [Int: [SecAggEncryptedShare]] = [:]
     private var sum: [UInt32] = []
     private var seedShares: [Int: [ShamirShare]] = [:]
@@ -43,6 +45,7 @@ public struct SecAggServer: Sendable {
         try config.validate()
         self.config = config
         graph = NeighbourGraph(config: config)
+        points = config.sharePoints
         deadline = now + .seconds(config.stageTimeout)
     }
 
@@ -92,7 +95,8 @@ public struct SecAggServer: Sendable {
         try expect(.unmasking, round: reply.round)
         try expectSender(reply.client, among: masked, answered: unmasked)
         let request = unmaskRequest(for: reply.client)
-        let point = SecAggCrypto.point(of: reply.client)
+        // The sender contributed a masked input, so it is a participant.
+        let point = points[reply.client]!
         guard reply.selfMaskShares.map(\.owner) == request.survivors,
             reply.maskingKeyShares.map(\.owner) == request.dropped,
             (reply.selfMaskShares + reply.maskingKeyShares).allSatisfy({ $0.share.x == point })

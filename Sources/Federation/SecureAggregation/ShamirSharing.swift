@@ -16,12 +16,17 @@ public struct ShamirShare: Codable, Sendable, Equatable {
 public enum ShamirSharing {
     static let chunkBytes = 7
 
-    /// Shares of `secret` for holders at the distinct non-zero points `points`,
-    /// with random polynomials of degree `threshold − 1`.
+    /// Shares of `secret` for holders at the points `points`, with random polynomials of
+    /// degree `threshold − 1`. Throws `.invalidConfig` unless the points are distinct,
+    /// non-zero field elements (at 0 a share would be the secret itself) and
+    /// `threshold` is in 1...holders.
     public static func split(
         _ secret: [UInt8], threshold: Int, points: [UInt64], using generator: inout some RandomNumberGenerator
-    ) -> [ShamirShare] {
-        precondition(threshold >= 1 && threshold <= points.count, "threshold must be in 1...holders")
+    ) throws(SecAggError) -> [ShamirShare] {
+        if let problem = problem(with: points) { throw SecAggError(.invalidConfig, "holders' points: \(problem)") }
+        guard threshold >= 1, threshold <= points.count else {
+            throw SecAggError(.invalidConfig, "threshold \(threshold) for \(points.count) holders")
+        }
         var shares = points.map { ShamirShare(x: $0, values: []) }
         for chunk in chunks(of: secret) {
             let coefficients = [chunk] + (1..<threshold).map { _ in PrimeField.random(using: &generator) }
@@ -42,11 +47,11 @@ public enum ShamirSharing {
             throw SecAggError(.tooFewShares, "\(shares.count) shares, threshold \(threshold)")
         }
         let used = Array(shares.prefix(threshold))
-        let points = used.map(\.x)
-        guard Set(points).count == points.count, !points.contains(0), points.allSatisfy({ $0 < PrimeField.modulus }),
-            used.allSatisfy({ $0.values.count == chunkCount })
-        else { throw SecAggError(.malformed, "shares with repeated or invalid points or wrong length") }
-        let weights = lagrangeWeightsAtZero(points)
+        if let problem = problem(with: used.map(\.x)) { throw SecAggError(.malformed, "shares: \(problem)") }
+        guard used.allSatisfy({ $0.values.count == chunkCount }) else {
+            throw SecAggError(.malformed, "shares of the wrong length, \(chunkCount) values expected")
+        }
+        let weights = lagrangeWeightsAtZero(used.map(\.x))
         var secret: [UInt8] = []
         secret.reserveCapacity(chunkCount * chunkBytes)
         for chunk in 0..<chunkCount {
@@ -60,6 +65,15 @@ public enum ShamirSharing {
             secret += (0..<chunkBytes).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
         }
         return Array(secret.prefix(byteCount))
+    }
+
+    /// Why `points` cannot be the holders' points — repeated, zero or not below the
+    /// modulus — or nil if they can.
+    private static func problem(with points: [UInt64]) -> String? {
+        if let point = points.first(where: { $0 == 0 || $0 >= PrimeField.modulus }) {
+            return "point \(point) outside 1..<2^61 − 1"
+        }
+        return Set(points).count == points.count ? nil : "repeated points"
     }
 
     /// The secret's bytes as little-endian 7-byte field elements (the last zero-padded).
