@@ -86,6 +86,9 @@ struct NodeCommand: AsyncParsableCommand {
         guard ModelZoo.names.contains(model) else {
             throw ValidationError("unknown model '\(model)'; known: \(ModelZoo.names.joined(separator: ", "))")
         }
+        guard WireBounds.isValidSender(id) else {
+            throw ValidationError("--id must be 1–64 characters of A–Z a–z 0–9 . _ -, not '\(id)'")
+        }
         guard clients > 0, nodeCount > 0, (0..<nodeCount).contains(nodeIndex) else {
             throw ValidationError("need --clients > 0 and 0 ≤ --node-index < --node-count")
         }
@@ -102,6 +105,7 @@ struct NodeCommand: AsyncParsableCommand {
             logger[metadataKey: "fedz.node"] = "\(id)"
             return logger
         }()
+        security.warnIfPlaintext(logger)
 
         let behavior = try byzantine.map { text throws(PlanError) in try ByzantineBehavior(text) }
         let store = try loadClients().mapShared { behavior?.corrupt($0) ?? $0 }

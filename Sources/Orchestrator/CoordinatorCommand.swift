@@ -58,10 +58,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
             throw ValidationError("--expect-clients and --start-timeout must be positive, --linger not negative")
         }
         if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
+        try security.checkBinds([publish, pull] + (control.map { [$0] } ?? []))
     }
 
     func run() async throws {
         let logger = logging.bootstrap(label: "fedz.coordinator")
+        security.warnIfPlaintext(logger)
         let settings = CoordinatorSettings(
             publishEndpoint: publish, pullEndpoint: pull, controlEndpoint: control, model: federation.model,
             dataDirectory: DataDirectory.resolve(federation.dataDir, dataset: federation.dataset), strategy: federation.strategySpec,

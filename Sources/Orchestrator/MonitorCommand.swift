@@ -39,8 +39,13 @@ struct MonitorCommand: AsyncParsableCommand {
 
     @OptionGroup var config: ConfigOptions
 
+    func validate() throws {
+        try security.checkBinds([alerts])
+    }
+
     func run() async throws {
         let logger = logging.bootstrap(label: "fedz.monitor")
+        security.warnIfPlaintext(logger)
         let curve = try security.store?.monitor()
         let settings = MonitorSettings(
             coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorControl ?? coordinatorPull, alertsEndpoint: alerts,
