@@ -27,6 +27,7 @@ public final class ModelRegistry: Sendable {
 
     private init(directory: URL, busyTimeout: TimeInterval, now: @escaping @Sendable () -> Date) throws {
         self.directory = directory
+        try Self.makePrivate(directory)
         self.artifacts = try ArtifactStore(directory: directory.appendingPathComponent("artifacts"))
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
@@ -35,6 +36,15 @@ public final class ModelRegistry: Sendable {
             path: directory.appendingPathComponent("registry.sqlite").path, configuration: configuration)
         self.now = now
         try RegistrySchema.migrator.migrate(pool)
+    }
+
+    /// Creates the state directory if missing and makes it the owner's alone (mode 0700): it
+    /// holds every model, the field reports and the resume checkpoint. A directory this process
+    /// may not change (a volume mounted by someone else) keeps its mode.
+    static func makePrivate(_ directory: URL) throws {
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
     }
 
     // MARK: Versions

@@ -16,6 +16,15 @@ struct ModelRegistryTests {
         #expect { try body() } throws: { ($0 as? RegistryError)?.kind == kind }
     }
 
+    @Test func theStateDirectoryIsTheOwnersAlone() throws {
+        defer { directory.remove() }
+        try FileManager.default.createDirectory(
+            at: directory.url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        _ = try open()
+        let mode = try FileManager.default.attributesOfItem(atPath: directory.url.path)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+    }
+
     @Test func registersNumberedVersionsWithLineageAndVerifiedWeights() throws {
         defer { directory.remove() }
         let registry = try open()
