@@ -10,7 +10,7 @@ struct PrivacyOptions: ParsableArguments, Sendable {
     @Option(help: "K: neighbours of each client in the SecAgg+ graph (rounded up to even; all others when fewer).")
     var secaggNeighbours: Int?
 
-    @Option(help: "T: shares that recover a client's secrets, a count ≥ 2 or a fraction f of its neighbourhood (t = ⌊f·(K+1)⌋ + 1).")
+    @Option(help: "T: shares that recover a client's secrets, a count or a fraction f ≥ 0.5 of its neighbourhood (t = ⌊f·(K+1)⌋ + 1); more than half the neighbourhood.")
     var secaggThreshold: String?
 
     @Option(help: "Inputs (weight and weighted delta) are clipped to [−C, C] before quantisation; C ≥ 1.")
@@ -42,6 +42,7 @@ struct PrivacyOptions: ParsableArguments, Sendable {
         if let secaggThreshold, SecAggThreshold(secaggThreshold) == nil {
             throw ValidationError("--secagg-threshold must be a whole number ≥ 2 or a fraction in (0, 1), not '\(secaggThreshold)'")
         }
+        if let threshold = secaggThreshold.flatMap(SecAggThreshold.init) { try Self.checkSafe(threshold, neighbours: secaggNeighbours) }
         if let secaggClip, !(secaggClip >= 1 && secaggClip.isFinite) {
             throw ValidationError("--secagg-clip must be at least 1: a client's weight (at most 1) travels in the clipped vector")
         }
@@ -54,6 +55,23 @@ struct PrivacyOptions: ParsableArguments, Sendable {
             throw ValidationError("--dp-local-noise must be a number ≥ 0")
         }
         if let dpDelta, !(dpDelta > 0 && dpDelta < 1) { throw ValidationError("--dp-delta must be in (0, 1)") }
+    }
+
+    /// Refuses a threshold of half a neighbourhood or less, with which a coordinator that
+    /// deviates from the protocol gathers both secrets of a client (`SecAggConfig.minimumSafeThreshold`).
+    static func checkSafe(_ threshold: SecAggThreshold, neighbours: Int?) throws {
+        let requested = neighbours ?? defaultNeighbours
+        let size = requested + requested % 2 + 1
+        switch threshold {
+        case .fraction(let fraction) where fraction < 0.5:
+            throw ValidationError("--secagg-threshold \(fraction) is half a neighbourhood or less; use a fraction ≥ 0.5")
+        case .count(let count) where count < SecAggConfig.minimumSafeThreshold(neighbourhoodSize: size):
+            throw ValidationError(
+                "--secagg-threshold \(count) is half a neighbourhood of \(size) or less; use at least "
+                    + "\(SecAggConfig.minimumSafeThreshold(neighbourhoodSize: size))")
+        default:
+            break
+        }
     }
 
     /// Checks that `strategy` aggregates by a (weighted) sum, which is all a secure or noisy sum gives.
