@@ -258,6 +258,7 @@ struct RunCommand: AsyncParsableCommand {
             result.round, federation.rounds, result.participants, result.sampled, result.trainLoss,
             percent(result.testAccuracy), result.seconds)
             + (result.epsilon.map { String(format: "  ε %.3f (δ %g)", $0, federation.privacy.privacy?.delta ?? 0) } ?? "")
+            + (result.epsilonKnownSample.map { String(format: ", %.3f to a node", $0) } ?? "")
             + (result.quantizationError.map { String(format: "  quantization error %.4f", $0) } ?? "")
             + (result.topographicError.map { String(format: "  topographic error %.4f", $0) } ?? "")
     }

@@ -60,7 +60,12 @@ struct SecureAggregationIntegrationTests {
             let result = try await cluster.waitFor("round", within: .seconds(180)).result
             let epsilon = try #require(result["epsilon"] as? Double)
             #expect(abs(epsilon - expected[round - 1]) <= 1e-9 * epsilon, "round \(round): ε \(epsilon)")
-            #expect(result["participants"] as? Int == 9)
+            // The sample is Poisson at q = 0.3: its size varies (Binomial(30, 0.3)); every sampled client answers.
+            let sampled = try #require(result["sampled"] as? Int)
+            #expect(result["participants"] as? Int == sampled)
+            // Against a node, which sees the samples: rounds count at full cost, at most one per round.
+            let known = try #require(result["epsilon_known_sample"] as? Double)
+            #expect(known > epsilon, "round \(round): ε \(known) to a node, \(epsilon) to the public")
         }
         let finished = try await cluster.waitFor("finished", within: .seconds(30))
         #expect(finished.rejected.isEmpty, "\(finished.rejected)")

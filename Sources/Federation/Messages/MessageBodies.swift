@@ -134,8 +134,12 @@ public struct RoundResult: Codable, Sendable, Equatable {
     public var testLoss: Double
     public var testAccuracy: Double
     public var seconds: Double
-    /// Under differential privacy: ε spent so far, at the configured δ.
+    /// Under differential privacy: ε spent so far, at the configured δ, against an observer of
+    /// the released models (amplified by the Poisson sampling).
     public var epsilon: Double?
+    /// Under differential privacy: ε against an observer who also knows every round's sample,
+    /// as the federation's nodes do (no amplification; see `PrivacyBudget`).
+    public var epsilonKnownSample: Double?
     /// In a secure round: seconds each SecAgg+ stage took, by stage name.
     public var stageSeconds: [String: Double]?
     /// Seconds in each phase of the round, as the coordinator measured them.
@@ -148,7 +152,7 @@ public struct RoundResult: Codable, Sendable, Equatable {
     public init(
         round: Int, modelVersion: Int, participants: Int, sampled: Int,
         trainLoss: Double, testLoss: Double, testAccuracy: Double, seconds: Double,
-        epsilon: Double? = nil, stageSeconds: [String: Double]? = nil, phases: RoundPhaseSeconds? = nil,
+        epsilon: Double? = nil, epsilonKnownSample: Double? = nil, stageSeconds: [String: Double]? = nil, phases: RoundPhaseSeconds? = nil,
         quantizationError: Double? = nil, topographicError: Double? = nil
     ) {
         self.round = round
@@ -160,6 +164,7 @@ public struct RoundResult: Codable, Sendable, Equatable {
         self.testAccuracy = testAccuracy
         self.seconds = seconds
         self.epsilon = epsilon
+        self.epsilonKnownSample = epsilonKnownSample
         self.stageSeconds = stageSeconds
         self.phases = phases
         self.quantizationError = quantizationError
@@ -168,6 +173,7 @@ public struct RoundResult: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case round, participants, sampled, seconds, epsilon
+        case epsilonKnownSample = "epsilon_known_sample"
         case stageSeconds = "secagg_stage_seconds"
         case phases = "phase_seconds"
         case modelVersion = "model_version"

@@ -10,16 +10,19 @@ extension DifferentialPrivacy {
 
     /// `global` plus the noisy average of `sum`, the flattened sum of privatised deltas.
     public func aggregate(
-        global: [Tensor], sum: [Float], expectedClients: Int, using generator: inout some RandomNumberGenerator
+        global: [Tensor], sum: [Float], expectedClients: Double, using generator: inout some RandomNumberGenerator
     ) -> [Tensor] {
         DeltaVector.apply(noisyAverage(sum: sum, expectedClients: expectedClients, using: &generator), to: global)
     }
 
-    /// The flattened sum of plain (privatised) updates' deltas.
-    public static func sum(of updates: [ClientUpdate]) -> [Float] {
-        var total = [Float](repeating: 0, count: updates.first.map { $0.delta.reduce(0) { $0 + $1.count } } ?? 0)
+    /// The flattened sum of plain updates' deltas, each clipped again to norm C: the server
+    /// enforces the bound it accounts for rather than trusting every node to clip. `length`
+    /// is the model's parameter count (the sum of no updates is zeros).
+    public func sum(of updates: [ClientUpdate], length: Int) -> [Float] {
+        var total = [Float](repeating: 0, count: length)
         for update in updates {
-            for (index, value) in DeltaVector.flatten(update.delta).enumerated() { total[index] += value }
+            let clipped = L2Clipping.clip(DeltaVector.flatten(update.delta), toNorm: clippingNorm)
+            for (index, value) in clipped.enumerated() where index < length { total[index] += value }
         }
         return total
     }

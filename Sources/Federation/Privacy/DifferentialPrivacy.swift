@@ -30,7 +30,7 @@ public struct DifferentialPrivacy: Codable, Sendable, Equatable {
     /// Server side: (Σ clipped updates + N(0, (σC)²)) / expectedClients, the fixed
     /// denominator keeping one client's influence at most C / expectedClients.
     public func noisyAverage(
-        sum: [Float], expectedClients: Int, using generator: inout some RandomNumberGenerator
+        sum: [Float], expectedClients: Double, using generator: inout some RandomNumberGenerator
     ) -> [Float] {
         precondition(expectedClients > 0, "expected clients must be positive")
         let noisy = GaussianNoise.add(to: sum, standardDeviation: noiseMultiplier * clippingNorm, using: &generator)

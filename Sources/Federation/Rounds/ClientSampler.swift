@@ -49,6 +49,20 @@ public enum ClientSampler {
         }
     }
 
+    /// Node id → sampled client ids (sorted): each client of `directory` independently with
+    /// probability `rate` (Poisson sampling, the sampling the privacy accountant's
+    /// amplification assumes). The count varies from round to round and may be zero; draw
+    /// from a cryptographic generator so that nobody can predict the sample.
+    public static func poisson(
+        _ directory: ClientDirectory, rate: Double, using generator: inout some RandomNumberGenerator
+    ) -> [String: [Int]] {
+        var assignments: [String: [Int]] = [:]
+        for entry in directory.entries where Double.random(in: 0..<1, using: &generator) < rate {
+            assignments[entry.node, default: []].append(entry.client)
+        }
+        return assignments.mapValues { $0.sorted() }
+    }
+
     /// The largest probability with which `sample` includes any one client of `directory`: n/K
     /// uniformly; stratified, the largest ⌈n·Kᵢ/K⌉/Kᵢ over the nodes (an upper bound: a node's share
     /// is that ceiling or one less). 0 for an empty directory.

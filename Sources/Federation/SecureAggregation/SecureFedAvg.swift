@@ -18,13 +18,20 @@ public struct SecureFedAvg: Sendable, Equatable {
     public var privacy: DifferentialPrivacy?
     /// Whether the inputs are prototype statistics (without privacy).
     public var mergesPrototypes: Bool
+    /// Under privacy, the fixed denominator of the noisy average: the expected number of
+    /// clients of a Poisson-sampled round (q·K); nil for the configuration's participants.
+    public var expectedClients: Double?
 
-    public init(config: SecAggConfig, sampleTotal: Int, privacy: DifferentialPrivacy?, mergesPrototypes: Bool = false) {
+    public init(
+        config: SecAggConfig, sampleTotal: Int, privacy: DifferentialPrivacy?, mergesPrototypes: Bool = false,
+        expectedClients: Double? = nil
+    ) {
         precondition(!mergesPrototypes || privacy == nil, "SecureFedAvg: prototype statistics without privacy only")
         self.config = config
         self.sampleTotal = sampleTotal
         self.privacy = privacy
         self.mergesPrototypes = mergesPrototypes
+        self.expectedClients = expectedClients
     }
 
     /// The secure aggregation a round start asks for; nil in a plain round, when it lacks
@@ -65,7 +72,8 @@ public struct SecureFedAvg: Sendable, Equatable {
         }
         if let privacy {
             return privacy.aggregate(
-                global: global, sum: Array(total.dropFirst()), expectedClients: config.participants.count, using: &random)
+                global: global, sum: Array(total.dropFirst()),
+                expectedClients: expectedClients ?? Double(config.participants.count), using: &random)
         }
         return SecAggAveraging.average(ofSum: total).map { DeltaVector.apply($0, to: global) }
     }

@@ -35,6 +35,8 @@ struct RunCheckpoint: Codable, Sendable {
     var startedAt: Date
     /// The privacy spent so far, so that ε keeps counting across restarts.
     var accountant: RDPAccountant
+    /// Rounds each client was sampled into under privacy (nil in checkpoints written before).
+    var inclusions: [Int: Int]?
     /// The strategy's server state (momentum, moments) after the last completed round;
     /// nil for a stateless strategy and in checkpoints written before fedz kept it.
     var strategyState: StrategyState?
@@ -70,7 +72,7 @@ extension Coordinator {
             promotions = run.promotions
             retraining = run.retraining
             runStarted = run.startedAt
-            accountant = run.accountant
+            privacyBudget = PrivacyBudget(accountant: run.accountant, inclusions: run.inclusions ?? [:])
             nextRound = checkpoint.round + 1
             deployment = Deployment(production: checkpoint.productionVersion)
             registryProduction = checkpoint.productionVersion
@@ -280,7 +282,7 @@ extension Coordinator {
         let run = RunCheckpoint(
             version: published.version, candidate: deployment.candidate, retraining: retraining,
             history: history, promotions: promotions, finished: finished, startedAt: runStarted,
-            accountant: accountant, strategyState: strategy.serverState)
+            accountant: privacyBudget.accountant, inclusions: privacyBudget.inclusions, strategyState: strategy.serverState)
         return RoundCheckpoint(round: nextRound - 1, production: deployment.production, rngState: generator.state, run: run)
     }
 

@@ -39,7 +39,9 @@ extension Coordinator {
             server: server,
             aggregation: SecureFedAvg(
                 config: config, sampleTotal: sampleTotal, privacy: settings.privacy,
-                mergesPrototypes: ModelZoo.prototypeNames.contains(settings.model)), hosts: hosts,
+                mergesPrototypes: ModelZoo.prototypeNames.contains(settings.model),
+                expectedClients: settings.privacy == nil ? nil : currentExpectedClients),
+            hosts: hosts,
             now: now)
     }
 
@@ -220,22 +222,24 @@ extension Coordinator {
     }
 
     /// Plain updates under differential privacy: the noisy average of the clipped deltas.
-    func aggregatePrivately(_ updates: [ClientUpdate], privacy: DifferentialPrivacy, sampled: Int) async throws {
-        let (before, random) = (global, privacyRandom)
+    func aggregatePrivately(_ updates: [ClientUpdate], privacy: DifferentialPrivacy) async throws {
+        let (before, random, expected) = (global, privacyRandom, currentExpectedClients)
+        let length = specs.reduce(0) { $0 + $1.count }
         (global, privacyRandom) = try await compute.run {
             var random = random
             let next = privacy.aggregate(
-                global: before, sum: DifferentialPrivacy.sum(of: updates), expectedClients: sampled, using: &random)
+                global: before, sum: privacy.sum(of: updates, length: length), expectedClients: expected, using: &random)
             return (next, random)
         }
     }
 
-    /// Charges a completed round to the privacy accountant at the largest chance any client had of
-    /// being sampled into it (C, or more when a minimum, rounding up or stratified shares raise it);
-    /// ε so far, or nil without privacy.
-    func accountPrivacy() -> Double? {
+    /// Charges a completed round to the privacy budget at its sampling rate (under privacy the
+    /// sample is Poisson at rate C) and records who it sampled; ε so far against an observer of
+    /// the released models and against one who knows the samples, or nil without privacy.
+    func accountPrivacy(sampled: some Sequence<Int>) -> (epsilon: Double, knownSample: Double)? {
         guard let privacy = settings.privacy else { return nil }
-        accountant.compose(samplingRate: currentSamplingRate, noiseMultiplier: privacy.noiseMultiplier)
-        return accountant.loss(delta: privacy.delta).epsilon
+        privacyBudget.charge(samplingRate: currentSamplingRate, noiseMultiplier: privacy.noiseMultiplier, clients: sampled)
+        return (privacyBudget.epsilon(delta: privacy.delta),
+                privacyBudget.epsilonKnownSample(noiseMultiplier: privacy.noiseMultiplier, delta: privacy.delta))
     }
 }

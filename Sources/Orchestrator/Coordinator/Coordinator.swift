@@ -65,6 +65,9 @@ actor Coordinator {
     /// The largest chance any client had of being sampled into the open round (what the privacy
     /// accountant charges it at).
     var currentSamplingRate = 0.0
+    /// Under privacy, the open round's expected number of clients (C·K): the fixed denominator
+    /// of its noisy average.
+    var currentExpectedClients = 1.0
     var generator: SeededGenerator
     var rejections = RejectionCounter()
     /// Each peer's message and model-request rate.
@@ -81,9 +84,9 @@ actor Coordinator {
     var secureRound: SecureRound?
     /// SecAgg+ sessions opened so far: each round attempt is a new session.
     var secureSessions = 0
-    /// Draws the central differential-privacy noise.
+    /// Draws the central differential-privacy noise and, under privacy, the round's sample.
     var privacyRandom = CryptoRandom()
-    var accountant = RDPAccountant()
+    var privacyBudget = PrivacyBudget()
     /// The latest closed round's completion (evaluation, checkpoint, result), running while the
     /// next round trains; it first waits for the completions before it.
     var completion: Task<Void, any Error>?
@@ -282,16 +285,11 @@ actor Coordinator {
     func runRound(_ round: Int) async throws -> RoundOutcome {
         startRetrainingIfAsked()
         let started = ContinuousClock.now
-        let directory = currentClientDirectory()
-        let assignments = ClientSampler.sample(
-            directory, fraction: settings.fraction, minimum: settings.minimumClients, mode: settings.sampling,
-            using: &generator)
-        currentSamplingRate = ClientSampler.largestInclusionProbability(
-            directory, fraction: settings.fraction, minimum: settings.minimumClients, mode: settings.sampling)
+        let (assignments, minimumResults) = sampleRound(currentClientDirectory())
         timeline = RoundTimeline(opened: started)
         let state = RoundState<ClientUpdate>(
             round: round, assignments: assignments, deadline: started + settings.roundTimeout,
-            minimumResults: settings.minimumClients)
+            minimumResults: minimumResults)
         current = state
         currentStart = RoundStart(
             round: round, modelVersion: published.version, modelHash: published.hash, assignments: assignments,
@@ -370,12 +368,14 @@ actor Coordinator {
         let updates = state.results.values.sorted { $0.client < $1.client }
         let samples = updates.reduce(0) { $0 + $1.samples }
         var participants = updates.count
-        var trainLoss = updates.reduce(0.0) { $0 + $1.trainLoss * Double($1.samples) } / Double(max(samples, 1))
+        // Under privacy nothing un-noised about the clients is published.
+        var trainLoss = settings.privacy != nil ? 0
+            : updates.reduce(0.0) { $0 + $1.trainLoss * Double($1.samples) } / Double(max(samples, 1))
         var stageSeconds: [String: Double]?
         if secureRound != nil {
             (participants, trainLoss, stageSeconds) = try await aggregateSecureRound()
         } else if let privacy = settings.privacy {
-            try await aggregatePrivately(updates, privacy: privacy, sampled: state.sampledCount)
+            try await aggregatePrivately(updates, privacy: privacy)
         } else {
             let (before, strategy) = (global, self.strategy)
             (global, self.strategy) = try await compute.run {
@@ -390,10 +390,11 @@ actor Coordinator {
             metrics: TrainingMetrics(participants: participants))
         let closed = ContinuousClock.now
         nextRound = state.round + 1
+        let spent = accountPrivacy(sampled: state.assignments.values.joined())
         let result = RoundResult(
             round: state.round, modelVersion: version, participants: participants, sampled: state.sampledCount,
             trainLoss: trainLoss, testLoss: 0, testAccuracy: 0,
-            seconds: (closed - started).seconds, epsilon: accountPrivacy(),
+            seconds: (closed - started).seconds, epsilon: spent?.epsilon, epsilonKnownSample: spent?.knownSample,
             stageSeconds: stageSeconds, phases: timeline?.phases(closed: closed))
         timeline = nil
         let closedRound = ClosedRound(result: result, weights: weights, checkpoint: captureCheckpoint(finished: false))

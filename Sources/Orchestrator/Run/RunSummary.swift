@@ -27,6 +27,7 @@ struct RunSummary: Encodable {
         case config, rounds, alerts, promotions, rejected, seconds, epsilon, error
         case finalTestAccuracy = "final_test_accuracy"
         case productionVersion = "production_version"
+        case epsilonKnownSample = "epsilon_known_sample"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -41,6 +42,7 @@ struct RunSummary: Encodable {
         try container.encode(report.rejected, forKey: .rejected)
         try container.encode(seconds, forKey: .seconds)
         try container.encodeIfPresent(report.rounds.last?.epsilon, forKey: .epsilon)
+        try container.encodeIfPresent(report.rounds.last?.epsilonKnownSample, forKey: .epsilonKnownSample)
         try container.encodeIfPresent(report.failure, forKey: .error)
     }
 
