@@ -10,6 +10,9 @@
 #                       docker-compose 1.29.2 wheel), with python3 + jsonschema + PyYAML
 #   docker compose      `docker compose config`, if the compose plugin is installed
 #   hadolint            the Dockerfile
+#   nodes.yaml          equals `k8s/make-nodes.sh N` for its N
+#   key isolation       check-keys.py (python3 + PyYAML): every container and pod is given only
+#                       its own keys (deploy/README.md, "Keys: who holds what")
 # PATH may point at a virtualenv holding the pip tools: PATH=venv/bin:$PATH deploy/validate.sh
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +27,7 @@ skip() { echo "skipped $1 ($2)"; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
 if have shellcheck; then
-  check shellcheck bash -c "cd '$root' && shellcheck -x deploy/local/*.sh deploy/netns/*.sh deploy/k8s/*.sh deploy/docker/* deploy/validate.sh deploy/install-deps.sh"
+  check shellcheck bash -c "cd '$root' && shellcheck -x deploy/local/*.sh deploy/netns/*.sh deploy/k8s/*.sh deploy/docker/* deploy/validate.sh deploy/install-deps.sh deploy/chaos-rounds.sh deploy/dashboard-check.sh"
 else skip shellcheck "apt-get install shellcheck"; fi
 
 if have systemd-analyze; then
@@ -46,6 +49,14 @@ yaml_files=("$here/compose.yaml" "$here"/k8s/*.yaml)
 if have yamllint; then
   check yamllint yamllint -d '{extends: relaxed, rules: {line-length: disable}}' "${yaml_files[@]}"
 else skip yamllint "pip install yamllint"; fi
+
+# nodes.yaml is make-nodes.sh's output for as many nodes as it has StatefulSets.
+node_count=$(grep -c '^kind: StatefulSet$' "$here/k8s/nodes.yaml")
+check "k8s/nodes.yaml = make-nodes.sh $node_count" bash -c "'$here/k8s/make-nodes.sh' '$node_count' | diff -u '$here/k8s/nodes.yaml' -"
+
+if python3 -c 'import yaml' 2>/dev/null; then
+  check "key isolation" python3 "$here/check-keys.py" "$here"
+else skip "key isolation" "install python3 PyYAML"; fi
 
 if have kubernetes-validate; then
   check "kubernetes-validate (strict)" kubernetes-validate --strict "$here"/k8s/{namespace,config,coordinator,monitor,nodes}.yaml
