@@ -178,7 +178,24 @@ public final class ModelRegistry: Sendable {
                     sql: "INSERT INTO field_report (version, node, accuracy, samples, time) VALUES (?, ?, ?, ?, ?)",
                     arguments: [report.version, report.node, report.accuracy, report.samples, report.time])
             }
+            for key in Set(reports.map { FieldKey(version: $0.version, node: $0.node) }) {
+                try db.execute(
+                    sql: """
+                        DELETE FROM field_report WHERE version = ?1 AND node = ?2 AND id <= (
+                            SELECT id FROM field_report WHERE version = ?1 AND node = ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3)
+                        """,
+                    arguments: [key.version, key.node, Self.fieldReportsKept])
+            }
         }
+    }
+
+    /// Field reports kept per version and node (the newest): what one node stores is bounded
+    /// however often it reports.
+    public static let fieldReportsKept = 1_000
+
+    private struct FieldKey: Hashable {
+        var version: Int
+        var node: String
     }
 
     /// Version `number`'s field reports at or after `since` (all if nil), oldest first.

@@ -126,6 +126,25 @@ struct ModelRegistryTests {
         #expect(zip(history, history.dropFirst()).allSatisfy { $0.time < $1.time })
     }
 
+    @Test func keepsTheNewestFieldReportsPerVersionAndNodeOnly() throws {
+        defer { directory.remove() }
+        let registry = try open()
+        _ = try registry.register(draft(parent: nil, round: 0), weights: weights(seed: 1))
+        let t0 = Date(timeIntervalSince1970: 1_750_000_100)
+        let kept = ModelRegistry.fieldReportsKept
+        for batch in 0..<3 {
+            try registry.recordFieldMetrics((0..<kept).map { index in
+                FieldReport(version: 1, node: "node-0", accuracy: Double(batch) / 4, samples: 1,
+                            time: t0.addingTimeInterval(Double(batch * kept + index)))
+            })
+        }
+        try registry.recordFieldMetrics([FieldReport(version: 1, node: "node-1", accuracy: 1, samples: 1, time: t0)])
+        let reports = try registry.fieldReports(of: 1)
+        #expect(reports.filter { $0.node == "node-0" }.count == kept)
+        #expect(reports.filter { $0.node == "node-0" }.allSatisfy { $0.accuracy == 0.5 }, "the newest batch is kept")
+        #expect(reports.filter { $0.node == "node-1" }.count == 1, "another node's reports are its own")
+    }
+
     @Test func weighsFieldAccuracyBySamplesPerNodeAndOverall() throws {
         defer { directory.remove() }
         let registry = try open()
