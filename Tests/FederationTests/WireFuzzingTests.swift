@@ -20,7 +20,8 @@ import Testing
         for reason in ["malformed", "bad_header", "wrong_version", "frame_count", "truncated", "bad_body"] {
             #expect((report.rejected[reason] ?? 0) > 0, "\(reason): \(report.rejected)")
         }
-        #expect(report.slowestSeconds < 1, "no decode hangs")
+        // A hang never ends; a decode preempted on a loaded machine takes a second or so.
+        #expect(report.slowestSeconds < 30, "no decode hangs")
     }
 
     @Test func sameSeedSameReport() throws {

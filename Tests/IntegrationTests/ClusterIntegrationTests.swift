@@ -60,7 +60,7 @@ struct ClusterIntegrationTests {
         let clean = try await runSmallFederation(sendingGarbage: false)
         let attacked = try await runSmallFederation(sendingGarbage: true)
         #expect(clean.rejected.isEmpty, "\(clean.rejected)")
-        for reason in ["malformed", "bad_header", "wrong_version", "truncated", "bad_shape", "non_finite"] {
+        for reason in ["malformed", "bad_header", "wrong_version", "truncated", "bad_shape", "non_finite", "spoofed_sender"] {
             #expect((attacked.rejected[reason] ?? 0) > 0, "\(reason) counted: \(attacked.rejected)")
         }
         #expect(attacked.accuracy == clean.accuracy, "same seed, same result despite garbage")
@@ -101,15 +101,19 @@ enum Garbage {
         var hash: String
     }
 
-    static func messages() throws -> [Multipart] {
+    /// Sent as `sender`, the name of the key that sends them, so that they reach the checks past
+    /// the sender's identity; one more claims another sender.
+    static func messages(sender: String = "node-1") throws -> [Multipart] {
         var random = SystemRandomNumberGenerator()
         let randomBytes = (0..<64).map { _ in UInt8.random(in: 0...255, using: &random) }
-        let update = try Envelope(
-            topic: .report,
-            header: Header(kind: MessageKind("update"), sender: "intruder", incarnation: 1, round: 1, modelVersion: 0),
-            body: FakeReport(client: 0, samples: 10, trainLoss: 0.1, hash: "00"),
-            tensors: [WireTensor(name: "dense0.weight", shape: [3, 3], values: Array(repeating: 0.5, count: 9))])
-        let valid = WireFormat.encode(update)
+        func update(from sender: String) throws -> Envelope {
+            try Envelope(
+                topic: .report,
+                header: Header(kind: MessageKind("update"), sender: sender, incarnation: 1, round: 1, modelVersion: 0),
+                body: FakeReport(client: 0, samples: 10, trainLoss: 0.1, hash: "00"),
+                tensors: [WireTensor(name: "dense0.weight", shape: [3, 3], values: Array(repeating: 0.5, count: 9))])
+        }
+        let valid = WireFormat.encode(try update(from: sender))
         var truncated = valid
         truncated[2].removeLast(5)
         let wrongVersion = [valid[0], Array(String(decoding: valid[1], as: UTF8.self)
@@ -123,6 +127,7 @@ enum Garbage {
             wrongVersion,
             valid,  // a well-formed update whose tensor does not fit the model: bad_shape
             nonFinite,
+            WireFormat.encode(try update(from: "intruder")),  // not the key's name: spoofed_sender
         ]
     }
 }
