@@ -26,11 +26,11 @@ public struct KeyStore: Sendable {
         }
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        var allowList = "# fedz allow-list: the keys the coordinator accepts (<public key> <name>)\n"
+        var allowList = "# fedz allow-list: the keys the coordinator accepts (<public key> <id> <role>)\n"
         for name in names {
             let pair = try CurveKeyPair.generate()
             try pair.write(to: directory, name: name)
-            if name != Self.coordinatorName { allowList += "\(pair.publicKey) \(name)\n" }
+            if name != Self.coordinatorName { allowList += "\(pair.publicKey) \(name) \(PeerRole.implied(by: name))\n" }
         }
         try allowList.write(toFile: allowListPath, atomically: true, encoding: .utf8)
     }

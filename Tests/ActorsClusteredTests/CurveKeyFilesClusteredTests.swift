@@ -100,6 +100,24 @@ extension ActorsClusteredTests {
             #expect(!list.contains(try CurveKeyPair.generate().publicKey))
         }
 
+        @Test func rolesAreNamedOrImpliedByTheId() throws {
+            let keys = try (0..<5).map { _ in try CurveKeyPair.generate().publicKey }
+            let list = try AllowList(parsing: """
+                \(keys[0]) node-0
+                \(keys[1]) monitor
+                \(keys[2]) ops admin  # operator
+                \(keys[3]) watcher monitor
+                \(keys[4])
+                """)
+            #expect(list.entries[2] == AllowList.Entry(publicKey: keys[2], name: "ops", role: .admin))
+            #expect(list.role(of: "node-0") == .node)
+            #expect(list.role(of: "monitor") == .monitor)
+            #expect(list.role(of: "ops") == .admin)
+            #expect(list.role(of: "watcher") == .monitor)
+            #expect(list.role(of: keys[4]) == .node, "an unnamed key authenticates as itself")
+            #expect(list.role(of: "node-9") == nil)
+        }
+
         /// Why a line starting with `#` is always a comment: no valid key starts with `#`.
         @Test func noKeyStartsWithHash() throws {
             let key = "#" + String(try CurveKeyPair.generate().publicKey.dropFirst())
@@ -113,6 +131,8 @@ extension ActorsClusteredTests {
                 ("# ok\n\(key)\nshort-key node-1\n", 3, .wrongLength(9)),
                 ("\n\n\(String(repeating: "~", count: 40))\n", 3, .invalidZ85),
                 ("\(key) node-1 extra words\n", 1, .unexpectedText("extra words")),
+                ("\(key) node-1 node extra\n", 1, .unexpectedText("extra")),
+                ("\(key) node-1 operator\n", 1, .unexpectedText("operator")),
                 ("\(key) a\n# x\n\(key) b\n", 3, .duplicateKey(firstLine: 1)),
             ]
             for (text, line, reason) in cases {

@@ -25,6 +25,7 @@ struct InsiderIntegrationTests {
             "spoofed_sender": 3,  // a hello as node-0, a heartbeat locking out node-1, a retrain request as the monitor
             "out_of_range": 6,  // client ids −1 and p − 1, samples past 10⁹ in a hello, two field reports and an update
             "oversized": 1,  // 300 frames in one message
+            "forbidden": 1,  // a retrain request in its own name: only the monitor's key may ask
             "unexpected": 1 + (1_000 - overQuota),  // a hello claiming the real nodes' clients; requests let through
         ])
         let (before, after) = (try #require(clean.finalTestAccuracy), try #require(attacked.finalTestAccuracy))
@@ -53,6 +54,7 @@ struct InsiderIntegrationTests {
             try await send(.hello, as: "node-0", Hello(clients: clients, architecture: "mlp"))
             try await send(.heartbeat, as: "node-1", incarnation: .max, Empty())
             try await send(.retrainRequest, as: "monitor", RetrainRequest(alert: 4242, reason: "forged"))
+            try await send(.retrainRequest, as: "node-2", RetrainRequest(alert: 4242, reason: "not a node's to ask"))
             for client in [ClientInfo(id: -1, samples: 600), ClientInfo(id: 2_305_843_009_213_693_950, samples: 600),
                            ClientInfo(id: 5, samples: Int.max)] {
                 try await send(.hello, as: "node-2", Hello(clients: [client], architecture: "mlp"))
@@ -66,12 +68,12 @@ struct InsiderIntegrationTests {
             try await send(Multipart(repeating: Array("fedz/1/report/".utf8), count: 300))
         }
         try cluster.startNodes(2, clients: 20)
-        _ = try await cluster.waitFor("round", within: .seconds(180))
+        _ = try await cluster.waitFor("round", silentAtMost: .seconds(180))
         if attacked {
             let stolen = (0..<20).map { ClientInfo(id: $0, samples: 600) }
             try await send(.hello, as: "node-2", Hello(clients: stolen, architecture: "mlp"))
             for _ in 0..<1_000 { try await send(.modelRequest, as: "node-2", ModelRequest(version: 0)) }
         }
-        return try await cluster.waitFor("finished", within: .seconds(240))
+        return try await cluster.waitFor("finished", silentAtMost: .seconds(240))
     }
 }

@@ -35,6 +35,8 @@ public struct WireError: Error, Sendable, CustomStringConvertible {
         public static let outOfRange = Reason(rawValue: "out_of_range")
         /// A sender id other than the one the transport authenticated for the sender's key.
         public static let spoofedSender = Reason(rawValue: "spoofed_sender")
+        /// A kind the sender's role may not send (`PeerRole`).
+        public static let forbidden = Reason(rawValue: "forbidden")
         /// A peer past its message or model-request rate (`RequestQuota`).
         public static let overQuota = Reason(rawValue: "over_quota")
         /// A well-formed message that makes no sense here (unknown kind, wrong sender).

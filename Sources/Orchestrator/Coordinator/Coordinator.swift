@@ -435,6 +435,11 @@ actor Coordinator {
             reject(WireError(.overQuota, "\(envelope.header.kind) from \(sender)"))
             return
         }
+        if let peer = inbound.peer, let allowList = settings.security?.allowList,
+           allowList.role(of: peer)?.maySend(envelope.header.kind) != true {
+            reject(WireError(.forbidden, "\(envelope.header.kind) from \(peer), a \(allowList.role(of: peer)?.rawValue ?? "key without a role")"))
+            return
+        }
         switch detector.onHeartbeat(from: sender, incarnation: envelope.header.incarnation, now: inbound.arrival) {
         case .stale:
             reject(WireError(.unexpected, "\(envelope.header.kind) from an old incarnation of \(sender)"))

@@ -1,0 +1,18 @@
+import FedzProtocol
+
+extension PeerRole {
+    /// The kinds a peer of this role may send the coordinator: a node everything of a node's
+    /// life, the monitor its heartbeats and retrain requests, an admin only heartbeats.
+    public func maySend(_ kind: MessageKind) -> Bool {
+        switch self {
+        case .node: Self.nodeKinds.contains(kind)
+        case .monitor: kind == .heartbeat || kind == .retrainRequest
+        case .admin: kind == .heartbeat
+        }
+    }
+
+    private static let nodeKinds: Set<MessageKind> = [
+        .hello, .heartbeat, .modelRequest, .update, .trainingFailed, .fieldReport,
+        .secaggKeys, .secaggShares, .secaggMaskedInput, .secaggReveal,
+    ]
+}
