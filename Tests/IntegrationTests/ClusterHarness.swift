@@ -89,7 +89,7 @@ final class ClusterHarness: @unchecked Sendable {
             }
             buffer.close()
         }
-        let ready = try await waitFor("ready", within: .seconds(60))
+        let ready = try await waitFor("ready", silentAtMost: .seconds(60))
         publish = try #require(ready.json["publish"] as? String)
         pull = try #require(ready.json["pull"] as? String)
     }
@@ -119,17 +119,19 @@ final class ClusterHarness: @unchecked Sendable {
         return process
     }
 
-    /// The next event named `name` (earlier events of other names are skipped).
-    func waitFor(_ name: String, within timeout: Duration) async throws -> Event {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+    /// The next event named `name` (earlier events of other names are skipped). Fails when the
+    /// coordinator exits first or emits no event at all for `silentAtMost` (it reports a round's
+    /// progress every few seconds, so silence means stuck, not merely slow on a loaded machine).
+    func waitFor(_ name: String, silentAtMost timeout: Duration) async throws -> Event {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - max(start, events.lastAppended) < timeout {
             if let event = events.take(named: name) { return event }
             if events.isClosed, events.take(named: name) == nil {
                 throw HarnessError("coordinator exited before '\(name)'; logs: \(logDirectory.path)\n\(log("coordinator.log"))")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw HarnessError("no '\(name)' event within \(timeout); logs: \(logDirectory.path)\n\(log("coordinator.log"))")
+        throw HarnessError("no '\(name)' event: no event at all for \(timeout); logs: \(logDirectory.path)\n\(log("coordinator.log"))")
     }
 
     /// A log file's last lines, for failure messages.
@@ -171,10 +173,17 @@ private final class EventBuffer: @unchecked Sendable {
     private let lock = NSLock()
     private var events: [ClusterHarness.Event] = []
     private var closed = false
+    private var lastAppendedAt = ContinuousClock.now
 
     func append(_ event: ClusterHarness.Event) {
-        lock.withLock { events.append(event) }
+        lock.withLock {
+            events.append(event)
+            lastAppendedAt = .now
+        }
     }
+
+    /// When the coordinator last emitted an event (or the buffer was made).
+    var lastAppended: ContinuousClock.Instant { lock.withLock { lastAppendedAt } }
 
     func close() {
         lock.withLock { closed = true }

@@ -18,12 +18,12 @@ struct ClusterIntegrationTests {
 
         var accuracies: [Double] = []
         for round in 1...3 {
-            let result = try await cluster.waitFor("round", within: .seconds(180)).result
+            let result = try await cluster.waitFor("round", silentAtMost: .seconds(180)).result
             #expect(result["round"] as? Int == round)
             #expect(result["participants"] as? Int == 3, "every sampled client answers")
             accuracies.append(try #require(result["test_accuracy"] as? Double))
         }
-        let finished = try await cluster.waitFor("finished", within: .seconds(30))
+        let finished = try await cluster.waitFor("finished", silentAtMost: .seconds(30))
         #expect((finished.report["rounds"] as? [Any])?.count == 3)
         #expect(accuracies[2] > accuracies[0], "accuracy rises: \(accuracies)")
         #expect(accuracies[2] > 0.85, "accuracy after 3 rounds: \(accuracies)")
@@ -38,22 +38,22 @@ struct ClusterIntegrationTests {
                 + Self.quick + heartbeat)
         try cluster.startNodes(3, clients: 60, extra: heartbeat)
 
-        let first = try await cluster.waitFor("round", within: .seconds(180)).result
+        let first = try await cluster.waitFor("round", silentAtMost: .seconds(180)).result
         #expect(first["participants"] as? Int == first["sampled"] as? Int)
         // Round 2 starts right after round 1; its clients on node-1 are now training.
         let victim = try #require(cluster.nodes.dropFirst().first)
         kill(victim.processIdentifier, SIGKILL)
 
-        let second = try await cluster.waitFor("round", within: .seconds(180)).result
+        let second = try await cluster.waitFor("round", silentAtMost: .seconds(180)).result
         let participants = try #require(second["participants"] as? Int)
         let sampled = try #require(second["sampled"] as? Int)
         #expect(second["round"] as? Int == 2)
         #expect(participants < sampled, "node-1's clients are lost: \(participants) of \(sampled)")
         #expect(participants >= 2)
-        let third = try await cluster.waitFor("round", within: .seconds(180)).result
+        let third = try await cluster.waitFor("round", silentAtMost: .seconds(180)).result
         #expect(third["round"] as? Int == 3)
         #expect(third["participants"] as? Int == third["sampled"] as? Int, "round 3 samples only live nodes")
-        _ = try await cluster.waitFor("finished", within: .seconds(30))
+        _ = try await cluster.waitFor("finished", silentAtMost: .seconds(30))
     }
 
     @Test func malformedMessagesAreCountedAndDroppedWithoutChangingTheResult() async throws {
@@ -82,11 +82,11 @@ struct ClusterIntegrationTests {
             for _ in 0..<5 {
                 for message in try Garbage.messages() { try await pusher.send(message, timeout: .seconds(5)) }
             }
-            _ = try await cluster.waitFor("round", within: .seconds(180))
+            _ = try await cluster.waitFor("round", silentAtMost: .seconds(180))
             for message in try Garbage.messages() { try await pusher.send(message, timeout: .seconds(5)) }
             await loop.shutdown()
         }
-        let finished = try await cluster.waitFor("finished", within: .seconds(240))
+        let finished = try await cluster.waitFor("finished", silentAtMost: .seconds(240))
         return (try #require(finished.finalTestAccuracy), finished.rejected)
     }
 }

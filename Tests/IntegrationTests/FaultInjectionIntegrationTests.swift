@@ -26,11 +26,11 @@ struct FaultInjectionIntegrationTests {
         var participants: [Int] = []
         var sampled: [Int] = []
         for _ in 1...3 {
-            let result = try await cluster.waitFor("round", within: .seconds(180)).result
+            let result = try await cluster.waitFor("round", silentAtMost: .seconds(180)).result
             participants.append(try #require(result["participants"] as? Int))
             sampled.append(try #require(result["sampled"] as? Int))
         }
-        let finished = try await cluster.waitFor("finished", within: .seconds(30))
+        let finished = try await cluster.waitFor("finished", silentAtMost: .seconds(30))
         return (try #require(finished.finalTestAccuracy), participants, sampled, finished.rejected)
     }
 }

@@ -2,14 +2,21 @@ import Foundation
 
 /// `fedz run` started as a real process, its standard output followed line by line, and
 /// killed by handle when the test is done.
+///
+/// Waits end on progress, not on the clock: `fedz run` prints a line at least every few seconds
+/// while it works (round results, and progress lines while a round collects), so a wait fails
+/// only when the run has printed nothing for `silentAtMost` — stuck, not merely slow on a
+/// loaded machine.
 final class FedzRunProcess: @unchecked Sendable {
-    // @unchecked: `lines` and `exited` are guarded by `lock`; the rest is set once in init.
+    // @unchecked: `lines`, `lastLine` and `exited` are guarded by `lock`; the rest is set once in init.
     let stateDirectory: URL
     let summary: URL
     private let process = Process()
     private let lock = NSLock()
     private var lines: [String] = []
     private var exited = false
+    /// When the last line arrived (or the process started).
+    private var lastLine = ContinuousClock.now
 
     /// Starts `fedz run` with `arguments` in a fresh state directory (with a summary file).
     init(_ arguments: [String], binDirectory: URL) throws {
@@ -34,7 +41,10 @@ final class FedzRunProcess: @unchecked Sendable {
                 while let newline = pending.firstIndex(of: 10) {
                     let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
                     pending.removeSubrange(pending.startIndex...newline)
-                    lock.withLock { lines.append(line) }
+                    lock.withLock {
+                        lines.append(line)
+                        lastLine = .now
+                    }
                 }
             }
             lock.withLock { exited = true }
@@ -43,25 +53,34 @@ final class FedzRunProcess: @unchecked Sendable {
 
     var output: [String] { lock.withLock { lines } }
 
-    /// Waits until `occurrence` output lines contain `text`; returns the last of them.
-    func waitForLine(containing text: String, occurrence: Int = 1, within timeout: Duration) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+    /// Whether the run has printed nothing for `limit` since `since` (when the wait began).
+    private func isSilent(for limit: Duration, since: ContinuousClock.Instant) -> Bool {
+        ContinuousClock.now - max(since, lock.withLock { lastLine }) > limit
+    }
+
+    /// Waits until `occurrence` output lines contain `text`; returns the last of them. Fails
+    /// when the run exits first or prints nothing for `silentAtMost`.
+    func waitForLine(containing text: String, occurrence: Int = 1, silentAtMost limit: Duration) async throws -> String {
+        let start = ContinuousClock.now
+        while !isSilent(for: limit, since: start) {
             let matching = output.filter { $0.contains(text) }
             if matching.count >= occurrence, let line = matching.last { return line }
             if lock.withLock({ exited }) { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw HarnessError("no line with '\(text)' within \(timeout); output:\n\(output.suffix(20).joined(separator: "\n"))")
+        throw HarnessError(
+            "no line with '\(text)' (silent for \(limit) or exited); output:\n\(output.suffix(20).joined(separator: "\n"))")
     }
 
-    /// Waits for the process to exit; returns its status.
-    func waitForExit(within timeout: Duration) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline {
+    /// Waits for the process to exit; returns its status. Fails when it prints nothing for `silentAtMost`.
+    func waitForExit(silentAtMost limit: Duration) async throws -> Int32 {
+        let start = ContinuousClock.now
+        while process.isRunning && !isSilent(for: limit, since: start) {
             try await Task.sleep(for: .milliseconds(50))
         }
-        guard !process.isRunning else { throw HarnessError("fedz run still running after \(timeout)") }
+        guard !process.isRunning else {
+            throw HarnessError("fedz run printed nothing for \(limit); output:\n\(output.suffix(20).joined(separator: "\n"))")
+        }
         return process.terminationStatus
     }
 

@@ -32,13 +32,13 @@ struct PythonNodeIntegrationTests {
 
         var accuracies: [Double] = []
         for round in 1...3 {
-            let result = try await cluster.waitFor("round", within: .seconds(240)).result
+            let result = try await cluster.waitFor("round", silentAtMost: .seconds(240)).result
             #expect(result["round"] as? Int == round)
             #expect(result["sampled"] as? Int == 6, "every client is sampled: \(result)")
             #expect(result["participants"] as? Int == 6, "every sampled client's update is accepted: \(result)")
             accuracies.append(try #require(result["test_accuracy"] as? Double))
         }
-        let finished = try await cluster.waitFor("finished", within: .seconds(30))
+        let finished = try await cluster.waitFor("finished", silentAtMost: .seconds(30))
         #expect((finished.report["rounds"] as? [Any])?.count == 3)
         #expect(finished.rejected.isEmpty, "no rejections: \(finished.rejected)")
         #expect(accuracies[2] > accuracies[0], "accuracy rises: \(accuracies)")

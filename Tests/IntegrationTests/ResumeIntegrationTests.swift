@@ -8,7 +8,7 @@ import Testing
 /// client's training seed, the order updates aggregate in), so the resumed run's final
 /// model equals an uninterrupted run's, which needs the strategy's server state (server
 /// momentum, Adam moments) to survive the kill.
-@Suite(.serialized, .timeLimit(.minutes(10)))
+@Suite(.serialized, .timeLimit(.minutes(30)))
 struct ResumeIntegrationTests {
     static let rounds = 4
     static let killedAfter = 2
@@ -20,15 +20,15 @@ struct ResumeIntegrationTests {
         let arguments = RunIntegrationTests.small + ["--rounds", "\(Self.rounds)", "--strategy", strategy]
         let clean = try FedzRunProcess(arguments, binDirectory: binDirectory)
         defer { clean.tearDown() }
-        #expect(try await clean.waitForExit(within: .seconds(300)) == 0, "\(clean.output.suffix(10))")
+        #expect(try await clean.waitForExit(silentAtMost: .seconds(300)) == 0, "\(clean.output.suffix(10))")
 
         let run = try FedzRunProcess(arguments, binDirectory: binDirectory)
         defer { run.tearDown() }
         // The result line comes after the round's checkpoint is saved.
-        _ = try await run.waitForLine(containing: "round   \(Self.killedAfter)/\(Self.rounds)  participants", within: .seconds(240))
+        _ = try await run.waitForLine(containing: "round   \(Self.killedAfter)/\(Self.rounds)  participants", silentAtMost: .seconds(240))
         kill(try run.pid(of: "coordinator"), SIGKILL)
-        _ = try await run.waitForLine(containing: "restarting it to resume", within: .seconds(30))
-        #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        _ = try await run.waitForLine(containing: "restarting it to resume", silentAtMost: .seconds(30))
+        #expect(try await run.waitForExit(silentAtMost: .seconds(300)) == 0, "\(run.output.suffix(10))")
         let summary = try #require(try run.summaryJSON()["rounds"] as? [[String: Any]])
         #expect(summary.compactMap { $0["round"] as? Int } == Array(1...Self.rounds))
         let resumedAt = try resumedRound(run)

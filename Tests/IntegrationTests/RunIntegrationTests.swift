@@ -4,7 +4,7 @@ import Testing
 
 /// `fedz run` end to end: drift is detected, retrained and recovered from; production
 /// set from the command line reaches the nodes; a killed coordinator resumes.
-@Suite(.serialized, .timeLimit(.minutes(10)))
+@Suite(.serialized, .timeLimit(.minutes(30)))
 struct RunIntegrationTests {
     static let small = ["--nodes", "2", "--clients", "20", "--fraction", "0.5", "--local-epochs", "1", "--seed", "2"]
 
@@ -14,7 +14,7 @@ struct RunIntegrationTests {
         let run = try FedzRunProcess(
             Self.small + ["--rounds", "20", "--drift", "round=6,kind=rotate:60,fraction=1.0"], binDirectory: binDirectory)
         defer { run.tearDown() }
-        #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        #expect(try await run.waitForExit(silentAtMost: .seconds(300)) == 0, "\(run.output.suffix(10))")
         let summary = try run.summaryJSON()
         let alerts = try #require(summary["alerts"] as? [[String: Any]])
         #expect(alerts.count == 1, "one drift, one alert: \(alerts)")
@@ -29,12 +29,12 @@ struct RunIntegrationTests {
         let run = try FedzRunProcess(
             Self.small + ["--rounds", "18", "--drift", "round=8,kind=rotate:60,fraction=1.0"], binDirectory: binDirectory)
         defer { run.tearDown() }
-        _ = try await run.waitForLine(containing: "round   3/", within: .seconds(240))
+        _ = try await run.waitForLine(containing: "round   3/", silentAtMost: .seconds(240))
         let first = try run.pid(of: "monitor")
         kill(first, SIGKILL)
-        _ = try await run.waitForLine(containing: "monitor stopped; restarting it", within: .seconds(30))
+        _ = try await run.waitForLine(containing: "monitor stopped; restarting it", silentAtMost: .seconds(30))
         #expect(try run.pid(of: "monitor") != first)
-        #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        #expect(try await run.waitForExit(silentAtMost: .seconds(300)) == 0, "\(run.output.suffix(10))")
         let summary = try run.summaryJSON()
         let rounds = try #require(summary["rounds"] as? [Any])
         #expect(rounds.count == 18, "training went on without the monitor")
@@ -51,7 +51,7 @@ struct RunIntegrationTests {
                 "--rounds", "3", "--round-timeout", "240", "--drift", "round=2,kind=rotate:60,fraction=1.0,stall=60",
             ], binDirectory: binDirectory)
         defer { run.tearDown() }
-        #expect(try await run.waitForExit(within: .seconds(480)) == 0, "\(run.output.suffix(10))")
+        #expect(try await run.waitForExit(silentAtMost: .seconds(480)) == 0, "\(run.output.suffix(10))")
         let rounds = try #require(try run.summaryJSON()["rounds"] as? [[String: Any]])
         #expect(rounds.count == 3)
         let driftRound = try #require(rounds.first { $0["round"] as? Int == 2 })
@@ -71,15 +71,15 @@ struct RunIntegrationTests {
                         "--dp-noise", "1", "--seed", "2"]
         let clean = try FedzRunProcess(settings, binDirectory: binDirectory)
         defer { clean.tearDown() }
-        #expect(try await clean.waitForExit(within: .seconds(300)) == 0)
+        #expect(try await clean.waitForExit(silentAtMost: .seconds(300)) == 0)
         let cleanEpsilon = try #require(try clean.summaryJSON()["epsilon"] as? Double)
 
         let run = try FedzRunProcess(settings, binDirectory: binDirectory)
         defer { run.tearDown() }
-        _ = try await run.waitForLine(containing: "round   2/", within: .seconds(240))
+        _ = try await run.waitForLine(containing: "round   2/", silentAtMost: .seconds(240))
         kill(try run.pid(of: "coordinator"), SIGKILL)
-        _ = try await run.waitForLine(containing: "restarting it to resume", within: .seconds(30))
-        #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        _ = try await run.waitForLine(containing: "restarting it to resume", silentAtMost: .seconds(30))
+        #expect(try await run.waitForExit(silentAtMost: .seconds(300)) == 0, "\(run.output.suffix(10))")
         let epsilon = try #require(try run.summaryJSON()["epsilon"] as? Double)
         #expect(abs(epsilon - cleanEpsilon) < 1e-9, "ε \(epsilon) after a restart vs \(cleanEpsilon) without")
     }
@@ -92,7 +92,7 @@ struct RunIntegrationTests {
             Self.small + ["--rounds", "12", "--strategy", "fedavg", "--byzantine", "fraction=0.5,kind=scale:-10"],
             binDirectory: binDirectory)
         defer { run.tearDown() }
-        #expect(try await run.waitForExit(within: .seconds(300)) == 1, "\(run.output.suffix(10))")
+        #expect(try await run.waitForExit(silentAtMost: .seconds(300)) == 1, "\(run.output.suffix(10))")
         #expect(!run.output.contains { $0.contains("restarting it") }, "\(run.output.suffix(10))")
         let summary = try run.summaryJSON()
         let error = try #require(summary["error"] as? String)
@@ -104,14 +104,14 @@ struct RunIntegrationTests {
     @Test func noDriftNoAlert() async throws {
         let run = try FedzRunProcess(Self.small + ["--rounds", "12"], binDirectory: binDirectory)
         defer { run.tearDown() }
-        #expect(try await run.waitForExit(within: .seconds(300)) == 0)
+        #expect(try await run.waitForExit(silentAtMost: .seconds(300)) == 0)
         #expect((try run.summaryJSON()["alerts"] as? [Any])?.isEmpty == true)
     }
 
     @Test func aRollbackFromTheCommandLineIsServedByTheNodes() async throws {
         let run = try FedzRunProcess(Self.small + ["--rounds", "14"], binDirectory: binDirectory)
         defer { run.tearDown() }
-        _ = try await run.waitForLine(containing: "round   8/", within: .seconds(240))
+        _ = try await run.waitForLine(containing: "round   8/", silentAtMost: .seconds(240))
         let registry = try ModelRegistry.open(directory: run.stateDirectory)
         let before = try #require(try registry.alias(.production)?.number)
         let rollback = Process()
@@ -123,7 +123,7 @@ struct RunIntegrationTests {
         let restored = try #require(try registry.alias(.production)?.number)
         #expect(restored < before)
         let since = Date()
-        #expect(try await run.waitForExit(within: .seconds(240)) == 0)
+        #expect(try await run.waitForExit(silentAtMost: .seconds(240)) == 0)
         #expect(!(try registry.fieldReports(of: restored, since: since)).isEmpty, "nodes reported serving version \(restored)")
     }
 
@@ -132,7 +132,7 @@ struct RunIntegrationTests {
         // without aggregating once the earlier version reaches the target.
         let run = try FedzRunProcess(Self.small + ["--rounds", "20", "--target-accuracy", "0.9"], binDirectory: binDirectory)
         defer { run.tearDown() }
-        #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        #expect(try await run.waitForExit(silentAtMost: .seconds(300)) == 0, "\(run.output.suffix(10))")
         let rounds = try #require(try run.summaryJSON()["rounds"] as? [[String: Any]])
         let accuracies = rounds.compactMap { $0["test_accuracy"] as? Double }
         #expect(rounds.compactMap { $0["round"] as? Int } == Array(1...rounds.count), "in order, none missing")
@@ -147,17 +147,17 @@ struct RunIntegrationTests {
     @Test func aCoordinatorKilledThreeTimesResumesAndLosesNoRound() async throws {
         let clean = try FedzRunProcess(Self.small + ["--rounds", "10"], binDirectory: binDirectory)
         defer { clean.tearDown() }
-        #expect(try await clean.waitForExit(within: .seconds(300)) == 0)
+        #expect(try await clean.waitForExit(silentAtMost: .seconds(300)) == 0)
         let cleanAccuracy = try #require(try clean.summaryJSON()["final_test_accuracy"] as? Double)
 
         let run = try FedzRunProcess(Self.small + ["--rounds", "10"], binDirectory: binDirectory)
         defer { run.tearDown() }
         for (kill, round) in [2, 5, 8].enumerated() {
-            _ = try await run.waitForLine(containing: "round   \(round)/", within: .seconds(240))
+            _ = try await run.waitForLine(containing: "round   \(round)/", silentAtMost: .seconds(240))
             Foundation.kill(try run.pid(of: "coordinator"), SIGKILL)
-            _ = try await run.waitForLine(containing: "restarting it to resume", occurrence: kill + 1, within: .seconds(30))
+            _ = try await run.waitForLine(containing: "restarting it to resume", occurrence: kill + 1, silentAtMost: .seconds(30))
         }
-        #expect(try await run.waitForExit(within: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        #expect(try await run.waitForExit(silentAtMost: .seconds(300)) == 0, "\(run.output.suffix(10))")
         let summary = try run.summaryJSON()
         let rounds = try #require(summary["rounds"] as? [[String: Any]]).compactMap { $0["round"] as? Int }
         #expect(rounds == Array(1...10), "every round once, none lost: \(rounds)")

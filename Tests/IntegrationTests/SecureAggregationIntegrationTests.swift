@@ -30,22 +30,22 @@ struct SecureAggregationIntegrationTests {
         try await cluster.startCoordinator(Self.federation(epochs: 5) + heartbeat + ["--secure-aggregation"])
         try cluster.startNodes(3, clients: 30, extra: heartbeat)
 
-        let first = try await cluster.waitFor("round", within: .seconds(180)).result
+        let first = try await cluster.waitFor("round", silentAtMost: .seconds(180)).result
         #expect(first["participants"] as? Int == first["sampled"] as? Int)
         try await Task.sleep(for: .milliseconds(400))
         let victim = try #require(cluster.nodes.dropFirst().first)
         kill(victim.processIdentifier, SIGKILL)
 
         // Node-1's sampled clients drop out; with this seed the others reach the threshold of 5.
-        let second = try await cluster.waitFor("round", within: .seconds(180)).result
+        let second = try await cluster.waitFor("round", silentAtMost: .seconds(180)).result
         #expect(second["round"] as? Int == 2)
         let participants = try #require(second["participants"] as? Int)
         #expect(participants < second["sampled"] as? Int ?? 0, "node-1's clients dropped out")
         #expect(participants >= 5)
-        let third = try await cluster.waitFor("round", within: .seconds(180)).result
+        let third = try await cluster.waitFor("round", silentAtMost: .seconds(180)).result
         #expect(third["round"] as? Int == 3)
         #expect(third["participants"] as? Int == third["sampled"] as? Int, "round 3 samples only live nodes")
-        let finished = try await cluster.waitFor("finished", within: .seconds(30))
+        let finished = try await cluster.waitFor("finished", silentAtMost: .seconds(30))
         #expect(finished.rejected.isEmpty, "\(finished.rejected)")
     }
 
@@ -57,7 +57,7 @@ struct SecureAggregationIntegrationTests {
         // dp-accounting 0.6.0: 1…3 Poisson-sampled Gaussian steps, q = 0.3, σ = 1, δ = 1e-5 (bench/dp_accounting_reference.py).
         let expected = [3.290610970505228, 4.238324420106, 4.905483301289365]
         for round in 1...3 {
-            let result = try await cluster.waitFor("round", within: .seconds(180)).result
+            let result = try await cluster.waitFor("round", silentAtMost: .seconds(180)).result
             let epsilon = try #require(result["epsilon"] as? Double)
             #expect(abs(epsilon - expected[round - 1]) <= 1e-9 * epsilon, "round \(round): ε \(epsilon)")
             // The sample is Poisson at q = 0.3: its size varies (Binomial(30, 0.3)); every sampled client answers.
@@ -67,7 +67,7 @@ struct SecureAggregationIntegrationTests {
             let known = try #require(result["epsilon_known_sample"] as? Double)
             #expect(known > epsilon, "round \(round): ε \(known) to a node, \(epsilon) to the public")
         }
-        let finished = try await cluster.waitFor("finished", within: .seconds(30))
+        let finished = try await cluster.waitFor("finished", silentAtMost: .seconds(30))
         #expect(finished.rejected.isEmpty, "\(finished.rejected)")
     }
 
@@ -79,14 +79,14 @@ struct SecureAggregationIntegrationTests {
         var accuracies: [Double] = []
         var stages: [[String: Double]] = []
         for round in 1...3 {
-            let result = try await cluster.waitFor("round", within: .seconds(180)).result
+            let result = try await cluster.waitFor("round", silentAtMost: .seconds(180)).result
             #expect(result["round"] as? Int == round)
             #expect(result["participants"] as? Int == 9, "every sampled client answers")
             accuracies.append(try #require(result["test_accuracy"] as? Double))
             if let times = result["secagg_stage_seconds"] as? [String: Double] { stages.append(times) }
         }
         #expect(stages.count == (secure ? 3 : 0))
-        let finished = try await cluster.waitFor("finished", within: .seconds(30))
+        let finished = try await cluster.waitFor("finished", silentAtMost: .seconds(30))
         return (accuracies, stages, finished.rejected)
     }
 }

@@ -23,7 +23,7 @@ struct SecurityIntegrationTests {
         try await cluster.startCoordinator(
             ["--rounds", "1", "--expect-clients", "10", "--start-timeout", "30"] + ClusterIntegrationTests.quick)
         try cluster.startNodes(1, clients: 10, security: ["--keys", strangerKeys])
-        let refused = try await cluster.waitFor("refused", within: .seconds(30))
+        let refused = try await cluster.waitFor("refused", silentAtMost: .seconds(30))
         let strangerKey = try String(contentsOfFile: strangerKeys + "/node-0.pub", encoding: .utf8)
         #expect(refused.json["public_key"] as? String == strangerKey.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(!cluster.log("coordinator.log").contains("node joined"), "the stranger never joins")
@@ -42,7 +42,7 @@ struct SecurityIntegrationTests {
         }
         await loop.shutdown()
         try cluster.startNodes(2, clients: 20)
-        let finished = try await cluster.waitFor("finished", within: .seconds(240))
+        let finished = try await cluster.waitFor("finished", silentAtMost: .seconds(240))
         #expect(finished.rejected.isEmpty, "not one plain-text message got through")
     }
 
@@ -72,7 +72,7 @@ struct SecurityIntegrationTests {
         try cluster.startNodes(
             1, clients: 5, security: plaintext ? ["--plaintext"] : nil,
             via: ("tcp://127.0.0.1:\(publishRelay.port)", "tcp://127.0.0.1:\(pullRelay.port)"))
-        _ = try await cluster.waitFor("finished", within: .seconds(240))
+        _ = try await cluster.waitFor("finished", silentAtMost: .seconds(240))
         return publishRelay.bytes + pullRelay.bytes
     }
 
