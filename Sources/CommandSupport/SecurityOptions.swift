@@ -40,6 +40,12 @@ public struct SecurityOptions: ParsableArguments, Sendable {
         logger.warning("plain text: messages are neither encrypted nor authenticated, and any peer may use any node id")
     }
 
+    /// The endpoint a socket binds when none is given: every interface, or only loopback in
+    /// plain text (unless `--plaintext-on-network`).
+    public func defaultBind(port: Int) -> String {
+        plaintext && !plaintextOnNetwork ? "tcp://127.0.0.1:\(port)" : "tcp://*:\(port)"
+    }
+
     /// Whether only this machine can reach `endpoint`: ipc, inproc, or TCP on a loopback address.
     static func isLocal(_ endpoint: String) -> Bool {
         if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }

@@ -15,11 +15,14 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     @OptionGroup var federation: FederationOptions
 
-    @Option(help: "Endpoint the PUB socket binds (round starts, models, metrics).")
-    var publish = "tcp://*:7001"
+    @Option(name: .customLong("publish"), help: "Endpoint the PUB socket binds (round starts, models, metrics); default tcp://*:7001, tcp://127.0.0.1:7001 with --plaintext.")
+    var publishOption: String?
 
-    @Option(help: "Endpoint the PULL socket binds (updates; also hellos and heartbeats from nodes without --coordinator-control).")
-    var pull = "tcp://*:7002"
+    @Option(name: .customLong("pull"), help: "Endpoint the PULL socket binds (updates; also hellos and heartbeats from nodes without --coordinator-control); default tcp://*:7002, tcp://127.0.0.1:7002 with --plaintext.")
+    var pullOption: String?
+
+    var publish: String { publishOption ?? security.defaultBind(port: 7001) }
+    var pull: String { pullOption ?? security.defaultBind(port: 7002) }
 
     @Option(help: "Endpoint a second PULL socket binds for control traffic (hellos, heartbeats, requests), e.g. tcp://*:7004, so that it never queues behind updates; nodes and the monitor reach it with --coordinator-control.")
     var control: String?

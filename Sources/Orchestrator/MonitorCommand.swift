@@ -20,8 +20,10 @@ struct MonitorCommand: AsyncParsableCommand {
     @Option(help: "The coordinator's control endpoint (its --control); when given, heartbeats and retrain requests go there.")
     var coordinatorControl: String?
 
-    @Option(help: "Endpoint the alert PUB socket binds.")
-    var alerts = "tcp://*:7003"
+    @Option(name: .customLong("alerts"), help: "Endpoint the alert PUB socket binds; default tcp://*:7003, tcp://127.0.0.1:7003 with --plaintext.")
+    var alertsOption: String?
+
+    var alerts: String { alertsOption ?? security.defaultBind(port: 7003) }
 
     @Option(help: "State directory shared with the coordinator (the model registry).")
     var stateDir = "state"

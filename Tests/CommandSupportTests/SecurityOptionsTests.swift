@@ -14,6 +14,12 @@ import Testing
         #expect(SecurityOptions.isLocal(endpoint) == local)
     }
 
+    @Test func plainTextBindsLoopbackByDefault() throws {
+        #expect(try SecurityOptions.parse(["--plaintext"]).defaultBind(port: 7001) == "tcp://127.0.0.1:7001")
+        #expect(try SecurityOptions.parse(["--plaintext", "--plaintext-on-network"]).defaultBind(port: 7001) == "tcp://*:7001")
+        #expect(try SecurityOptions.parse(["--keys", "/tmp/keys"]).defaultBind(port: 7002) == "tcp://*:7002")
+    }
+
     @Test func plainTextRefusesANetworkBindUnlessToldExplicitly() throws {
         let plain = try SecurityOptions.parse(["--plaintext"])
         #expect(throws: ValidationError.self) { try plain.checkBinds(["tcp://127.0.0.1:*", "tcp://*:7002"]) }
