@@ -77,6 +77,22 @@ struct ScriptRunner {
         }
     }
 
+    /// Waits until `condition` holds while `progress` keeps changing: fails only when `progress`
+    /// stays the same for `stallLimit` — a stuck run, not a slow machine.
+    func waitUntil(
+        _ what: String, stallingAtMost stallLimit: Duration, progress: () -> Int, _ condition: () -> Bool
+    ) async throws {
+        var (seen, since) = (progress(), ContinuousClock.now)
+        while !condition() {
+            let now = progress()
+            if now != seen { (seen, since) = (now, .now) }
+            guard ContinuousClock.now - since < stallLimit else {
+                throw HarnessError("no progress for \(stallLimit) (at \(seen)): \(what)")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     /// Whether `pid` names a process that has not exited (a zombie counts as exited).
     static func isAlive(_ pid: Int32) -> Bool {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return false }
