@@ -26,6 +26,8 @@ struct AuthenticatedFuzz {
         var coordinatorAlive: Bool
         /// Its exit status once stopped (130 after SIGTERM), or how it ended when it died.
         var coordinatorExitStatus: Int32?
+        /// Its peak resident memory once every key's messages were handled.
+        var coordinatorPeakBytes: Int?
         /// The coordinator's counts by reason, from `/metrics`.
         var rejected: [String: Int]
         /// Messages not rejected: `messages` − Σ `rejected`.
@@ -57,6 +59,7 @@ struct AuthenticatedFuzz {
                 ("bench", encoded("fuzz")), ("mode", encoded("authenticated")), ("messages", encoded(messages)),
                 ("keys", encoded(keys)), ("seed", encoded(seed)), ("seconds", encoded(seconds)),
                 ("coordinator_alive", encoded(coordinatorAlive)), ("coordinator_exit_status", encoded(coordinatorExitStatus)),
+                ("coordinator_peak_bytes", encoded(coordinatorPeakBytes)),
                 ("rejected", encoded(rejected)), ("accepted", encoded(accepted)),
                 ("expected", "{\"rejected\":\(encoded(determined)),\"accepted\":\(expectedAccepted),\"undetermined\":\(encoded(expected.undetermined))}"),
                 ("as_expected", encoded(asExpected)), ("unsent", encoded(unsent)), ("unclosed_keys", encoded(unclosedKeys)),
@@ -87,7 +90,10 @@ struct AuthenticatedFuzz {
                 pushers.append(try await Pusher(loop: loop, connect: pull, settings: SocketSettings(curve: try store.client(name: cast.name(index)))))
             }
             try await pushers[keys].send(AdversarialMessages.victimHello(cast: cast), timeout: .seconds(60))
-            try await waitUntil(probe, coordinator) { $0[cast.victim] == FuzzCast.victimClients.count }
+            let victim = try await waitUntil(probe, coordinator) { $0[cast.victim] == FuzzCast.victimClients.count }
+            guard victim[cast.victim] == FuzzCast.victimClients.count else {
+                throw FedzError("the coordinator never registered \(cast.victim)'s hello")
+            }
 
             let started = ContinuousClock.now
             let tally = await fuzz(cast: cast, pushers: Array(pushers.prefix(keys)), while: coordinator)
@@ -98,6 +104,7 @@ struct AuthenticatedFuzz {
             let seconds = (ContinuousClock.now - started).seconds
             let counters = try? await probe.counters()
             let alive = coordinator.isRunning
+            let memory = ProcessMemory.of(pid: coordinator.pid)
             let rejected = counters?.rejected ?? [:]
             let unclosed = names.filter { closed[$0] != FuzzCast.closingClientCount }
             report = Report(
@@ -105,6 +112,7 @@ struct AuthenticatedFuzz {
                 rejected: rejected, accepted: tally.sent - rejected.values.reduce(0, +), expected: tally,
                 asExpected: alive && counters != nil && tally.unsent == 0 && unclosed.isEmpty && tally.admits(rejected: rejected),
                 unsent: tally.unsent, unclosedKeys: unclosed, received: counters?.received ?? 0)
+            report.coordinatorPeakBytes = memory?.peak
         } catch {
             await coordinator.stop()
             await loop.shutdown()
@@ -160,7 +168,6 @@ struct AuthenticatedFuzz {
 
     /// Polls the coordinator's live nodes until `done` holds of them; returns the last seen.
     /// Gives up when the coordinator has died, or has shown no progress for `stall`.
-    @discardableResult
     private func waitUntil(
         _ probe: CoordinatorProbe, _ coordinator: ChildProcess, _ done: ([String: Int]) -> Bool
     ) async throws -> [String: Int] {
