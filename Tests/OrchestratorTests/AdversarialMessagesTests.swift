@@ -62,13 +62,12 @@ import Testing
                 #expect(!message.settledOnArrival, "\(message.kind) expected \(message.outcomeKey), decoded")
                 let header = inbound.envelope.header
                 var outcomes: Set<String>
-                if header.kind == .modelRequest {
+                if header.kind == .modelRequest { modelRequests[key, default: 0] += 1 }
+                if header.kind == .modelRequest, modelRequests[key, default: 0] > 20 {
                     // Past its burst the quota may refuse it before the detector: it must not change what the detector holds.
                     let known = try #require(detector.incarnation(of: header.sender))
                     #expect(header.incarnation <= known)
-                    modelRequests[key, default: 0] += 1
-                    outcomes = [header.incarnation < known ? "unexpected" : Self.outcome(of: inbound.envelope)]
-                    if modelRequests[key, default: 0] > 20 { outcomes.insert("over_quota") }
+                    outcomes = ["over_quota", header.incarnation < known ? "unexpected" : Self.outcome(of: inbound.envelope)]
                 } else if detector.onHeartbeat(from: header.sender, incarnation: header.incarnation, now: .now) == .stale {
                     outcomes = ["unexpected"]
                 } else {

@@ -28,7 +28,8 @@ extension AdversarialMessages {
     /// The incarnation, and the reason a header carrying it fails to decode (it is no UInt64).
     /// In its own name a key mostly keeps the incarnation the coordinator holds, and sometimes
     /// restarts (a larger one, up to `UInt64.max`) or speaks as an old self; a model request
-    /// keeps to the held one or an older (see `reachActor`).
+    /// keeps to the held one or an older, so that the quota refusing it or not changes nothing
+    /// (see `reachActor`).
     mutating func pickIncarnation(kind: MessageKind, own: Bool) -> (AdversarialJSON, WireError.Reason?) {
         let current = known ?? FuzzCast.firstIncarnation(of: key)
         let older: UInt64 = current == 0 ? 0 : UInt64.random(in: 0..<current, using: &random)

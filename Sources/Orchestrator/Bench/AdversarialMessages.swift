@@ -8,10 +8,11 @@ import Learning
 /// out-of-range, wrongly typed and missing values — each with the outcome the coordinator
 /// should reach (docs/PROTOCOL.md, "Bounds" and "Rejections").
 ///
-/// The coordinator is taken to be waiting for clients (no round open, model version 0 the
+/// The coordinator is taken to be waiting for clients (no round open, its initial version the
 /// only one served) and the key to push on its lane alone (see `FuzzCast`); the generator
-/// follows the one piece of the coordinator's state a key's messages change that decides
-/// outcomes, the incarnation it holds for the key's name.
+/// follows the pieces of the coordinator's state a key's messages change that decide
+/// outcomes: the incarnation it holds for the key's name, and how many model requests the
+/// key has made (past a burst, the quota refuses them by the clock).
 struct AdversarialMessages {
     let cast: FuzzCast
     let key: Int
@@ -52,12 +53,7 @@ struct AdversarialMessages {
     /// The next message.
     mutating func next() -> AdversarialMessage {
         let kind = random.pick(kinds)
-        var sender = pickSender()
-        if kind == .modelRequest, sender == name, known == nil {
-            // Whether the quota lets a model request reach the failure detector depends on time:
-            // the key's first incarnation comes from another kind.
-            sender = cast.victim
-        }
+        let sender = pickSender()
         let (incarnation, incarnationFault) = pickIncarnation(kind: kind, own: sender == name)
         let (round, roundFault) = pickCounter()
         let (version, versionFault) = pickCounter()
@@ -118,8 +114,8 @@ struct AdversarialMessages {
             outcomes.insert(WireError.Reason.unexpected.rawValue)
             return outcomes
         }
-        // A model request keeps to the held incarnation (`pickIncarnation`): whether or not the
-        // quota lets it through, the detector holds the same.
+        // A model request keeps to the held incarnation or an older one (`pickIncarnation`):
+        // past its burst, whether or not the quota lets it through, the detector holds the same.
         known = max(known ?? incarnation, incarnation)
         switch kind {
         case .update, .secaggKeys, .secaggShares, .secaggMaskedInput, .secaggReveal:
