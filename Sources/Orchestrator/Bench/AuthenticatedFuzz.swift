@@ -26,8 +26,8 @@ struct AuthenticatedFuzz {
         var coordinatorAlive: Bool
         /// Its exit status once stopped (130 after SIGTERM), or how it ended when it died.
         var coordinatorExitStatus: Int32?
-        /// Its peak resident memory once every key's messages were handled.
-        var coordinatorPeakBytes: Int?
+        /// Its memory once every key's messages were handled: resident then, and the peak.
+        var coordinatorMemory: ProcessMemory?
         /// The coordinator's counts by reason, from `/metrics`.
         var rejected: [String: Int]
         /// Messages not rejected: `messages` − Σ `rejected`.
@@ -59,7 +59,8 @@ struct AuthenticatedFuzz {
                 ("bench", encoded("fuzz")), ("mode", encoded("authenticated")), ("messages", encoded(messages)),
                 ("keys", encoded(keys)), ("seed", encoded(seed)), ("seconds", encoded(seconds)),
                 ("coordinator_alive", encoded(coordinatorAlive)), ("coordinator_exit_status", encoded(coordinatorExitStatus)),
-                ("coordinator_peak_bytes", encoded(coordinatorPeakBytes)),
+                ("coordinator_resident_bytes", encoded(coordinatorMemory?.resident)),
+                ("coordinator_peak_bytes", encoded(coordinatorMemory?.peak)),
                 ("rejected", encoded(rejected)), ("accepted", encoded(accepted)),
                 ("expected", "{\"rejected\":\(encoded(determined)),\"accepted\":\(expectedAccepted),\"undetermined\":\(encoded(expected.undetermined))}"),
                 ("as_expected", encoded(asExpected)), ("unsent", encoded(unsent)), ("unclosed_keys", encoded(unclosedKeys)),
@@ -112,7 +113,7 @@ struct AuthenticatedFuzz {
                 rejected: rejected, accepted: tally.sent - rejected.values.reduce(0, +), expected: tally,
                 asExpected: alive && counters != nil && tally.unsent == 0 && unclosed.isEmpty && tally.admits(rejected: rejected),
                 unsent: tally.unsent, unclosedKeys: unclosed, received: counters?.received ?? 0)
-            report.coordinatorPeakBytes = memory?.peak
+            report.coordinatorMemory = memory
         } catch {
             await coordinator.stop()
             await loop.shutdown()
