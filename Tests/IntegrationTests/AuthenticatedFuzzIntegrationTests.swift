@@ -33,7 +33,7 @@ struct AuthenticatedFuzzIntegrationTests {
             #expect(rejected[reason] == count, "\(reason): counted \(rejected[reason] ?? 0), expected \(count)")
         }
         for reason in ["spoofed_sender", "bad_header", "out_of_range", "bad_body", "bad_shape", "non_finite", "oversized",
-                       "unexpected", "stale_update", "over_quota"] {
+                       "forbidden", "unexpected", "stale_update", "over_quota"] {
             #expect((rejected[reason] ?? 0) > 0, "\(reason) never refused")
         }
         #expect((report["accepted"] as? Int ?? 0) > 0, "valid heartbeats and hellos in a key's own name are accepted")

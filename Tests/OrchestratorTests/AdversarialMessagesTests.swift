@@ -45,7 +45,8 @@ import Testing
 
     /// Outcomes settled on arrival are the ones the coordinator's decoding (`Inbound.decode`,
     /// after the transport's size limits) reaches; every other message gets through it, and its
-    /// outcome is what the failure detector and the handler's checks make of it.
+    /// outcome is what the quota, the key's role, the failure detector and the handler's checks
+    /// make of it.
     @Test func outcomesAreTheCoordinatorsOwn() throws {
         let cast = try Self.cast.get()
         var detector = FailureDetector(interval: .seconds(3600))
@@ -68,6 +69,8 @@ import Testing
                     let known = try #require(detector.incarnation(of: header.sender))
                     #expect(header.incarnation <= known)
                     outcomes = ["over_quota", header.incarnation < known ? "unexpected" : Self.outcome(of: inbound.envelope)]
+                } else if !PeerRole.node.maySend(header.kind) {
+                    outcomes = ["forbidden"]
                 } else if detector.onHeartbeat(from: header.sender, incarnation: header.incarnation, now: .now) == .stale {
                     outcomes = ["unexpected"]
                 } else {
@@ -104,7 +107,7 @@ import Testing
         }
         let outcomes = Set(messages.flatMap(\.message.outcomes))
         for outcome in ["accepted", "spoofed_sender", "bad_header", "out_of_range", "bad_body", "bad_shape", "non_finite",
-                        "oversized", "checksum", "unexpected", "stale_update", "over_quota"] {
+                        "oversized", "checksum", "forbidden", "unexpected", "stale_update", "over_quota"] {
             #expect(outcomes.contains(outcome), "\(outcome)")
         }
     }

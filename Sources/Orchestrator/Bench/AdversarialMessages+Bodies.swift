@@ -140,6 +140,7 @@ extension AdversarialMessages {
         }
     }
 
+    /// A retrain request, as the handler would take it: a node's key is refused for its role first.
     private mutating func retrainRequestBody() -> BodyPlan {
         let alert = AdversarialJSON.int(random.pick([0, 1, -1, .max]))
         if random.pick([(60, true), (40, false)]) {

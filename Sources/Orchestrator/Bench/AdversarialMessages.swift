@@ -98,9 +98,17 @@ struct AdversarialMessages {
         return round ?? version
     }
 
+    /// The kinds a node's key may send: those of a node's life (`fedz keys generate` lists every
+    /// node key with the node role).
+    static let nodeKinds: Set<MessageKind> = [
+        .hello, .heartbeat, .modelRequest, .update, .trainingFailed, .fieldReport,
+        .secaggKeys, .secaggShares, .secaggMaskedInput, .secaggReveal,
+    ]
+
     /// What the coordinator's actor makes of a message that arrived intact in this key's name:
     /// the quota (model requests only: every key sends far fewer messages than its burst, and
-    /// the first model requests fit the burst of theirs), the failure detector (an older
+    /// the first model requests fit the burst of theirs), the key's role (a node's key may not
+    /// ask for retraining nor send the coordinator's kinds), the failure detector (an older
     /// incarnation than the one held is refused), then the kind.
     private mutating func reachActor(
         _ kind: MessageKind, incarnation: UInt64, body: AdversarialMessage.Outcome
@@ -109,6 +117,10 @@ struct AdversarialMessages {
         if kind == .modelRequest {
             modelRequests += 1
             if Double(modelRequests) > RequestQuota.modelRequests.burst { outcomes.insert(WireError.Reason.overQuota.rawValue) }
+        }
+        guard Self.nodeKinds.contains(kind) else {
+            outcomes.insert(WireError.Reason.forbidden.rawValue)
+            return outcomes
         }
         if let known, incarnation < known {
             outcomes.insert(WireError.Reason.unexpected.rawValue)
@@ -120,10 +132,8 @@ struct AdversarialMessages {
         switch kind {
         case .update, .secaggKeys, .secaggShares, .secaggMaskedInput, .secaggReveal:
             outcomes.insert(WireError.Reason.staleUpdate.rawValue)  // no round, no secure round is open
-        case .hello, .heartbeat, .modelRequest, .fieldReport, .trainingFailed, .retrainRequest:
-            outcomes.insert(body)
         default:
-            outcomes.insert(WireError.Reason.unexpected.rawValue)
+            outcomes.insert(body)
         }
         return outcomes
     }
