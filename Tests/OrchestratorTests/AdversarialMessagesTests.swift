@@ -188,8 +188,12 @@ import Testing
             case .heartbeat: break
             case .modelRequest:
                 guard try envelope.body(ModelRequest.self).version == 1 else { return "unexpected" }
-            case .fieldReport: try envelope.body(FieldObservation.self).validate()
-            case .trainingFailed: _ = try envelope.body(TrainingFailure.self)
+            case .fieldReport:
+                let observation = try envelope.body(FieldObservation.self)
+                try observation.validate()
+                // The registry of a coordinator that has not trained holds version 1 alone.
+                guard observation.version == 1, (observation.candidateVersion ?? 1) == 1 else { return "unexpected" }
+            case .trainingFailed: try envelope.body(TrainingFailure.self).validate()
             case .retrainRequest:
                 _ = try envelope.body(RetrainRequest.self)
                 return "unexpected"

@@ -27,6 +27,14 @@ extension UpdateReport {
     }
 }
 
+extension TrainingFailure {
+    /// A client id in range and a reason of at most 1,024 bytes.
+    public func validate() throws(WireError) {
+        try WireBounds.check(client, in: WireBounds.clientID, "client id")
+        guard reason.utf8.count <= 1_024 else { throw WireError(.badBody, "a training failure reason of \(reason.utf8.count) bytes") }
+    }
+}
+
 extension FieldObservation {
     /// Versions in range, accuracies in [0, 1] and a sample count in range.
     public func validate() throws(WireError) {

@@ -108,7 +108,14 @@ extension AdversarialMessages {
             return .object(replaced)
         }
         switch random.pick([(35, 0), (10, 1), (10, 2), (5, 3), (10, 4), (5, 5), (5, 6), (10, 7), (5, 8)]) {
-        case 0: return BodyPlan(.object(fields), nil)
+        case 0:
+            // Well-formed: recorded only when the registry holds its versions (a coordinator that has
+            // not trained holds version 1 alone), else refused as unexpected.
+            let versions = fields.compactMap { field -> Int? in
+                guard field.0 == "version" || field.0 == "candidateVersion", case .int(let value) = field.1 else { return nil }
+                return value
+            }
+            return BodyPlan(.object(fields), versions.allSatisfy { $0 == 1 } ? nil : .unexpected)
         case 1: return BodyPlan(replacing("version", with: .int(random.pick([-1, Int(Int32.max) + 1, .max, .min]))), .outOfRange)
         case 2: return BodyPlan(replacing("samples", with: .int(random.pick(Self.invalidSamples))), .outOfRange)
         case 3:
@@ -133,7 +140,15 @@ extension AdversarialMessages {
         let client = AdversarialJSON.int(random.pick(Self.invalidClientIDs + [0, Int.random(in: 0...Int(Int32.max), using: &random)]))
         let reason = AdversarialJSON.string(random.pick(Self.reasons))
         switch random.pick([(70, 0), (10, 1), (10, 2), (10, 3)]) {
-        case 0: return BodyPlan(.object([("client", client), ("reason", reason)]), nil)  // no round is open to check the client against
+        case 0:
+            // No round is open to check the client against; its id and the reason's length are checked.
+            guard case .int(let id) = client, WireBounds.clientID.contains(id) else {
+                return BodyPlan(.object([("client", client), ("reason", reason)]), .outOfRange)
+            }
+            guard case .string(let text) = reason, text.utf8.count <= 1_024 else {
+                return BodyPlan(.object([("client", client), ("reason", reason)]), .badBody)
+            }
+            return BodyPlan(.object([("client", client), ("reason", reason)]), nil)
         case 1: return BodyPlan(.object([("client", random.pick(Self.notInts)), ("reason", reason)]), .badBody)
         case 2: return BodyPlan(.object([("client", client), ("reason", random.pick([.int(5), .null, .array([])]))]), .badBody)
         default: return BodyPlan(random.pick([nil, .object([("reason", reason)]), .object([("client", client)])]), .badBody)

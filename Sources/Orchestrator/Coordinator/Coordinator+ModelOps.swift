@@ -211,6 +211,11 @@ extension Coordinator {
         }
         do {
             try registry.recordFieldMetrics(reports)
+        } catch let error as RegistryError {
+            if case .unknownVersion(let version) = error.kind {
+                throw WireError(.unexpected, "a field report on version \(version), which the registry does not hold")
+            }
+            logger.warning("could not record field metrics", metadata: ["error": "\(error)"])
         } catch {
             logger.warning("could not record field metrics", metadata: ["error": "\(error)"])
         }

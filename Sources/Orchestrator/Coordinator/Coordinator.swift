@@ -116,12 +116,13 @@ actor Coordinator {
                 }
             }
             let sockets = SocketSettings(curve: settings.security?.curve)
+            let inbound = Self.inboundSettings(sockets, modelBytes: model.parameterSpecs.reduce(0) { $0 + 4 * $1.count })
             let publisher = try await Publisher(loop: loop, bind: settings.publishEndpoint, settings: sockets)
             let puller = try await Puller(
-                loop: loop, bind: settings.pullEndpoint, settings: sockets, priorityTopics: [.control])
+                loop: loop, bind: settings.pullEndpoint, settings: inbound, priorityTopics: [.control])
             var control: Puller?
             if let endpoint = settings.controlEndpoint {
-                control = try await Puller(loop: loop, bind: endpoint, settings: sockets)
+                control = try await Puller(loop: loop, bind: endpoint, settings: inbound)
             }
             let coordinator = try Coordinator(
                 settings: settings, logger: logger, loop: loop, publisher: publisher, puller: puller, control: control,
@@ -133,6 +134,20 @@ actor Coordinator {
             await loop.shutdown()
             throw error
         }
+    }
+
+    /// What the coordinator's PULL sockets take in: no message larger than an update of the model
+    /// (its tensors, a masked input one word longer) and a header of at most 1 MiB, no frame
+    /// larger than the model or 4 MiB (libzmq drops the connection of a peer that sends one),
+    /// and at most 100 queued per peer, so that what one key can make the coordinator hold is
+    /// bounded by the model's size, not by libzmq's defaults (1,000 messages of 64 MiB frames).
+    static func inboundSettings(_ base: SocketSettings, modelBytes: Int) -> SocketSettings {
+        var settings = base
+        let header = 1 << 20
+        settings.maxMessageSize = Int64(max(modelBytes, 4 * header) + header)
+        settings.messageLimits = MessageLimits(maxFrames: base.messageLimits.maxFrames, maxBytes: modelBytes + 2 * header)
+        settings.receiveHighWaterMark = 100
+        return settings
     }
 
     init(
@@ -496,6 +511,7 @@ actor Coordinator {
             try await acceptSecureAggregation(envelope)
         case .trainingFailed:
             let failure = try envelope.body(TrainingFailure.self)
+            try failure.validate()
             logger.warning("client failed to train", metadata: ["fedz.node": "\(header.sender)", "reason": "\(failure.reason)"])
             lastTrainingFailure = failure.reason
             if var state = current {
