@@ -1,0 +1,141 @@
+import Actors
+import Federation
+import FedzProtocol
+import Foundation
+import Learning
+import Logging
+import ModelOps
+
+/// The coordinator receiving: a message decoded before the actor, charged to its peer's quota and
+/// checked against the peer's role, counted as a sign of life, then handled by kind.
+extension Coordinator {
+    /// Takes a message decoded (and, for an update, hash-checked) before the actor; the
+    /// sender's liveness counts from when the message was taken off its lane.
+    func receive(_ decoded: Result<Inbound, WireError>) async {
+        let began = ContinuousClock.now
+        let inbound: Inbound
+        switch decoded {
+        case .success(let value): inbound = value
+        case .failure(let error):
+            reject(error)
+            return
+        }
+        let envelope = inbound.envelope
+        let sender = envelope.header.sender
+        guard quota.admit(inbound.peer ?? sender, isModelRequest: envelope.header.kind == .modelRequest, now: inbound.arrival)
+        else {
+            reject(WireError(.overQuota, "\(envelope.header.kind) from \(sender)"))
+            return
+        }
+        if let peer = inbound.peer, let allowList = settings.security?.allowList,
+           allowList.role(of: peer)?.maySend(envelope.header.kind) != true {
+            reject(WireError(.forbidden, "\(envelope.header.kind) from \(peer), a \(allowList.role(of: peer)?.rawValue ?? "key without a role")"))
+            return
+        }
+        switch detector.onHeartbeat(from: sender, incarnation: envelope.header.incarnation, now: inbound.arrival) {
+        case .stale:
+            reject(WireError(.unexpected, "\(envelope.header.kind) from an old incarnation of \(sender)"))
+            return
+        case .fresh(.restarted(let id, _, _)):
+            logger.info("node restarted", metadata: ["fedz.node": "\(id)"])
+            nodeLost(id)
+        case .fresh:
+            break
+        }
+        do {
+            try await handle(envelope, update: inbound.update)
+            if envelope.header.kind == .update { timeline?.onHandled(.now - began) }
+        } catch {
+            reject(error)
+        }
+    }
+
+    func handle(_ envelope: Envelope, update: Inbound.Update? = nil) async throws(WireError) {
+        let header = envelope.header
+        switch header.kind {
+        case .hello:
+            let hello = try envelope.body(Hello.self)
+            try hello.validate()
+            guard header.sender != Self.monitorID else { throw WireError(.unexpected, "a hello from the monitor") }
+            guard hello.architecture == settings.model else {
+                throw WireError(.unexpected, "\(header.sender) trains \(hello.architecture), not \(settings.model)")
+            }
+            if let (client, owner) = clientHostedElsewhere(hello.clients, by: header.sender) {
+                throw WireError(.unexpected, "\(header.sender) claims client \(client), which \(owner) hosts")
+            }
+            nodes[header.sender] = hello.clients
+            logger.info("node joined", metadata: ["fedz.node": "\(header.sender)", "fedz.clients": "\(hello.clients.count)"])
+            await sendToNode(header.sender, kind: .welcome, body: Welcome(incarnation: header.incarnation))
+        case .heartbeat:
+            if nodes[header.sender] == nil, header.sender != Self.monitorID {
+                await sendToNode(header.sender, kind: .rejoin, body: Empty())
+            }
+        case .modelRequest:
+            let request = try envelope.body(ModelRequest.self)
+            guard var message = await servableModel(request.version)?.envelope else {
+                throw WireError(.unexpected, "\(header.sender) asked for model \(request.version), which is not served")
+            }
+            message.topic = .node(header.sender)
+            await send(message)
+        case .fieldReport:
+            try await acceptFieldReport(envelope)
+        case .retrainRequest:
+            try await acceptRetrainRequest(envelope)
+        case .update:
+            guard let update else { throw WireError(.unexpected, "an update that was not checked before the actor") }
+            try acceptUpdate(update, header: envelope.header)
+        case .secaggKeys, .secaggShares, .secaggMaskedInput, .secaggReveal:
+            try await acceptSecureAggregation(envelope)
+        case .trainingFailed:
+            let failure = try envelope.body(TrainingFailure.self)
+            try failure.validate()
+            logger.warning("client failed to train", metadata: ["fedz.node": "\(header.sender)", "reason": "\(failure.reason)"])
+            lastTrainingFailure = failure.reason
+            if var state = current {
+                try check(state.onFailure(client: failure.client, node: header.sender, round: header.round ?? -1))
+                current = state
+                roundWaker?.yield()
+            }
+        default:
+            throw WireError(.unexpected, "kind \(header.kind) from \(header.sender)")
+        }
+    }
+
+    func acceptUpdate(_ update: Inbound.Update, header: Header) throws(WireError) {
+        guard secureRound == nil else { throw WireError(.unexpected, "a plain update from \(header.sender) in a secure round") }
+        let (report, delta) = (update.report, update.delta)
+        guard var state = current, header.round == state.round else {
+            throw WireError(.staleUpdate, "update for round \(header.round ?? -1) from \(header.sender)")
+        }
+        guard header.modelVersion == currentStart?.modelVersion else {
+            throw WireError(.staleUpdate, "update on model \(header.modelVersion ?? -1), the round trains \(modelVersion)")
+        }
+        guard report.samples > 0 else {
+            throw WireError(.badBody, "update with \(report.samples) samples")
+        }
+        let update = ClientUpdate(
+            client: report.client, node: header.sender, samples: report.samples, trainLoss: report.trainLoss, delta: delta)
+        try check(state.onResult(update, client: report.client, node: header.sender, round: state.round))
+        current = state
+        timeline?.onResult(now: .now)
+        roundWaker?.yield()
+    }
+
+    func check(_ verdict: RoundState<ClientUpdate>.Verdict) throws(WireError) {
+        switch verdict {
+        case .accepted: return
+        case .duplicate: throw WireError(.duplicate, "a client reported twice in one round")
+        case .wrongRound(let round): throw WireError(.staleUpdate, "result for round \(round)")
+        case .notAssigned: throw WireError(.unexpected, "result from a client that was not sampled on that node")
+        }
+    }
+
+    func reject(_ error: any Error) {
+        let wireError = error as? WireError ?? WireError(.unexpected, "\(error)")
+        if rejections.record(wireError.reason) {
+            logger.warning("message rejected", metadata: ["reason": "\(wireError.reason)", "detail": "\(wireError.detail)"])
+        } else {
+            logger.debug("message rejected", metadata: ["reason": "\(wireError.reason)", "detail": "\(wireError.detail)"])
+        }
+    }
+}
