@@ -70,6 +70,21 @@ extension ActorsClusteredTests {
             }
         }
 
+        @Test func aSecretKeyOthersMayReadIsRefused() throws {
+            try withDirectory { directory in
+                try CurveKeyPair.generate().write(to: directory, name: "n")
+                for mode: mode_t in [0o644, 0o604, 0o602] {
+                    chmod("\(directory)/n.key", mode)
+                    let error = #expect(throws: CurveKeyError.self) { try CurveKeyPair.load(from: directory, name: "n") }
+                    #expect(error == CurveKeyError(source: "\(directory)/n.key", reason: .readableByOthers(mode: mode)))
+                }
+                for mode: mode_t in [0o600, 0o400, 0o440] {
+                    chmod("\(directory)/n.key", mode)
+                    _ = try CurveKeyPair.load(from: directory, name: "n")
+                }
+            }
+        }
+
         @Test func aPublicKeyFileOfAnotherPairIsRejected() throws {
             try withDirectory { directory in
                 try CurveKeyPair.generate().write(to: directory, name: "a")

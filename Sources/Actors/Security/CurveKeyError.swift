@@ -19,6 +19,8 @@ public struct CurveKeyError: Error, CustomStringConvertible, Sendable, Equatable
         case unexpectedText(String)
         /// An allow-list lists the same key twice; the line of the first occurrence.
         case duplicateKey(firstLine: Int)
+        /// A secret key file others may read or write (its permission bits).
+        case readableByOthers(mode: mode_t)
     }
 
     /// The file path, or a label for text that did not come from a file.
@@ -49,6 +51,7 @@ extension CurveKeyError.Reason: CustomStringConvertible {
         case .publicKeyMismatch: "the public key does not match the secret key"
         case .unexpectedText(let text): "unexpected text after the key and name: \"\(text)\""
         case .duplicateKey(let firstLine): "duplicate key, first listed on line \(firstLine)"
+        case .readableByOthers(let mode): "a secret key others may read (mode 0\(String(mode, radix: 8))): chmod 600 it"
         }
     }
 }

@@ -15,6 +15,7 @@ extension CurveKeyPair {
     public static func load(from directory: String, name: String) throws(CurveKeyError) -> CurveKeyPair {
         let base = path(directory, name)
         let pair = try CurveKeyPair(secretKey: KeyFile.readKey(at: base + ".key"), source: base + ".key")
+        try KeyFile.requireUnreadableByOthers(base + ".key")
         let publicKey = try loadPublicKey(from: directory, name: name)
         guard publicKey == pair.publicKey else { throw CurveKeyError(source: base + ".pub", reason: .publicKeyMismatch) }
         return pair
@@ -54,6 +55,15 @@ enum KeyFile {
             if count == 0 { return String(decoding: bytes, as: UTF8.self) }
             bytes += chunk.prefix(count)
         }
+    }
+
+    /// Refuses a secret key file that users other than its owner and group may read (the mode
+    /// `fedz keys generate` writes is 0600; a Kubernetes Secret mounted 0440 passes).
+    static func requireUnreadableByOthers(_ path: String) throws(CurveKeyError) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw failure(path, "stat") }
+        let mode = status.st_mode & 0o777
+        guard mode & 0o007 == 0 else { throw CurveKeyError(source: path, reason: .readableByOthers(mode: mode)) }
     }
 
     /// Writes `text` to a temporary file next to `path` with `mode` (umask does not apply),
