@@ -12,14 +12,15 @@ public struct InboundMessages: AsyncSequence, Sendable {
     let buffer: InboundBuffer
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(buffer: buffer)
+        Iterator(messages: withPeers.makeAsyncIterator())
     }
 
+    /// The frames of `withPeers`' messages.
     public struct Iterator: AsyncIteratorProtocol {
-        let buffer: InboundBuffer
+        var messages: ReceivedMessages.Iterator
 
         public mutating func next() async -> Multipart? {
-            await buffer.next()?.frames
+            await messages.next()?.frames
         }
     }
 

@@ -111,7 +111,7 @@ final class ZMQSocket {
             if count == 0, let userID = zmq_msg_gets(&part, "User-Id") { peer = String(cString: userID) }
             let size = zmq_msg_size(&part)
             count += 1
-            bytes = bytes > limits.maxBytes - size ? limits.maxBytes &+ 1 : bytes + size
+            bytes += size
             if count > limits.maxFrames || bytes > limits.maxBytes {
                 overLimit = true
                 frames = []

@@ -1,3 +1,5 @@
+import FedzProtocol
+
 /// The parameters of one SecAgg+ round, the same for the server and every client.
 public struct SecAggConfig: Codable, Sendable, Equatable {
     public var round: Int
@@ -30,7 +32,7 @@ public struct SecAggConfig: Codable, Sendable, Equatable {
 
     /// The largest client id, 2^31 − 1: ids stay exact as JSON numbers in any language
     /// and fit a signed 32-bit integer.
-    public static let maximumClientID = Int(Int32.max)
+    public static let maximumClientID = WireBounds.clientID.upperBound
 
     private enum CodingKeys: String, CodingKey {
         case round, participants, neighbours, threshold, graphSeed, clippingRange, vectorLength, stageTimeout, inputTimeout

@@ -27,10 +27,12 @@ extension Coordinator {
             reject(WireError(.overQuota, "\(envelope.header.kind) from \(sender)"))
             return
         }
-        if let peer = inbound.peer, let allowList = settings.security?.allowList,
-           allowList.role(of: peer)?.maySend(envelope.header.kind) != true {
-            reject(WireError(.forbidden, "\(envelope.header.kind) from \(peer), a \(allowList.role(of: peer)?.rawValue ?? "key without a role")"))
-            return
+        if let peer = inbound.peer, let allowList = settings.security?.allowList {
+            let role = allowList.role(of: peer)
+            guard role?.maySend(envelope.header.kind) == true else {
+                reject(WireError(.forbidden, "\(envelope.header.kind) from \(peer), a \(role?.rawValue ?? "key without a role")"))
+                return
+            }
         }
         switch detector.onHeartbeat(from: sender, incarnation: envelope.header.incarnation, now: inbound.arrival) {
         case .stale:
