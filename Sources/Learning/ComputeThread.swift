@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs CPU-heavy closures one at a time on a dedicated OS thread instead of Swift's
 /// cooperative pool, so heartbeats and I/O keep flowing while a node trains.
@@ -6,6 +7,7 @@ public final class ComputeThread: Sendable {
     /// The thread's name, also used in errors.
     public let name: String
     private let queue = JobQueue()
+    private let inFlight = Atomic<Int>(0)
 
     /// Starts a thread named `name` that waits for work.
     public init(name: String) {
@@ -23,15 +25,21 @@ public final class ComputeThread: Sendable {
     /// rethrows its error. Cancelling the calling task does not interrupt `work`.
     /// Throws `LearningError` `.computeThreadStopped` if `stop()` was called first.
     public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let accepted = queue.submit {
+        inFlight.add(1, ordering: .relaxed)
+        return try await withCheckedThrowingContinuation { continuation in
+            let accepted = queue.submit { [self] in
                 continuation.resume(with: Result { try work() })
+                self.inFlight.subtract(1, ordering: .relaxed)
             }
             if !accepted {
+                self.inFlight.subtract(1, ordering: .relaxed)
                 continuation.resume(throwing: LearningError(.computeThreadStopped(name: name)))
             }
         }
     }
+
+    /// Closures submitted whose callers have not been resumed yet: 0 when the thread is idle.
+    public var pending: Int { inFlight.load(ordering: .relaxed) }
 
     /// Lets already submitted work finish, then ends the thread; later `run` calls throw.
     public func stop() { queue.stop() }

@@ -78,10 +78,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
             security: try security.store?.server(), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan(),
             stateDirectory: stateDir, resume: resume, secureAggregation: federation.privacy.secureAggregationSettings,
             privacy: federation.privacy.privacy)
-        let coordinator = try await Coordinator.start(settings: settings, logger: logger)
-        CoordinatorEvent.ready(
-            publish: coordinator.publishEndpoint, pull: coordinator.pullEndpoint, control: coordinator.controlEndpoint
-        ).emit()
+        let (coordinator, endpoints) = try await Coordinator.start(settings: settings, logger: logger)
+        CoordinatorEvent.ready(publish: endpoints.publish, pull: endpoints.pull, control: endpoints.control).emit()
         let telemetry = await serveTelemetry(coordinator, logger: logger)
 
         let work = Task { try await coordinator.run { CoordinatorEvent.round($0).emit() } }

@@ -1,3 +1,5 @@
+import FedzProtocol
+
 /// Per-socket settings, all set explicitly on every socket.
 public struct SocketSettings: Sendable {
     /// How long `close` and shutdown wait for unsent messages (`ZMQ_LINGER`).

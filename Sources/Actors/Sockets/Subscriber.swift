@@ -1,3 +1,5 @@
+import FedzProtocol
+
 /// A SUB socket: receives the publishers' messages whose first frame starts with one of `topics`.
 public actor Subscriber {
     private let loop: IOLoop

@@ -28,7 +28,7 @@ extension Coordinator {
     /// saves the round's checkpoint, then reports the result; notes whether it reached the
     /// target accuracy.
     func complete(_ closed: ClosedRound) async throws {
-        let began = ContinuousClock.now
+        let began = clock.now
         let (architecture, weights, testData) = (settings.model, closed.weights, self.testData)
         let evaluation = try await evaluator.run {
             let model = try ModelZoo.learner(architecture, seed: 0)
@@ -41,7 +41,7 @@ extension Coordinator {
         let (registry, version) = (self.registry, result.modelVersion)
         let metrics = TrainingMetrics(testAccuracy: evaluation.accuracy, loss: evaluation.loss)
         try await evaluator.run { try registry.recordMetrics(metrics, of: version) }
-        result.phases?.evaluation = (ContinuousClock.now - began).seconds
+        result.phases?.evaluation = (clock.now - began).seconds
 
         history.append(result)
         var checkpoint = closed.checkpoint

@@ -50,22 +50,13 @@ struct Inbound: Sendable {
 }
 
 extension Coordinator {
-    /// Takes a message off one of the inbound lanes: stamps its arrival, passes it through the
-    /// fault plan when one is set (on the actor, which holds the plan's generator), then
-    /// decodes it and records the sender's sign of life, all before the actor.
-    nonisolated func admit(_ message: ReceivedMessage) async throws {
-        let arrival = ContinuousClock.now
-        guard settings.faultPlan.injectsFaults else {
-            return await take(message.frames, peer: message.peer, arrival: arrival)
-        }
-        let deliveries = await inboundFaults(message.frames)
-        try await FaultDelivery.perform(deliveries) { await self.take($0, peer: message.peer, arrival: arrival) }
-    }
-
-    private nonisolated func take(_ frames: Multipart, peer: String?, arrival: ContinuousClock.Instant) async {
-        let inbound = Inbound.decode(frames, peer: peer, specs: specs, arrival: arrival)
-        if case .success(let message) = inbound {
-            arrivals.record(message.envelope.header.sender, incarnation: message.envelope.header.incarnation, at: arrival)
+    /// Takes a message off one of the inbound lanes: stamps its arrival, decodes it and records
+    /// the sender's sign of life, all before the actor.
+    nonisolated func admit(_ message: ReceivedMessage) async {
+        let arrival = clock.now
+        let inbound = Inbound.decode(message.frames, peer: message.peer, specs: specs, arrival: arrival)
+        if case .success(let decoded) = inbound {
+            arrivals.record(decoded.envelope.header.sender, incarnation: decoded.envelope.header.incarnation, at: arrival)
         }
         await receive(inbound)
     }

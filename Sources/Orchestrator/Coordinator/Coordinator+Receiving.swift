@@ -12,7 +12,7 @@ extension Coordinator {
     /// Takes a message decoded (and, for an update, hash-checked) before the actor; the
     /// sender's liveness counts from when the message was taken off its lane.
     func receive(_ decoded: Result<Inbound, WireError>) async {
-        let began = ContinuousClock.now
+        let began = clock.now
         let inbound: Inbound
         switch decoded {
         case .success(let value): inbound = value
@@ -46,7 +46,7 @@ extension Coordinator {
         }
         do {
             try await handle(envelope, update: inbound.update)
-            if envelope.header.kind == .update { timeline?.onHandled(.now - began) }
+            if envelope.header.kind == .update { timeline?.onHandled(clock.now - began) }
         } catch {
             reject(error)
         }
@@ -119,7 +119,7 @@ extension Coordinator {
             client: report.client, node: header.sender, samples: report.samples, trainLoss: report.trainLoss, delta: delta)
         try check(state.onResult(update, client: report.client, node: header.sender, round: state.round))
         current = state
-        timeline?.onResult(now: .now)
+        timeline?.onResult(now: clock.now)
         roundWaker?.yield()
     }
 

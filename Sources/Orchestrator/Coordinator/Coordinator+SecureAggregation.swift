@@ -137,10 +137,11 @@ extension Coordinator {
         let outcome: Result<SecAggServerDirective, SecAggError>
         if stage == .unmasking, let server = secureRound?.server {
             secureRound?.busy = true
+            let now = clock.now
             let result = (try? await compute.run {
                 var server = server
                 do throws(SecAggError) {
-                    let directive = try event(&server, .now)
+                    let directive = try event(&server, now)
                     return Result<(SecAggServer, SecAggServerDirective), SecAggError>.success((server, directive))
                 } catch {
                     return .failure(error)
@@ -153,7 +154,7 @@ extension Coordinator {
             }
         } else {
             do throws(SecAggError) {
-                outcome = .success(try event(&secureRound!.server, .now))
+                outcome = .success(try event(&secureRound!.server, clock.now))
             } catch {
                 outcome = .failure(error)
             }
@@ -176,7 +177,7 @@ extension Coordinator {
     /// Sends each client its message of the stage that opened, or records the outcome.
     private func carryOut(_ directive: SecAggServerDirective, closing stage: SecAggServer.Stage) async {
         guard let hosts = secureRound?.hosts, directive != .wait else { return }
-        let now = ContinuousClock.now
+        let now = clock.now
         secureRound?.close(stage, now: now)
         logger.info(
             "secure aggregation stage closed",

@@ -14,7 +14,7 @@ extension Coordinator {
     /// What the coordinator knows now; registry reads that fail leave their part empty
     /// (the dashboard must not fail because the registry is busy).
     func snapshot() async -> CoordinatorSnapshot {
-        let now = ContinuousClock.now
+        let now = clock.now
         let current = self.current.map { state in
             DashboardState.Progress(
                 round: state.round, answered: answered(state), sampled: state.sampledCount, elapsed: (now - (state.deadline - settings.roundTimeout)).seconds)
@@ -27,7 +27,7 @@ extension Coordinator {
             plannedRounds: settings.rounds, history: history, current: current, nodes: nodes,
             alerts: (try? registry.alerts()) ?? [], versions: (try? registry.versions()) ?? [],
             aliases: (try? registry.aliases()) ?? [:],
-            traffic: Traffic(sockets: [await publisher.counters, await puller.counters], rejected: rejected))
+            traffic: Traffic(sockets: await channel.traffic(), rejected: rejected))
     }
 }
 

@@ -8,8 +8,9 @@ import ModelOps
 
 /// The coordinator: holds the global model, runs rounds (sample, broadcast, collect,
 /// aggregate, evaluate) and keeps track of live nodes. A thin shell around the pure
-/// `RoundState`, `FailureDetector` and `Strategy`; sockets live on the I/O loop and
-/// training-sized work on a compute thread.
+/// `RoundState`, `FailureDetector` and `Strategy`; it reaches nodes only through its
+/// `FederationChannel` and reads time only from its `FederationClock`, and training-sized work
+/// runs on compute threads.
 actor Coordinator {
     static let senderID = "coordinator"
     /// The monitor's sender id: it heartbeats and asks for retraining, but hosts no clients.
@@ -17,11 +18,8 @@ actor Coordinator {
 
     let settings: CoordinatorSettings
     let logger: Logger
-    let loop: IOLoop
-    let publisher: Publisher
-    let puller: Puller
-    /// The control socket, when `settings.controlEndpoint` is set.
-    let control: Puller?
+    let channel: any FederationChannel
+    let clock: any FederationClock
     let compute: ComputeThread
     /// Evaluates closed rounds' versions and saves their checkpoints, beside `compute`, which
     /// aggregates and registers: a round never queues behind its predecessor's evaluation.
@@ -77,9 +75,6 @@ actor Coordinator {
     var failure: String?
     /// What the last client that could not train said (e.g. its loss became non-finite).
     var lastTrainingFailure: String?
-    let started = ContinuousClock.now
-    var inboundFaults: FaultInjector<SeededGenerator>
-    var outboundFaults: FaultInjector<SeededGenerator>
     /// The open round's secure aggregation, when rounds aggregate by SecAgg+.
     var secureRound: SecureRound?
     /// SecAgg+ sessions opened so far: each round attempt is a new session.
@@ -99,12 +94,10 @@ actor Coordinator {
     /// Told each round's result, in round order.
     var onRound: @Sendable (RoundResult) -> Void = { _ in }
 
-    /// Loads the test set, builds the initial model and binds both sockets.
-    static func start(settings: CoordinatorSettings, logger: Logger) async throws -> Coordinator {
-        let strategy = try settings.strategy.make()
-        let testData = try ModelZoo.dataset(for: settings.model).load(.test, from: settings.dataDirectory)
+    /// Loads the test set, builds the initial model and binds its sockets; returns the
+    /// coordinator and the endpoints the sockets bound.
+    static func start(settings: CoordinatorSettings, logger: Logger) async throws -> (Coordinator, CoordinatorEndpoints) {
         let model = try ModelZoo.learner(settings.model, seed: settings.seed)
-        let registry = try ModelRegistry.open(directory: URL(fileURLWithPath: settings.stateDirectory))
         let loop = try await IOLoop.start(name: "fedz-coordinator-io")
         do {
             if let security = settings.security {
@@ -124,16 +117,42 @@ actor Coordinator {
             if let endpoint = settings.controlEndpoint {
                 control = try await Puller(loop: loop, bind: endpoint, settings: inbound)
             }
-            let coordinator = try Coordinator(
-                settings: settings, logger: logger, loop: loop, publisher: publisher, puller: puller, control: control,
-                strategy: strategy, specs: model.parameterSpecs, global: model.parameters(), testData: testData,
-                registry: registry)
-            try await coordinator.prepare(initialWeights: model.parameters())
-            return coordinator
+            let transport = ZMQFederationChannel(
+                loop: loop, publisher: publisher, puller: puller, control: control
+            ) { event in
+                logger.warning("transport security", metadata: ["event": "\(event)"])
+                if case .refused(let publicKey, _) = event { CoordinatorEvent.refused(publicKey: publicKey).emit() }
+            }
+            let endpoints = CoordinatorEndpoints(publish: publisher.endpoint, pull: puller.endpoint, control: control?.endpoint)
+            return (try await start(settings: settings, logger: logger, channel: transport, clock: SystemClock()), endpoints)
         } catch {
             await loop.shutdown()
             throw error
         }
+    }
+
+    /// Loads the test set, builds the initial model and opens the registry; the coordinator
+    /// talks through `channel` (wrapped in the fault plan's faults when it has any) on `clock`'s time.
+    static func start(
+        settings: CoordinatorSettings, logger: Logger, channel: any FederationChannel, clock: any FederationClock
+    ) async throws -> Coordinator {
+        let strategy = try settings.strategy.make()
+        let testData = try ModelZoo.dataset(for: settings.model).load(.test, from: settings.dataDirectory)
+        let model = try ModelZoo.learner(settings.model, seed: settings.seed)
+        let registry = try ModelRegistry.open(directory: URL(fileURLWithPath: settings.stateDirectory))
+        var channel = channel
+        if settings.faultPlan.injectsFaults {
+            let seed = settings.faultPlan.seed
+            channel = FaultyChannel(
+                wrapping: channel, plan: settings.faultPlan, inbound: SeededGenerator(seed: seed),
+                outbound: SeededGenerator(seed: seed ^ 0xFA17), clock: clock)
+        }
+        let coordinator = try Coordinator(
+            settings: settings, logger: logger, channel: channel, clock: clock,
+            strategy: strategy, specs: model.parameterSpecs, global: model.parameters(), testData: testData,
+            registry: registry)
+        try await coordinator.prepare(initialWeights: model.parameters())
+        return coordinator
     }
 
     /// What the coordinator's PULL sockets take in: no message larger than an update of the model
@@ -151,17 +170,15 @@ actor Coordinator {
     }
 
     init(
-        settings: CoordinatorSettings, logger: Logger, loop: IOLoop, publisher: Publisher, puller: Puller, control: Puller?,
+        settings: CoordinatorSettings, logger: Logger, channel: any FederationChannel, clock: any FederationClock,
         strategy: any Strategy, specs: [ParameterSpec], global: [Tensor], testData: LabeledData,
         registry: ModelRegistry
     ) throws {
         self.registry = registry
         self.settings = settings
         self.logger = logger
-        self.loop = loop
-        self.publisher = publisher
-        self.puller = puller
-        self.control = control
+        self.channel = channel
+        self.clock = clock
         self.compute = ComputeThread(name: "fedz-coordinator-compute")
         self.evaluator = ComputeThread(name: "fedz-coordinator-evaluation")
         self.strategy = strategy
@@ -170,25 +187,17 @@ actor Coordinator {
         self.testData = testData
         self.detector = FailureDetector(interval: settings.heartbeatInterval, liveness: settings.heartbeatLiveness)
         self.generator = SeededGenerator(seed: settings.seed)
-        self.inboundFaults = FaultInjector(plan: settings.faultPlan, generator: SeededGenerator(seed: settings.faultPlan.seed))
-        self.outboundFaults = FaultInjector(
-            plan: settings.faultPlan, generator: SeededGenerator(seed: settings.faultPlan.seed ^ 0xFA17))
         self.published = try PublishedModel(
             version: 0, weights: global, specs: specs, architecture: settings.model, incarnation: incarnation)
     }
-
-    nonisolated var publishEndpoint: String { publisher.endpoint }
-    nonisolated var pullEndpoint: String { puller.endpoint }
-    nonisolated var controlEndpoint: String? { control?.endpoint }
 
     /// Messages rejected so far, by reason; refused CURVE handshakes count as `handshake_refused`,
     /// messages past the sockets' size limits as `oversized`.
     var rejected: [String: Int] {
         var counts = rejections.counts
-        let overLimit = [puller.messages, control?.messages].compactMap { $0 }.reduce(0) { $0 + $1.overLimit }
-        if overLimit > 0 { counts[WireError.Reason.oversized.rawValue, default: 0] += overLimit }
-        let refused = loop.authenticatorCounters.refused
-        if refused > 0 { counts["handshake_refused"] = refused }
+        let refusals = channel.refusals
+        if refusals.oversized > 0 { counts[WireError.Reason.oversized.rawValue, default: 0] += refusals.oversized }
+        if refusals.handshakes > 0 { counts["handshake_refused"] = refusals.handshakes }
         return counts
     }
 
@@ -196,16 +205,15 @@ actor Coordinator {
     func run(onRound: @escaping @Sendable (RoundResult) -> Void) async throws -> [RoundResult] {
         self.onRound = onRound
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            // Updates, and control traffic (hellos, heartbeats, requests) on lanes of its own: its
-            // socket, and the PULL socket's priority lane for peers that push it there.
-            for lane in [puller.messages] + [puller.priorityMessages, control?.messages].compactMap({ $0 }) {
+            // Updates, and control traffic (hellos, heartbeats, requests) on lanes of its own.
+            for lane in channel.lanes {
                 group.addTask {
-                    for await message in lane.withPeers { try await self.admit(message) }
+                    for await message in lane { await self.admit(message) }
                 }
             }
             group.addTask {
                 while !Task.isCancelled {
-                    try await Task.sleep(until: await self.nextLivenessCheck, clock: .continuous)
+                    try await self.clock.sleep(until: await self.nextLivenessCheck)
                     await self.tick()
                 }
             }
@@ -213,15 +221,10 @@ actor Coordinator {
                 while !Task.isCancelled {
                     await self.adoptRegistryProduction()
                     await self.announceStatus()
-                    try await Task.sleep(for: self.settings.heartbeatInterval)
+                    try await self.clock.sleep(for: self.settings.heartbeatInterval)
                 }
             }
-            group.addTask {
-                for await event in self.loop.securityEvents {
-                    self.logger.warning("transport security", metadata: ["event": "\(event)"])
-                    if case .refused(let publicKey, _) = event { CoordinatorEvent.refused(publicKey: publicKey).emit() }
-                }
-            }
+            group.addTask { await self.channel.serve() }
             defer { group.cancelAll() }
             try await waitForClients(settings.expectedClients)
             var round = nextRound
@@ -242,7 +245,7 @@ actor Coordinator {
                         throw FedzError(failure)
                     }
                     // Give the failure detector time to settle who is alive before sampling again.
-                    try await Task.sleep(for: settings.heartbeatInterval * settings.heartbeatLiveness)
+                    try await clock.sleep(for: settings.heartbeatInterval * settings.heartbeatLiveness)
                     try await waitForClients(settings.minimumClients)
                 }
             }
@@ -252,9 +255,9 @@ actor Coordinator {
         }
     }
 
-    /// Closes the sockets and stops the I/O and compute threads.
+    /// Closes the channel and stops the compute threads.
     func shutdown() async {
-        await loop.shutdown()
+        await channel.close()
         compute.stop()
         evaluator.stop()
     }
@@ -262,9 +265,9 @@ actor Coordinator {
     // MARK: - Rounds
 
     func waitForClients(_ wanted: Int) async throws {
-        let deadline = ContinuousClock.now + settings.startTimeout
-        while registeredClients < wanted && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
+        let deadline = clock.now + settings.startTimeout
+        while registeredClients < wanted && clock.now < deadline {
+            try await clock.sleep(for: .milliseconds(100))
         }
         guard registeredClients >= max(1, min(wanted, settings.minimumClients)) else {
             throw FedzError("only \(registeredClients) client(s) registered after \(settings.startTimeout)")
@@ -299,7 +302,7 @@ actor Coordinator {
     /// One attempt at a round.
     func runRound(_ round: Int) async throws -> RoundOutcome {
         startRetrainingIfAsked()
-        let started = ContinuousClock.now
+        let started = clock.now
         let (assignments, minimumResults) = sampleRound(currentClientDirectory())
         timeline = RoundTimeline(opened: started)
         let state = RoundState<ClientUpdate>(
@@ -330,7 +333,7 @@ actor Coordinator {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await instant in alarms {
-                    try? await Task.sleep(until: instant, clock: .continuous)
+                    try? await self.clock.sleep(until: instant)
                     waker.yield()
                 }
             }
@@ -340,7 +343,7 @@ actor Coordinator {
             }
             var wake = wakes.makeAsyncIterator()
             while true {
-                let now = ContinuousClock.now
+                let now = clock.now
                 let due = driver.onWake(now: now)
                 if due.contains(.broadcast) {
                     await broadcastRoundStart()
@@ -348,7 +351,7 @@ actor Coordinator {
                 }
                 if targetReached { return closeForTarget(round) }
                 guard let state = current else { return .abandoned(reason: "the round was closed") }
-                switch secureRound == nil ? state.status(now: .now) : await secureRoundStatus(now: .now) {
+                switch secureRound == nil ? state.status(now: clock.now) : await secureRoundStatus(now: clock.now) {
                 case .collecting:
                     for case .progress(let elapsed) in due {
                         CoordinatorEvent.progress(
@@ -398,12 +401,12 @@ actor Coordinator {
                 return (strategy.aggregate(global: before, updates: updates), strategy)
             }
         }
-        timeline?.onAggregated(now: .now)
+        timeline?.onAggregated(now: clock.now)
         let weights = global
         let version = try await registerVersion(
             parent: published.version, round: state.round, weights: weights,
             metrics: TrainingMetrics(participants: participants))
-        let closed = ContinuousClock.now
+        let closed = clock.now
         nextRound = state.round + 1
         let spent = accountPrivacy(sampled: state.assignments.values.joined())
         let result = RoundResult(
@@ -433,13 +436,13 @@ actor Coordinator {
     // MARK: - Liveness
 
     /// When a node may next be found silent for too long: no fixed polling cadence.
-    var nextLivenessCheck: ContinuousClock.Instant { detector.nextExpiry ?? .now + detector.timeout }
+    var nextLivenessCheck: ContinuousClock.Instant { detector.nextExpiry ?? clock.now + detector.timeout }
 
     func tick() {
         for (sender, incarnation, arrival) in arrivals.drain() {
             detector.onSignOfLife(from: sender, incarnation: incarnation, now: arrival)
         }
-        for case .died(let id, _) in detector.onTick(now: .now) {
+        for case .died(let id, _) in detector.onTick(now: clock.now) {
             logger.warning("node silent, considered dead", metadata: ["fedz.node": "\(id)"])
             nodeLost(id)
         }
@@ -465,18 +468,18 @@ actor Coordinator {
         await send(envelope)
     }
 
-    /// The deliveries the fault plan makes of an inbound message (the message itself unless a plan is set).
-    func inboundFaults(_ frames: Multipart) -> [FaultDelivery] {
-        inboundFaults.onMessage(frames, elapsed: .now - started)
-    }
-
     func send(_ envelope: Envelope) async {
-        let deliveries = outboundFaults.onMessage(WireFormat.encode(envelope), elapsed: .now - started)
-        let publisher = self.publisher
         do {
-            try await FaultDelivery.perform(deliveries) { try await publisher.send($0) }
+            try await channel.send(WireFormat.encode(envelope))
         } catch {
             logger.warning("publish failed", metadata: ["kind": "\(envelope.header.kind)", "error": "\(error)"])
         }
     }
+}
+
+/// The endpoints a coordinator's sockets bound (ephemeral ports resolved).
+struct CoordinatorEndpoints: Sendable {
+    var publish: String
+    var pull: String
+    var control: String?
 }

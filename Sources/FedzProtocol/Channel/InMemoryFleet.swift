@@ -1,0 +1,121 @@
+import Synchronization
+
+/// A transport for a whole federation in one process: the coordinator's channel and one
+/// connection per node or monitor, delivering frames as ZeroMQ's PUB/SUB and PUSH/PULL would
+/// (topic prefixes; control traffic on its own lane) with the connection's name as the
+/// authenticated peer. Run on a `VirtualClock`, it lets tests drive the coordinator through
+/// rounds, failures and restarts in milliseconds.
+public final class InMemoryFleet: Sendable {
+    private struct Member {
+        var topics: [Frame]
+        var mailbox: Mailbox<Multipart>
+    }
+
+    private struct State {
+        var members: [String: Member] = [:]
+        var sent = 0
+    }
+
+    private let state = Mutex(State())
+    /// Updates and anything not on the control topic.
+    let bulk = Mailbox<ReceivedMessage>()
+    /// Messages on `Topic.control`.
+    let control = Mailbox<ReceivedMessage>()
+    /// Whether connections authenticate their peers (as CURVE does); false models plain text.
+    let authenticates: Bool
+
+    public init(authenticates: Bool = true) {
+        self.authenticates = authenticates
+    }
+
+    /// The coordinator's end.
+    public var coordinatorChannel: InMemoryCoordinatorChannel { InMemoryCoordinatorChannel(fleet: self) }
+
+    /// Connects `name` (a node id or the monitor), subscribed to `topics`; a name connected again
+    /// replaces its earlier connection, as a restarted process would.
+    public func connect(_ name: String, topics: [Topic]) -> InMemoryConnection {
+        let mailbox = Mailbox<Multipart>()
+        let replaced = state.withLock { state in
+            defer { state.members[name] = Member(topics: topics.map { Array($0.rawValue.utf8) }, mailbox: mailbox) }
+            return state.members[name]?.mailbox
+        }
+        replaced?.close()
+        return InMemoryConnection(fleet: self, name: name, mailbox: mailbox)
+    }
+
+    /// Cuts `name` off: what it was sent is dropped, as when its process dies.
+    public func disconnect(_ name: String, mailbox: Mailbox<Multipart>) {
+        let removed = state.withLock { state -> Bool in
+            guard state.members[name]?.mailbox === mailbox else { return false }
+            state.members[name] = nil
+            return true
+        }
+        if removed { mailbox.close() }
+    }
+
+    /// Messages sent so far, in either direction.
+    public var sent: Int { state.withLock { $0.sent } }
+
+    /// Messages delivered and not taken yet, in either direction.
+    public var queued: Int {
+        bulk.count + control.count + state.withLock { $0.members.values.reduce(0) { $0 + $1.mailbox.count } }
+    }
+
+    func publish(_ frames: Multipart) {
+        let topic = frames.first ?? []
+        let receivers = state.withLock { state in
+            state.sent += 1
+            return state.members.values.filter { member in member.topics.contains { topic.starts(with: $0) } }
+                .map(\.mailbox)
+        }
+        for mailbox in receivers { mailbox.put(frames) }
+    }
+
+    func push(_ frames: Multipart, from name: String) {
+        state.withLock { $0.sent += 1 }
+        let message = ReceivedMessage(frames: frames, peer: authenticates ? name : nil)
+        let isControl = frames.first.map { $0.starts(with: Array(Topic.control.rawValue.utf8)) } ?? false
+        (isControl ? control : bulk).put(message)
+    }
+
+    func close() {
+        bulk.close()
+        control.close()
+    }
+}
+
+/// The coordinator's end of an `InMemoryFleet`.
+public struct InMemoryCoordinatorChannel: FederationChannel {
+    let fleet: InMemoryFleet
+
+    public var lanes: [any AsyncSequence<ReceivedMessage, Never> & Sendable] {
+        [fleet.bulk.elements, fleet.control.elements]
+    }
+
+    public func send(_ frames: Multipart) async throws { fleet.publish(frames) }
+
+    public var refusals: ChannelRefusals { ChannelRefusals() }
+
+    public func traffic() async -> [SocketCounters] { [] }
+
+    public func serve() async {}
+
+    public func close() async { fleet.close() }
+}
+
+/// A node's or the monitor's end of an `InMemoryFleet`: pushes to the coordinator, receives
+/// what the coordinator publishes on its topics.
+public struct InMemoryConnection: Sendable {
+    let fleet: InMemoryFleet
+    public let name: String
+    let mailbox: Mailbox<Multipart>
+
+    /// Pushes `frames` to the coordinator; control-topic messages go to its control lane.
+    public func send(_ frames: Multipart) { fleet.push(frames, from: name) }
+
+    /// What the coordinator published on this connection's topics, in order.
+    public var messages: Mailbox<Multipart>.Elements { mailbox.elements }
+
+    /// Cuts this connection off, as when its process dies.
+    public func disconnect() { fleet.disconnect(name, mailbox: mailbox) }
+}

@@ -1,0 +1,162 @@
+import Federation
+import Foundation
+import FedzProtocol
+import Learning
+import Logging
+import Synchronization
+import Testing
+
+@testable import Orchestrator
+
+/// A coordinator and simulated nodes in one process, on an `InMemoryFleet` and a
+/// `VirtualClock`: time moves only when every task waits on the clock, so a test runs minutes of
+/// protocol time (heartbeats, deadlines, failure detection) in milliseconds, with no sleep.
+final class Fleet: Sendable {
+    let clock = VirtualClock()
+    let network = InMemoryFleet()
+    let stateDirectory: URL
+    let model = "perceptron"
+    let specs: [ParameterSpec]
+    /// The nodes started, kept alive as long as the fleet.
+    private let nodes = Mutex<[SimulatedNode]>([])
+    static let heartbeat = Duration.seconds(1)
+
+    /// A fleet whose registry lives in `stateDirectory` (a fresh temporary one by default).
+    init(stateDirectory: URL? = nil) throws {
+        self.stateDirectory = stateDirectory ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("fedz-coordinator-tests-\(UUID().uuidString)")
+        specs = try ModelZoo.learner(model, seed: 1).parameterSpecs
+    }
+
+    static let dataDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../data/mnist").standardized.path
+
+    /// Settings for `rounds` rounds over every registered client (`expectedClients` of them).
+    func settings(rounds: Int, expectedClients: Int, strategy: String = "fedavg") -> CoordinatorSettings {
+        CoordinatorSettings(
+            publishEndpoint: "inproc", pullEndpoint: "inproc", controlEndpoint: nil, model: model,
+            dataDirectory: Self.dataDirectory, strategy: StrategySpec(name: strategy), rounds: rounds, targetAccuracy: nil,
+            fraction: 1.0, sampling: .uniform, minimumClients: 1, expectedClients: expectedClients,
+            startTimeout: .seconds(60), roundTimeout: .seconds(120),
+            training: TrainingConfig(epochs: 1, batchSize: 10, learningRate: 0.1, seed: 1), seed: 1,
+            heartbeatInterval: Self.heartbeat, heartbeatLiveness: 3, security: nil, faultPlan: FaultPlan(),
+            stateDirectory: stateDirectory.path, resume: false, secureAggregation: nil, privacy: nil)
+    }
+
+    /// The fleet's clients: `perNode` on each of `nodes` nodes, client c holding `samples(c)` samples.
+    static func clients(nodes: Int, perNode: Int, samples: (Int) -> Int) -> [[ClientInfo]] {
+        (0..<nodes).map { node in
+            (0..<perNode).map { index in
+                let id = node * perNode + index
+                return ClientInfo(id: id, samples: samples(id))
+            }
+        }
+    }
+
+    /// Starts one simulated node per entry of `clients`, named node-0, node-1, …
+    func startNodes(
+        _ clients: [[ClientInfo]], behaviours: [String: SimulatedNode.Behaviour] = [:],
+        delta: @escaping @Sendable (Int, Int) -> Float
+    ) async -> [SimulatedNode] {
+        var started: [SimulatedNode] = []
+        for (index, hosted) in clients.enumerated() {
+            let id = "node-\(index)"
+            let node = SimulatedNode(
+                id: id, clients: hosted, model: model, specs: specs, clock: clock, fleet: network,
+                interval: Self.heartbeat, incarnation: UInt64(index + 1), behaviour: behaviours[id] ?? .answers, delta: delta)
+            await node.start()
+            started.append(node)
+        }
+        nodes.withLock { $0 += started }
+        return started
+    }
+
+    func startCoordinator(_ settings: CoordinatorSettings) async throws -> Coordinator {
+        try await Coordinator.start(
+            settings: settings, logger: Logger(label: "fedz.coordinator-tests") { _ in SwiftLogNoOpLogHandler() },
+            channel: network.coordinatorChannel, clock: clock)
+    }
+
+    /// How a driven run ended.
+    struct Outcome {
+        var history: [RoundResult]
+        /// The run's error, if it failed or was stopped.
+        var error: (any Error)?
+        /// Virtual time the run took.
+        var elapsed: Duration
+    }
+
+    /// Runs `coordinator` to the end (or until round `stopAfter` is reported, when the run is
+    /// cancelled as a killed process would be), moving virtual time forward whenever the
+    /// fleet is quiet. Fails the test if `limit` of virtual time passes first.
+    func run(_ coordinator: Coordinator, stopAfter: Int? = nil, limit: Duration = .seconds(1800)) async -> Outcome {
+        let stop = Atomic<Bool>(false)
+        let finished = Atomic<Bool>(false)
+        let began = clock.now
+        let work = Task {
+            defer { finished.store(true, ordering: .sequentiallyConsistent) }
+            return try await coordinator.run { result in
+                if result.round == stopAfter { stop.store(true, ordering: .sequentiallyConsistent) }
+            }
+        }
+        let threads = (await coordinator.compute, await coordinator.evaluator)
+        while !finished.load(ordering: .sequentiallyConsistent) {
+            await settle(threads) { finished.load(ordering: .sequentiallyConsistent) }
+            if finished.load(ordering: .sequentiallyConsistent) { break }
+            if stop.load(ordering: .sequentiallyConsistent) {
+                work.cancel()
+                break
+            }
+            guard let next = clock.nextDeadline, next - began <= limit else {
+                Issue.record("the run did not end within \(limit) of virtual time")
+                work.cancel()
+                break
+            }
+            clock.advance(to: next)
+        }
+        let result = await work.result
+        let elapsed = clock.now - began
+        switch result {
+        case .success(let history): return Outcome(history: history, error: nil, elapsed: elapsed)
+        case .failure(let error): return Outcome(history: await coordinator.history, error: error, elapsed: elapsed)
+        }
+    }
+
+    /// Returns once nothing is in flight — no message waits in the fleet, no compute work is
+    /// pending, and no message was sent nor sleep begun for a good many scheduler turns — or once
+    /// the run is `over` (messages sent to a coordinator that stopped wait forever).
+    private func settle(_ threads: (ComputeThread, ComputeThread), over: () -> Bool) async {
+        var quiet = 0
+        var last = (sent: -1, sleeps: -1)
+        while quiet < 64, !over() {
+            await Task.yield()
+            let busy = network.queued > 0 || threads.0.pending > 0 || threads.1.pending > 0
+            let now = (sent: network.sent, sleeps: clock.sleepsBegun)
+            if !busy && now == last {
+                quiet += 1
+            } else {
+                quiet = 0
+                last = now
+            }
+        }
+    }
+
+    /// The model the coordinator started from (the same seed builds the same weights).
+    func initialWeights(seed: UInt64 = 1) throws -> [Tensor] {
+        try ModelZoo.learner(model, seed: seed).parameters()
+    }
+
+    func removeState() {
+        try? FileManager.default.removeItem(at: stateDirectory)
+    }
+}
+
+/// The largest absolute difference between two models' weights.
+func largestDifference(_ a: [Tensor], _ b: [Tensor]) -> Float {
+    zip(a, b).map { zip($0.values, $1.values).map { abs($0 - $1) }.max() ?? 0 }.max() ?? .infinity
+}
+
+/// `weights` with `shift` added to every parameter.
+func shifted(_ weights: [Tensor], by shift: Float) -> [Tensor] {
+    weights.map { Tensor(shape: $0.shape, values: $0.values.map { $0 + shift }) }
+}
