@@ -93,12 +93,18 @@ final class Fleet: Sendable {
         let stop = Atomic<Bool>(false)
         let finished = Atomic<Bool>(false)
         let began = clock.now
+        // Cancelled from the round's report itself: rounds follow each other without virtual time
+        // passing, so waiting for the fleet to settle would let the next ones run.
+        let running = Mutex<Task<[RoundResult], any Error>?>(nil)
         let work = Task {
             defer { finished.store(true, ordering: .sequentiallyConsistent) }
             return try await coordinator.run { result in
-                if result.round == stopAfter { stop.store(true, ordering: .sequentiallyConsistent) }
+                guard result.round == stopAfter else { return }
+                stop.store(true, ordering: .sequentiallyConsistent)
+                running.withLock { $0?.cancel() }
             }
         }
+        running.withLock { $0 = work }
         let threads = (await coordinator.compute, await coordinator.evaluator)
         while !finished.load(ordering: .sequentiallyConsistent) {
             await settle(threads) { finished.load(ordering: .sequentiallyConsistent) }
