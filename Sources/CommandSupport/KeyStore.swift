@@ -3,11 +3,13 @@ import FedzProtocol
 import Foundation
 
 /// A directory of CurveZMQ keys as `fedz keys generate` writes it: `coordinator.key/.pub`,
-/// `monitor.key/.pub`, `node-<i>.key/.pub` (secret keys mode 0600) and `allow-list` (the
-/// monitor and node public keys the coordinator admits).
+/// `monitor.key/.pub`, `admin.key/.pub`, `node-<i>.key/.pub` (secret keys mode 0600) and
+/// `allow-list` (the monitor, admin and node public keys the coordinator admits, with their roles).
 public struct KeyStore: Sendable {
     public static let coordinatorName = "coordinator"
     public static let monitorName = "monitor"
+    /// The operator's key: `fedz models promote|rollback` against a running coordinator.
+    public static let adminName = "admin"
     public let directory: String
 
     public init(directory: String) { self.directory = directory }
@@ -17,7 +19,7 @@ public struct KeyStore: Sendable {
     /// Writes fresh key pairs for the coordinator, the monitor and `nodes` nodes (`node-0` …)
     /// and the allow-list; refuses to replace existing files unless `force`.
     public func generate(nodes: Int, force: Bool) throws {
-        let names = [Self.coordinatorName, Self.monitorName] + (0..<nodes).map { "node-\($0)" }
+        let names = [Self.coordinatorName, Self.monitorName, Self.adminName] + (0..<nodes).map { "node-\($0)" }
         if !force {
             let targets = names.flatMap { ["\($0).key", "\($0).pub"] }.map { (directory as NSString).appendingPathComponent($0) }
             if let existing = (targets + [allowListPath]).first(where: FileManager.default.fileExists(atPath:)) {
@@ -30,7 +32,8 @@ public struct KeyStore: Sendable {
         for name in names {
             let pair = try CurveKeyPair.generate()
             try pair.write(to: directory, name: name)
-            if name != Self.coordinatorName { allowList += "\(pair.publicKey) \(name) \(PeerRole.implied(by: name))\n" }
+            let role = name == Self.adminName ? PeerRole.admin : PeerRole.implied(by: name)
+            if name != Self.coordinatorName { allowList += "\(pair.publicKey) \(name) \(role)\n" }
         }
         try allowList.write(toFile: allowListPath, atomically: true, encoding: .utf8)
     }

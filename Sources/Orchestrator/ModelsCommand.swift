@@ -1,4 +1,5 @@
 import ArgumentParser
+import Federation
 import Foundation
 import ModelOps
 
@@ -92,7 +93,7 @@ struct ModelsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Promote: ParsableCommand {
+    struct Promote: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a version production.")
 
         @Argument(help: "Version number.")
@@ -103,13 +104,19 @@ struct ModelsCommand: AsyncParsableCommand {
 
         @OptionGroup var state: StateOptions
 
-        func run() throws {
+        @OptionGroup var live: LiveCoordinatorOptions
+
+        func run() async throws {
+            if let endpoint = live.coordinatorControl {
+                let change = ProductionChange(request: UInt64.random(in: 1...UInt64.max), action: .promote, version: version, reason: reason)
+                return print(try await live.request(change, at: endpoint).line())
+            }
             let move = try state.registry().promote(version, reason: reason, by: "cli")
             print("production: \(move.previous.map(String.init) ?? "unset") -> \(version)")
         }
     }
 
-    struct Rollback: ParsableCommand {
+    struct Rollback: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Return production to the version it had before the current one.")
 
@@ -118,7 +125,13 @@ struct ModelsCommand: AsyncParsableCommand {
 
         @OptionGroup var state: StateOptions
 
-        func run() throws {
+        @OptionGroup var live: LiveCoordinatorOptions
+
+        func run() async throws {
+            if let endpoint = live.coordinatorControl {
+                let change = ProductionChange(request: UInt64.random(in: 1...UInt64.max), action: .rollback, reason: reason)
+                return print(try await live.request(change, at: endpoint).line())
+            }
             let move = try state.registry().rollback(reason: reason, by: "cli")
             print("production: \(move.previous.map(String.init) ?? "unset") -> \(move.version.map(String.init) ?? "unset")")
         }

@@ -211,6 +211,8 @@ struct RunCommand: AsyncParsableCommand {
                 })
                 show("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
                     + "\(federation.model) on \(federation.dataset); a drift monitor; logs in \(logs.path)")
+                show("fedz run: move production while it runs with fedz models promote VERSION|rollback "
+                    + (["--coordinator-publish", publish, "--coordinator-control", control] + security).joined(separator: " "))
                 if let ports { show(telemetryLine(ports)) }
             case .ready:
                 throw FedzError("the coordinator bound no control socket")

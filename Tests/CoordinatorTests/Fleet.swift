@@ -77,6 +77,12 @@ final class Fleet: Sendable {
             channel: network.coordinatorChannel, clock: clock)
     }
 
+    /// Connects an operator (or any peer that is no simulated node) named `name`, subscribed to
+    /// its own topic.
+    func connect(_ name: String) -> InMemoryConnection {
+        network.connect(name, topics: [.node(name)])
+    }
+
     /// How a driven run ended.
     struct Outcome {
         var history: [RoundResult]
@@ -89,7 +95,10 @@ final class Fleet: Sendable {
     /// Runs `coordinator` to the end (or until round `stopAfter` is reported, when the run is
     /// cancelled as a killed process would be), moving virtual time forward whenever the
     /// fleet is quiet. Fails the test if `limit` of virtual time passes first.
-    func run(_ coordinator: Coordinator, stopAfter: Int? = nil, limit: Duration = .seconds(1800)) async -> Outcome {
+    func run(
+        _ coordinator: Coordinator, stopAfter: Int? = nil, limit: Duration = .seconds(1800),
+        onRound: @escaping @Sendable (RoundResult) -> Void = { _ in }
+    ) async -> Outcome {
         let stop = Atomic<Bool>(false)
         let finished = Atomic<Bool>(false)
         let began = clock.now
@@ -99,6 +108,7 @@ final class Fleet: Sendable {
         let work = Task {
             defer { finished.store(true, ordering: .sequentiallyConsistent) }
             return try await coordinator.run { result in
+                onRound(result)
                 guard result.round == stopAfter else { return }
                 stop.store(true, ordering: .sequentiallyConsistent)
                 running.withLock { $0?.cancel() }

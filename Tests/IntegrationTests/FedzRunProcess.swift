@@ -93,6 +93,21 @@ final class FedzRunProcess: @unchecked Sendable {
         return pid
     }
 
+    /// Runs `fedz arguments` beside the run and waits for it: its exit status and its standard
+    /// output and error together.
+    func fedz(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let command = Process()
+        command.executableURL = process.executableURL
+        command.arguments = arguments
+        let pipe = Pipe()
+        command.standardOutput = pipe
+        command.standardError = pipe
+        try command.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        command.waitUntilExit()
+        return (command.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
     /// The `--summary` JSON.
     func summaryJSON() throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(contentsOf: summary)) as? [String: Any] ?? [:]

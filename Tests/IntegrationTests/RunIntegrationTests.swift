@@ -127,6 +127,39 @@ struct RunIntegrationTests {
         #expect(!(try registry.fieldReports(of: restored, since: since)).isEmpty, "nodes reported serving version \(restored)")
     }
 
+    /// `fedz models promote|rollback --coordinator-control …` as the admin key `fedz run` generated:
+    /// the running coordinator moves production at once and answers; a node key may not.
+    @Test func anAdminMovesProductionOfARunningFederationByMessage() async throws {
+        // Rounds enough to outlast the commands on any machine; the run is stopped at the end.
+        let run = try FedzRunProcess(Self.small + ["--rounds", "200"], binDirectory: binDirectory)
+        defer { run.tearDown() }
+        let hint = try await run.waitForLine(containing: "move production while it runs", silentAtMost: .seconds(240))
+        let live = Array(try #require(hint.components(separatedBy: "rollback ").last).split(separator: " ").map(String.init))
+        #expect(live.contains("--coordinator-control") && live.contains("--keys"), "\(hint)")
+        _ = try await run.waitForLine(containing: "round   3/", silentAtMost: .seconds(240))
+        let registry = try ModelRegistry.open(directory: run.stateDirectory)
+        let versions = try registry.versions().map(\.number)
+        let target = try #require(versions.last)
+
+        let promote = try run.fedz(["models", "promote", "\(target)", "--reason", "canary passed"] + live)
+        #expect(promote.status == 0, "\(promote.output)")
+        #expect(promote.output.contains("-> \(target) (running coordinator)"), "\(promote.output)")
+        #expect(try registry.alias(.production)?.number == target, "moved at once, before the command returned")
+        let moves = try registry.aliasHistory().filter { $0.alias == .production && $0.actor == "admin" }
+        #expect(moves.map(\.action) == [.promote] && moves.first?.reason == "canary passed")
+
+        // A node's key is refused (its role is node) and nothing moves.
+        let asNode = try run.fedz(["models", "rollback", "--timeout", "3", "--id", "node-0"] + live)
+        #expect(asNode.status != 0 && asNode.output.contains("no coordinator answered"), "\(asNode.output)")
+        #expect(try registry.alias(.production)?.number == target)
+
+        let rollback = try run.fedz(["models", "rollback", "--reason", "canary regressed"] + live)
+        #expect(rollback.status == 0, "\(rollback.output)")
+        let restored = try #require(try registry.alias(.production)?.number)
+        #expect(restored < target)
+        #expect(rollback.output.contains("production: \(target) -> \(restored) (running coordinator)"), "\(rollback.output)")
+    }
+
     @Test func aRunStopsAtTheFirstRoundThatReachesTheTargetAccuracy() async throws {
         // A round's version is evaluated while the next round trains: that next round is closed
         // without aggregating once the earlier version reaches the target.

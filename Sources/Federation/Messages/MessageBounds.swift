@@ -48,3 +48,17 @@ extension FieldObservation {
         }
     }
 }
+
+extension ProductionChange {
+    /// A promotion names a version in range, a rollback none; a reason of 1 to 1,024 bytes.
+    public func validate() throws(WireError) {
+        switch (action, version) {
+        case (.promote, let version?): try WireBounds.check(version, in: WireBounds.counter, "version")
+        case (.rollback, nil): break
+        default: throw WireError(.badBody, "a \(action.rawValue) with version \(version.map(String.init) ?? "none")")
+        }
+        guard (1...1_024).contains(reason.utf8.count) else {
+            throw WireError(.badBody, "a production change reason of \(reason.utf8.count) bytes")
+        }
+    }
+}

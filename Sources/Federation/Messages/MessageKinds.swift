@@ -31,4 +31,15 @@ extension MessageKind {
     public static let retrainRequest = MessageKind("retrain_request")
     /// Monitor → its alert topic: a drift alert, for anyone who listens.
     public static let driftAlert = MessageKind("drift_alert")
+    /// Admin → coordinator: promote a version to production, or roll production back
+    /// (`fedz models promote|rollback --coordinator-pull …`).
+    public static let productionChange = MessageKind("production_change")
+    /// Coordinator → the admin's node topic: what a `production_change` did, or why it did nothing.
+    public static let productionChanged = MessageKind("production_changed")
+}
+
+extension MessageKind {
+    /// Whether a message of this kind tells the coordinator its sender is alive: every kind but
+    /// an operator's one-off `production_change`, whose sender is no member of the federation.
+    public var isSignOfLife: Bool { self != .productionChange }
 }

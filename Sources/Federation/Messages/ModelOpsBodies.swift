@@ -91,3 +91,46 @@ public struct DriftAlertMessage: Codable, Sendable, Equatable {
         self.time = time
     }
 }
+
+/// Body of `production_change`: an operator's request to move the production alias of a
+/// running federation. `request` identifies it, so that a request sent again (its answer was
+/// lost) is answered again but carried out once.
+public struct ProductionChange: Codable, Sendable, Equatable {
+    public enum Action: String, Codable, Sendable {
+        /// Make `version` production.
+        case promote
+        /// Return production to the version it had before the current one.
+        case rollback
+    }
+
+    public var request: UInt64
+    public var action: Action
+    /// The version to promote; nil for a rollback.
+    public var version: Int?
+    /// Why, for the alias history.
+    public var reason: String
+
+    public init(request: UInt64, action: Action, version: Int? = nil, reason: String) {
+        self.request = request
+        self.action = action
+        self.version = version
+        self.reason = reason
+    }
+}
+
+/// Body of `production_changed`: the answer to the `production_change` numbered `request`.
+public struct ProductionChangeResult: Codable, Sendable, Equatable {
+    public var request: UInt64
+    /// Production before and after; both nil when the change was refused.
+    public var previous: Int?
+    public var production: Int?
+    /// Why nothing changed, when nothing did.
+    public var refusal: String?
+
+    public init(request: UInt64, previous: Int? = nil, production: Int? = nil, refusal: String? = nil) {
+        self.request = request
+        self.previous = previous
+        self.production = production
+        self.refusal = refusal
+    }
+}

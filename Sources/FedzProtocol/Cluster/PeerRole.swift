@@ -6,7 +6,7 @@ public enum PeerRole: String, Sendable, Equatable, CaseIterable {
     case node
     /// Watches the federation: heartbeats and asks for retraining.
     case monitor
-    /// Operates the federation; no message needs it yet, so it may only heartbeat.
+    /// Operates the federation: moves production (`fedz models promote|rollback`).
     case admin
 
     /// The role of a key listed as `id` without a role word.

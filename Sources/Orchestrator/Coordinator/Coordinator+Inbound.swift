@@ -55,7 +55,7 @@ extension Coordinator {
     nonisolated func admit(_ message: ReceivedMessage) async {
         let arrival = clock.now
         let inbound = Inbound.decode(message.frames, peer: message.peer, specs: specs, arrival: arrival)
-        if case .success(let decoded) = inbound {
+        if case .success(let decoded) = inbound, decoded.envelope.header.kind.isSignOfLife {
             arrivals.record(decoded.envelope.header.sender, incarnation: decoded.envelope.header.incarnation, at: arrival)
         }
         await receive(inbound)

@@ -179,16 +179,20 @@ extension Coordinator {
     @discardableResult
     func adoptRegistryProduction() async -> Bool {
         guard let production = try? registry.alias(.production)?.number, production != registryProduction,
-              (try? cache(production)) != nil
+              (try? await adopt(production, reason: "set in the registry (fedz models)")) != nil
         else { return false }
+        return true
+    }
+
+    /// Serves `production`, which the registry's production alias now names, and tells the nodes.
+    func adopt(_ production: Int, reason: String) async throws {
+        try cache(production)
         registryProduction = production
         deployment.promote(production)
-        let reason = "set in the registry (fedz models)"
         promotions.append(Promotion(version: production, reason: reason))
         CoordinatorEvent.promoted(version: production, reason: reason).emit()
-        logger.notice("production changed in the registry", metadata: ["fedz.version": "\(production)"])
+        logger.notice("production changed", metadata: ["fedz.version": "\(production)", "reason": "\(reason)"])
         await announceStatus()
-        return true
     }
 
     /// Tells nodes at once what to serve (the heartbeat repeats it every interval).
@@ -307,7 +311,7 @@ extension Coordinator {
         try PublishedModel(version: version, weights: weights, specs: specs, architecture: settings.model, incarnation: incarnation)
     }
 
-    private func cache(_ version: Int) throws {
+    func cache(_ version: Int) throws {
         servable[version] = try model(version, weights: try registry.weights(of: version))
     }
 

@@ -34,7 +34,9 @@ extension Coordinator {
                 return
             }
         }
-        switch detector.onHeartbeat(from: sender, incarnation: envelope.header.incarnation, now: inbound.arrival) {
+        switch envelope.header.kind.isSignOfLife
+            ? detector.onHeartbeat(from: sender, incarnation: envelope.header.incarnation, now: inbound.arrival) : .fresh(nil)
+        {
         case .stale:
             reject(WireError(.unexpected, "\(envelope.header.kind) from an old incarnation of \(sender)"))
             return
@@ -83,6 +85,10 @@ extension Coordinator {
             try await acceptFieldReport(envelope)
         case .retrainRequest:
             try await acceptRetrainRequest(envelope)
+        case .productionChange:
+            let change = try envelope.body(ProductionChange.self)
+            try change.validate()
+            await changeProduction(change, from: header.sender)
         case .update:
             guard let update else { throw WireError(.unexpected, "an update that was not checked before the actor") }
             try acceptUpdate(update, header: envelope.header)

@@ -54,6 +54,8 @@ actor Coordinator {
     /// The retraining under way after a drift alert.
     var retraining: Retraining?
     var promotions: [Promotion] = []
+    /// The last production change each admin asked for, as answered.
+    var productionChanges: [String: ProductionChangeResult] = [:]
     /// The round to run next (greater than 1 after a resume).
     var nextRound = 1
     /// When the run began (restored from the checkpoint after a restart).
