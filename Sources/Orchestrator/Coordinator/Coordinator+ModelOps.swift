@@ -109,17 +109,17 @@ extension Coordinator {
     /// fit the strategy (another strategy's, another model's) stops the resume.
     private func restoreStrategy(from run: RunCheckpoint) throws {
         guard let state = run.strategyState else {
-            if strategy.serverState != nil {
+            if aggregation.strategy.serverState != nil {
                 logger.warning(
-                    "the checkpoint holds no server state: \(strategy.name)'s momentum and moments restart from zero",
+                    "the checkpoint holds no server state: \(aggregation.strategy.name)'s momentum and moments restart from zero",
                     metadata: ["fedz.version": "\(run.version)"])
             }
             return
         }
         do {
-            try strategy.restore(state, global: global)
+            try aggregation.restore(state, global: global)
         } catch {
-            throw PlanError("cannot resume \(strategy.name) from the checkpoint: \(error) (run without --resume to start afresh)")
+            throw PlanError("cannot resume \(aggregation.strategy.name) from the checkpoint: \(error) (run without --resume to start afresh)")
         }
     }
 
@@ -291,7 +291,7 @@ extension Coordinator {
         let run = RunCheckpoint(
             version: published.version, candidate: deployment.candidate, retraining: retraining,
             history: history, promotions: promotions, finished: finished, startedAt: runStarted,
-            accountant: privacyBudget.accountant, inclusions: privacyBudget.inclusions, strategyState: strategy.serverState)
+            accountant: privacyBudget.accountant, inclusions: privacyBudget.inclusions, strategyState: aggregation.strategy.serverState)
         return RoundCheckpoint(round: nextRound - 1, production: deployment.production, rngState: generator.state, run: run)
     }
 

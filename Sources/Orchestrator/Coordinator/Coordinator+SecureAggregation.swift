@@ -205,35 +205,6 @@ extension Coordinator {
         for client in requests.keys.sorted() { await send(requests[client]!) }
     }
 
-    /// The secure round's aggregate: the next global model from the unmasked sum.
-    func aggregateSecureRound() async throws -> (participants: Int, trainLoss: Double, stageSeconds: [String: Double]) {
-        guard let round = secureRound, case .finished(let sum)? = round.outcome else {
-            throw FedzError("no unmasked sum to aggregate")
-        }
-        secureRound = nil
-        let (before, random) = (global, privacyRandom)
-        let (next, used) = try await compute.run {
-            var random = random
-            return (round.aggregation.aggregate(global: before, sum: sum, using: &random), random)
-        }
-        privacyRandom = used
-        guard let next else { throw FedzError("the secure sum carries no weight") }
-        global = next
-        return (sum.contributors.count, round.trainLoss(of: sum.contributors), round.stageSeconds)
-    }
-
-    /// Plain updates under differential privacy: the noisy average of the clipped deltas.
-    func aggregatePrivately(_ updates: [ClientUpdate], privacy: DifferentialPrivacy) async throws {
-        let (before, random, expected) = (global, privacyRandom, currentExpectedClients)
-        let length = specs.reduce(0) { $0 + $1.count }
-        (global, privacyRandom) = try await compute.run {
-            var random = random
-            let next = privacy.aggregate(
-                global: before, sum: privacy.sum(of: updates, length: length), expectedClients: expected, using: &random)
-            return (next, random)
-        }
-    }
-
     /// Charges a completed round to the privacy budget at its sampling rate (under privacy the
     /// sample is Poisson at rate C) and records who it sampled; ε so far against an observer of
     /// the released models and against one who knows the samples, or nil without privacy.

@@ -24,7 +24,8 @@ actor Coordinator {
     /// Evaluates closed rounds' versions and saves their checkpoints, beside `compute`, which
     /// aggregates and registers: a round never queues behind its predecessor's evaluation.
     let evaluator: ComputeThread
-    var strategy: any Strategy
+    /// Turns a closed round into the next global model; holds the strategy's server state.
+    var aggregation: RoundAggregation
     let specs: [ParameterSpec]
     let testData: LabeledData
     let incarnation = Incarnation.now()
@@ -183,7 +184,7 @@ actor Coordinator {
         self.clock = clock
         self.compute = ComputeThread(name: "fedz-coordinator-compute")
         self.evaluator = ComputeThread(name: "fedz-coordinator-evaluation")
-        self.strategy = strategy
+        self.aggregation = RoundAggregation(strategy: strategy, privacy: settings.privacy)
         self.specs = specs
         self.global = global
         self.testData = testData
@@ -232,6 +233,8 @@ actor Coordinator {
             var round = nextRound
             var attempts = 0
             rounds: while round <= settings.rounds, !targetReached {
+                // A stopped coordinator opens no further round, even when its rounds never wait.
+                try Task.checkCancellation()
                 switch try await runRound(round) {
                 case .closed:
                     round += 1
@@ -313,7 +316,7 @@ actor Coordinator {
         current = state
         currentStart = RoundStart(
             round: round, modelVersion: published.version, modelHash: published.hash, assignments: assignments,
-            training: strategy.configure(settings.training), deadlineSeconds: settings.roundTimeout.seconds)
+            training: aggregation.strategy.configure(settings.training), deadlineSeconds: settings.roundTimeout.seconds)
         do {
             try beginSecureRound(now: started)
         } catch {
@@ -392,17 +395,22 @@ actor Coordinator {
         var trainLoss = settings.privacy != nil ? 0
             : updates.reduce(0.0) { $0 + $1.trainLoss * Double($1.samples) } / Double(max(samples, 1))
         var stageSeconds: [String: Double]?
-        if secureRound != nil {
-            (participants, trainLoss, stageSeconds) = try await aggregateSecureRound()
-        } else if let privacy = settings.privacy {
-            try await aggregatePrivately(updates, privacy: privacy)
+        let collected: RoundAggregation.Collected
+        if let secure = secureRound {
+            guard case .finished(let sum)? = secure.outcome else { throw FedzError("no unmasked sum to aggregate") }
+            secureRound = nil
+            collected = .secureSum(sum, secure.aggregation)
+            (participants, trainLoss, stageSeconds) = (sum.contributors.count, secure.trainLoss(of: sum.contributors), secure.stageSeconds)
         } else {
-            let (before, strategy) = (global, self.strategy)
-            (global, self.strategy) = try await compute.run {
-                var strategy = strategy
-                return (strategy.aggregate(global: before, updates: updates), strategy)
-            }
+            collected = .updates(updates)
         }
+        let (before, aggregation, random, expected) = (global, self.aggregation, privacyRandom, currentExpectedClients)
+        let (next, stepped, used) = try await compute.run {
+            var (aggregation, random) = (aggregation, random)
+            return (aggregation.next(from: before, collected, expectedClients: expected, random: &random), aggregation, random)
+        }
+        guard let next else { throw FedzError("the secure sum carries no weight") }
+        (global, self.aggregation, privacyRandom) = (next, stepped, used)
         timeline?.onAggregated(now: clock.now)
         let weights = global
         let version = try await registerVersion(
