@@ -110,11 +110,11 @@ let package = Package(
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Actors", "FedzProtocol"], swiftSettings: strict),
         .testTarget(
             name: "OrchestratorTests", dependencies: ["Orchestrator", "Federation", "ModelOps", "Telemetry"], swiftSettings: strict),
-        // The coordinator in process: an in-memory fleet of simulated nodes on virtual time.
+        // The coordinator in process: an in-memory fleet of simulated and real nodes on virtual time.
         .testTarget(
             name: "CoordinatorTests",
             dependencies: [
-                "Orchestrator", "FedzProtocol", "Federation", "Learning", "ModelOps",
+                "Orchestrator", "Node", "FedzProtocol", "Federation", "Learning", "ModelOps",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

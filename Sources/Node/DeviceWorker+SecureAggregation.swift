@@ -111,7 +111,7 @@ extension DeviceWorker {
     }
 
     private func send(_ frames: Multipart, kind: MessageKind, client: Int) async {
-        secureSession?.replies[client, default: [:]][kind] = (frames, .now)
+        secureSession?.replies[client, default: [:]][kind] = (frames, clock.now)
         await transmit(frames, timeout: .seconds(10))
     }
 
@@ -119,8 +119,8 @@ extension DeviceWorker {
     @discardableResult
     private func resend(_ kind: MessageKind, client: Int) async -> Bool {
         guard let kept = secureSession?.replies[client]?[kind] else { return false }
-        guard ContinuousClock.now - kept.sentAt > settings.heartbeatInterval * 2 else { return true }
-        secureSession?.replies[client]?[kind] = (kept.frames, .now)
+        guard clock.now - kept.sentAt > settings.heartbeatInterval * 2 else { return true }
+        secureSession?.replies[client]?[kind] = (kept.frames, clock.now)
         await transmit(kept.frames, timeout: .seconds(10))
         return true
     }

@@ -10,7 +10,6 @@ extension DeviceWorker {
             }
         }
         await recorder.value(.productionVersion, Double(serving?.production?.version ?? 0))
-        let sockets = [await subscriber.counters, await pusher.counters]
-        await recorder.traffic(Traffic(sockets: sockets, rejected: rejections.counts))
+        await recorder.traffic(Traffic(sockets: await channel.traffic(), rejected: rejections.counts))
     }
 }

@@ -11,13 +11,11 @@ actor DeviceWorker {
     /// The hosted clients and their local data (shifted once injected drift begins).
     var store: ClientStore
     let logger: Logger
-    let loop: IOLoop
-    let subscriber: Subscriber
-    /// Updates and secure-aggregation replies: the bulk traffic.
-    let pusher: Pusher
-    /// Hellos, heartbeats, model requests and field reports, on their own socket and topic, so
-    /// that they never queue behind updates here or at the coordinator.
-    let control: Pusher
+    /// The coordinator's publications in, updates and control traffic out (hellos, heartbeats,
+    /// model requests and field reports on their own path, so that they never queue behind
+    /// updates here or at the coordinator).
+    let channel: any PeerChannel
+    let clock: any FederationClock
     let compute = ComputeThread(name: "fedz-node-compute")
     let incarnation = Incarnation.now()
     let (workSignals, workSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -26,9 +24,6 @@ actor DeviceWorker {
     let (driftRounds, driftRound) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
 
     var link: CoordinatorLink
-    let started = ContinuousClock.now
-    var outboundFaults: FaultInjector<SeededGenerator>
-    var inboundFaults: FaultInjector<SeededGenerator>
     /// This round's reports (updates and failures) by client, kept until the coordinator
     /// lists the client as answered, so that a lost report is sent again.
     var outbox: [Int: (frames: Multipart, sentAt: ContinuousClock.Instant)] = [:]
@@ -53,50 +48,55 @@ actor DeviceWorker {
     /// The secure-aggregation session of the pending round, if it aggregates securely.
     var secureSession: SecureSession?
 
+    /// The topics a node subscribes to: round starts and status, models, and its own.
+    static func topics(of id: String) -> [Topic] { [.round, .model, .node(id)] }
+
+    /// Connects to the coordinator over ZeroMQ (with the fault plan's faults, if any).
     static func start(settings: NodeSettings, clients: ClientStore, logger: Logger) async throws -> DeviceWorker {
-        let specs = try ModelZoo.learner(settings.model, seed: 0).parameterSpecs
-        let loop = try await IOLoop.start(name: "fedz-node-io")
-        do {
-            let sockets = SocketSettings(curve: settings.curve)
-            let subscriber = try await Subscriber(
-                loop: loop, connect: [settings.coordinatorPublish],
-                topics: [Topic.round.rawValue, Topic.model.rawValue, Topic.node(settings.id).rawValue],
-                settings: sockets)
-            let pusher = try await Pusher(loop: loop, connect: settings.coordinatorPull, settings: sockets)
-            let control = try await Pusher(loop: loop, connect: settings.coordinatorControl, settings: sockets)
-            return DeviceWorker(
-                settings: settings, clients: clients, specs: specs, logger: logger, loop: loop,
-                subscriber: subscriber, pusher: pusher, control: control)
-        } catch {
-            await loop.shutdown()
-            throw error
+        let transport = try await ZMQPeerChannel.connect(
+            publish: settings.coordinatorPublish, topics: topics(of: settings.id), pull: settings.coordinatorPull,
+            control: settings.coordinatorControl, settings: SocketSettings(curve: settings.curve), name: "fedz-node-io"
+        ) { event in
+            logger.warning("transport security: cannot reach the coordinator", metadata: ["event": "\(event)"])
         }
+        return try start(settings: settings, clients: clients, logger: logger, channel: transport, clock: SystemClock())
+    }
+
+    /// A worker that talks through `channel` (wrapped in the fault plan's faults when it has
+    /// any) on `clock`'s time.
+    static func start(
+        settings: NodeSettings, clients: ClientStore, logger: Logger, channel: any PeerChannel, clock: any FederationClock
+    ) throws -> DeviceWorker {
+        let specs = try ModelZoo.learner(settings.model, seed: 0).parameterSpecs
+        var channel = channel
+        if settings.faultPlan.injectsFaults {
+            // Each node draws its own faults: the plan's seed mixed with an FNV-1a hash of the node id.
+            let seed = settings.id.utf8.reduce(settings.faultPlan.seed ^ 0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+            channel = FaultyPeerChannel(
+                wrapping: channel, plan: settings.faultPlan, inbound: SeededGenerator(seed: seed ^ 0xFA17),
+                outbound: SeededGenerator(seed: seed), clock: clock)
+        }
+        return DeviceWorker(settings: settings, clients: clients, specs: specs, logger: logger, channel: channel, clock: clock)
     }
 
     private init(
-        settings: NodeSettings, clients: ClientStore, specs: [ParameterSpec], logger: Logger, loop: IOLoop,
-        subscriber: Subscriber, pusher: Pusher, control: Pusher
+        settings: NodeSettings, clients: ClientStore, specs: [ParameterSpec], logger: Logger, channel: any PeerChannel,
+        clock: any FederationClock
     ) {
         self.settings = settings
         self.store = clients
         self.specs = specs
         self.logger = logger
-        self.loop = loop
-        self.subscriber = subscriber
-        self.pusher = pusher
-        self.control = control
+        self.channel = channel
+        self.clock = clock
         self.link = CoordinatorLink(interval: settings.heartbeatInterval, liveness: settings.heartbeatLiveness)
-        // Each node draws its own faults: the plan's seed mixed with an FNV-1a hash of the node id.
-        let seed = settings.id.utf8.reduce(settings.faultPlan.seed ^ 0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
-        self.outboundFaults = FaultInjector(plan: settings.faultPlan, generator: SeededGenerator(seed: seed))
-        self.inboundFaults = FaultInjector(plan: settings.faultPlan, generator: SeededGenerator(seed: seed ^ 0xFA17))
     }
 
     /// Runs until cancelled.
     func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await message in self.subscriber.messages { try await self.admit(message) }
+                for await message in self.channel.messages { await self.receive(message) }
             }
             group.addTask {
                 for await _ in self.workSignals { await self.trainPending() }
@@ -104,20 +104,16 @@ actor DeviceWorker {
             group.addTask {
                 for await round in self.driftRounds { await self.shiftData(round: round) }
             }
-            group.addTask {
-                for await event in self.loop.securityEvents {
-                    self.logger.warning("transport security: cannot reach the coordinator", metadata: ["event": "\(event)"])
-                }
-            }
+            group.addTask { await self.channel.serve() }
             group.addTask {
                 while !Task.isCancelled {
                     await self.beat()
-                    try await Task.sleep(for: self.settings.heartbeatInterval)
+                    try await self.clock.sleep(for: self.settings.heartbeatInterval)
                 }
             }
             group.addTask {
                 while !Task.isCancelled {
-                    try await Task.sleep(for: self.settings.fieldInterval)
+                    try await self.clock.sleep(for: self.settings.fieldInterval)
                     await self.monitorField()
                 }
             }
@@ -126,11 +122,11 @@ actor DeviceWorker {
         }
     }
 
-    /// Closes the sockets and stops the I/O and compute threads.
+    /// Closes the channel and stops the compute thread.
     func shutdown() async {
         workSignal.finish()
         driftRound.finish()
-        await loop.shutdown()
+        await channel.close()
         compute.stop()
     }
 
@@ -138,7 +134,7 @@ actor DeviceWorker {
 
     /// Says hello (with backoff) until welcomed, then heartbeats; called every interval.
     func beat() async {
-        switch link.onTick(now: .now, using: &generator) {
+        switch link.onTick(now: clock.now, using: &generator) {
         case .heartbeat:
             await push(kind: .heartbeat, body: Empty())
         case .hello:
@@ -151,19 +147,13 @@ actor DeviceWorker {
 
     // MARK: - Receiving
 
-    /// Passes an inbound message through the fault plan (the identity unless one is set).
-    func admit(_ frames: Multipart) async throws {
-        let deliveries = inboundFaults.onMessage(frames, elapsed: .now - started)
-        try await FaultDelivery.perform(deliveries) { await self.receive($0) }
-    }
-
     func receive(_ frames: Multipart) async {
         do {
             let envelope = try WireFormat.decode(frames)
             guard envelope.header.sender == "coordinator" else {
                 throw WireError(.unexpected, "message from \(envelope.header.sender)")
             }
-            switch link.onMessage(incarnation: envelope.header.incarnation, now: .now) {
+            switch link.onMessage(incarnation: envelope.header.incarnation, now: clock.now) {
             case .stale: throw WireError(.unexpected, "message from an old coordinator incarnation")
             case .restarted:
                 logger.notice("the coordinator restarted; joining again")
@@ -251,7 +241,7 @@ actor DeviceWorker {
     }
 
     func requestModel(_ version: Int) async {
-        let now = ContinuousClock.now
+        let now = clock.now
         if let last = lastModelRequest, last.version == version, now - last.at < .seconds(1) { return }
         lastModelRequest = (version, now)
         await push(kind: .modelRequest, body: ModelRequest(version: version))
@@ -301,14 +291,14 @@ actor DeviceWorker {
     /// Sends a client's report and keeps it until the coordinator confirms it.
     func sendReport(_ frames: Multipart, client: Int, round: Int) async {
         guard pendingRound?.round == round else { return }
-        outbox[client] = (frames, .now)
+        outbox[client] = (frames, clock.now)
         await transmit(frames, timeout: .seconds(10))
     }
 
     /// Re-sends reports the coordinator has not listed as answered for a while: the
     /// re-broadcast round start doubles as an acknowledgement.
     func resendUnanswered(answered: Set<Int>) async {
-        let now = ContinuousClock.now
+        let now = clock.now
         for client in Array(outbox.keys) {
             guard let entry = outbox[client] else { continue }
             if answered.contains(client) {
@@ -333,17 +323,14 @@ actor DeviceWorker {
     /// field reports, a client that cannot train).
     func push<Body: Encodable>(kind: MessageKind, round: RoundStart? = nil, body: Body) async {
         guard let envelope = try? Envelope(topic: .control, header: header(kind, round: round), body: body) else { return }
-        await transmit(WireFormat.encode(envelope), timeout: settings.heartbeatInterval, on: control)
+        await transmit(WireFormat.encode(envelope), timeout: settings.heartbeatInterval, control: true)
     }
 
-    /// Sends through the fault plan (the identity unless one is set), by default on the bulk
-    /// socket; failures are logged, as every message the node sends is repeated or re-sent
-    /// when it matters.
-    func transmit(_ frames: Multipart, timeout: Duration, on pusher: Pusher? = nil) async {
-        let deliveries = outboundFaults.onMessage(frames, elapsed: .now - started)
-        let pusher = pusher ?? self.pusher
+    /// Sends on the channel, by default with the updates; failures are logged, as every message
+    /// the node sends is repeated or re-sent when it matters.
+    func transmit(_ frames: Multipart, timeout: Duration, control: Bool = false) async {
         do {
-            try await FaultDelivery.perform(deliveries) { try await pusher.send($0, timeout: timeout) }
+            try await channel.push(frames, control: control, timeout: timeout)
         } catch {
             logger.debug("send failed", metadata: ["error": "\(error)"])
         }

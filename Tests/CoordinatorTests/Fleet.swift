@@ -15,14 +15,15 @@ final class Fleet: Sendable {
     let clock = VirtualClock()
     let network = InMemoryFleet()
     let stateDirectory: URL
-    let model = "perceptron"
+    let model: String
     let specs: [ParameterSpec]
     /// The nodes started, kept alive as long as the fleet.
     private let nodes = Mutex<[SimulatedNode]>([])
     static let heartbeat = Duration.seconds(1)
 
     /// A fleet whose registry lives in `stateDirectory` (a fresh temporary one by default).
-    init(stateDirectory: URL? = nil) throws {
+    init(stateDirectory: URL? = nil, model: String = "perceptron") throws {
+        self.model = model
         self.stateDirectory = stateDirectory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("fedz-coordinator-tests-\(UUID().uuidString)")
         specs = try ModelZoo.learner(model, seed: 1).parameterSpecs
@@ -94,10 +95,11 @@ final class Fleet: Sendable {
 
     /// Runs `coordinator` to the end (or until round `stopAfter` is reported, when the run is
     /// cancelled as a killed process would be), moving virtual time forward whenever the
-    /// fleet is quiet. Fails the test if `limit` of virtual time passes first.
+    /// fleet is quiet: no message waiting and no work on the coordinator's compute threads or
+    /// on `workers` (real nodes' threads). Fails the test if `limit` of virtual time passes first.
     func run(
         _ coordinator: Coordinator, stopAfter: Int? = nil, limit: Duration = .seconds(1800),
-        onRound: @escaping @Sendable (RoundResult) -> Void = { _ in }
+        alsoWaitingFor workers: [ComputeThread] = [], onRound: @escaping @Sendable (RoundResult) -> Void = { _ in }
     ) async -> Outcome {
         let stop = Atomic<Bool>(false)
         let finished = Atomic<Bool>(false)
@@ -115,7 +117,7 @@ final class Fleet: Sendable {
             }
         }
         running.withLock { $0 = work }
-        let threads = (await coordinator.compute, await coordinator.evaluator)
+        let threads = [await coordinator.compute, await coordinator.evaluator] + workers
         while !finished.load(ordering: .sequentiallyConsistent) {
             await settle(threads) { finished.load(ordering: .sequentiallyConsistent) }
             if finished.load(ordering: .sequentiallyConsistent) { break }
@@ -141,12 +143,12 @@ final class Fleet: Sendable {
     /// Returns once nothing is in flight — no message waits in the fleet, no compute work is
     /// pending, and no message was sent nor sleep begun for a good many scheduler turns — or once
     /// the run is `over` (messages sent to a coordinator that stopped wait forever).
-    private func settle(_ threads: (ComputeThread, ComputeThread), over: () -> Bool) async {
+    private func settle(_ threads: [ComputeThread], over: () -> Bool) async {
         var quiet = 0
         var last = (sent: -1, sleeps: -1)
         while quiet < 64, !over() {
             await Task.yield()
-            let busy = network.queued > 0 || threads.0.pending > 0 || threads.1.pending > 0
+            let busy = network.queued > 0 || threads.contains { $0.pending > 0 }
             let now = (sent: network.sent, sleeps: clock.sleepsBegun)
             if !busy && now == last {
                 quiet += 1

@@ -30,7 +30,7 @@ public final class FaultyChannel<Generator: RandomNumberGenerator & Sendable>: F
     }
 
     public var lanes: [any AsyncSequence<ReceivedMessage, Never> & Sendable] {
-        base.lanes.map { FaultyLane(base: $0, channel: self) }
+        base.lanes.map { lane in FaultyLane(base: lane, clock: clock) { [self] frames in deliveries(of: frames) } }
     }
 
     public func send(_ frames: Multipart) async throws {
@@ -56,35 +56,54 @@ public final class FaultyChannel<Generator: RandomNumberGenerator & Sendable>: F
     }
 }
 
-/// One inbound lane of a `FaultyChannel`: the base lane's messages as the plan delivers them,
-/// each delivery after its delay (which holds the lane, as a slow link would).
-struct FaultyLane<Generator: RandomNumberGenerator & Sendable>: AsyncSequence, Sendable {
-    typealias Element = ReceivedMessage
+/// What a faulty lane carries: frames, alone or with their peer.
+protocol CarriesFrames: Sendable {
+    var frames: Multipart { get }
+    /// The same message with `frames` in place of its own.
+    func carrying(_ frames: Multipart) -> Self
+}
+
+extension ReceivedMessage: CarriesFrames {
+    func carrying(_ frames: Multipart) -> ReceivedMessage { ReceivedMessage(frames: frames, peer: peer) }
+}
+
+extension Array: CarriesFrames where Element == Frame {
+    var frames: Multipart { self }
+    func carrying(_ frames: Multipart) -> Multipart { frames }
+}
+
+/// One inbound lane of a faulty channel: the base lane's messages as the fault plan delivers
+/// them, each delivery after its delay (which holds the lane, as a slow link would).
+struct FaultyLane<Message: CarriesFrames>: AsyncSequence, Sendable {
+    typealias Element = Message
     typealias Failure = Never
 
-    let base: any AsyncSequence<ReceivedMessage, Never> & Sendable
-    let channel: FaultyChannel<Generator>
+    let base: any AsyncSequence<Message, Never> & Sendable
+    let clock: any FederationClock
+    /// The deliveries the plan makes of one message's frames.
+    let deliveries: @Sendable (Multipart) -> [FaultDelivery]
 
     func makeAsyncIterator() -> Iterator {
-        Iterator(base: base.makeAsyncIterator(), channel: channel)
+        Iterator(base: base.makeAsyncIterator(), clock: clock, deliveries: deliveries)
     }
 
     struct Iterator: AsyncIteratorProtocol {
-        var base: any AsyncIteratorProtocol<ReceivedMessage, Never>
-        let channel: FaultyChannel<Generator>
-        var pending: [(delivery: FaultDelivery, peer: String?)] = []
+        var base: any AsyncIteratorProtocol<Message, Never>
+        let clock: any FederationClock
+        let deliveries: @Sendable (Multipart) -> [FaultDelivery]
+        var pending: [(delivery: FaultDelivery, message: Message)] = []
 
-        mutating func next() async -> ReceivedMessage? {
+        mutating func next() async -> Message? {
             while true {
                 if !pending.isEmpty {
-                    let (delivery, peer) = pending.removeFirst()
+                    let (delivery, message) = pending.removeFirst()
                     if delivery.delay > .zero {
-                        do { try await channel.clock.sleep(for: delivery.delay) } catch { return nil }
+                        do { try await clock.sleep(for: delivery.delay) } catch { return nil }
                     }
-                    return ReceivedMessage(frames: delivery.frames, peer: peer)
+                    return message.carrying(delivery.frames)
                 }
                 guard let message = await base.next(isolation: nil) else { return nil }
-                pending = channel.deliveries(of: message.frames).map { ($0, message.peer) }
+                pending = deliveries(message.frames).map { ($0, message) }
             }
         }
     }

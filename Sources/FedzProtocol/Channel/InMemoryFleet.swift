@@ -61,6 +61,14 @@ public final class InMemoryFleet: Sendable {
         bulk.count + control.count + state.withLock { $0.members.values.reduce(0) { $0 + $1.mailbox.count } }
     }
 
+    /// Messages waiting, by who has not taken them: each connection by name, and the
+    /// coordinator's lanes as `coordinator/bulk` and `coordinator/control`. For diagnostics.
+    public var backlog: [String: Int] {
+        var backlog = state.withLock { $0.members.mapValues { $0.mailbox.count } }
+        (backlog["coordinator/bulk"], backlog["coordinator/control"]) = (bulk.count, control.count)
+        return backlog.filter { $0.value > 0 }
+    }
+
     func publish(_ frames: Multipart) {
         let topic = frames.first ?? []
         let receivers = state.withLock { state in
@@ -98,14 +106,14 @@ public struct InMemoryCoordinatorChannel: FederationChannel {
 
     public func traffic() async -> [SocketCounters] { [] }
 
-    public func serve() async {}
+    public func serve() async { await untilCancelled() }
 
     public func close() async { fleet.close() }
 }
 
 /// A node's or the monitor's end of an `InMemoryFleet`: pushes to the coordinator, receives
 /// what the coordinator publishes on its topics.
-public struct InMemoryConnection: Sendable {
+public struct InMemoryConnection: PeerChannel {
     let fleet: InMemoryFleet
     public let name: String
     let mailbox: Mailbox<Multipart>
@@ -114,8 +122,26 @@ public struct InMemoryConnection: Sendable {
     public func send(_ frames: Multipart) { fleet.push(frames, from: name) }
 
     /// What the coordinator published on this connection's topics, in order.
-    public var messages: Mailbox<Multipart>.Elements { mailbox.elements }
+    public var published: Mailbox<Multipart>.Elements { mailbox.elements }
 
     /// Cuts this connection off, as when its process dies.
     public func disconnect() { fleet.disconnect(name, mailbox: mailbox) }
+
+    public var messages: any AsyncSequence<Multipart, Never> & Sendable { mailbox.elements }
+
+    /// Delivers at once; the topic (not `control`) picks the coordinator's lane, as its PULL
+    /// socket's priority lane does.
+    public func push(_ frames: Multipart, control: Bool, timeout: Duration) async throws { send(frames) }
+
+    public func traffic() async -> [SocketCounters] { [] }
+
+    public func serve() async { await untilCancelled() }
+
+    public func close() async { disconnect() }
+}
+
+/// Returns when the calling task is cancelled: an in-process transport has nothing to serve.
+func untilCancelled() async {
+    let (never, _) = AsyncStream.makeStream(of: Void.self)
+    for await _ in never {}
 }

@@ -2,21 +2,27 @@ import Synchronization
 
 /// An unbounded FIFO with one consumer at a time: what an in-process transport delivers into.
 /// `next()` waits for an element, and returns nil once the mailbox is closed and empty or when
-/// the waiting task is cancelled.
+/// the waiting task is cancelled. An element taken counts as pending until the consumer asks
+/// for the next one, that is, until it has handled it: so `count` is zero only when every
+/// delivery has been dealt with, which is what a virtual clock waits for before it moves (a
+/// consumer that waits on that clock while it holds an element would therefore wait forever).
 public final class Mailbox<Item: Sendable>: Sendable {
     private struct State {
         var items: [Item] = []
         var head = 0
         var waiter: CheckedContinuation<Item?, Never>?
         var closed = false
+        /// The consumer holds an element it took and has not come back for the next one.
+        var inHand = false
     }
 
     private let state = Mutex(State())
 
     public init() {}
 
-    /// Elements put and not taken yet.
-    public var count: Int { state.withLock { $0.items.count - $0.head } }
+    /// Elements put and not handled yet: waiting, or taken by a consumer that has not asked for
+    /// the next one.
+    public var count: Int { state.withLock { $0.items.count - $0.head + ($0.inHand ? 1 : 0) } }
 
     /// Adds `element`, or drops it when the mailbox is closed.
     public func put(_ element: Item) {
@@ -24,6 +30,7 @@ public final class Mailbox<Item: Sendable>: Sendable {
             guard !state.closed else { return nil }
             if let waiter = state.waiter {
                 state.waiter = nil
+                state.inHand = true
                 return waiter
             }
             state.items.append(element)
@@ -46,7 +53,9 @@ public final class Mailbox<Item: Sendable>: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Item?, Never>) in
                 let ready: Item?? = state.withLock { state in
+                    state.inHand = false
                     if state.head < state.items.count {
+                        state.inHand = true
                         defer {
                             state.head += 1
                             if state.head == state.items.count { (state.items, state.head) = ([], 0) }

@@ -46,6 +46,10 @@ public struct FailureDetector: Sendable {
     /// `onTick` just after that declares it dead); nil when no peer is alive.
     public var nextExpiry: ContinuousClock.Instant? { peers.values.map(\.lastSeen).min().map { $0 + timeout } }
 
+    /// The earliest instant at which `onTick` declares a peer dead: just past `nextExpiry`. A
+    /// shell wakes then, not at `nextExpiry`, where it would find nobody dead and wake again at once.
+    public var nextDeath: ContinuousClock.Instant? { nextExpiry.map { $0 + .nanoseconds(1) } }
+
     /// Records any sign of life (hello, heartbeat, update) from `id`, stamped `now`: when it
     /// arrived, which may be earlier than when it is handled.
     public mutating func onHeartbeat(from id: String, incarnation: UInt64, now: ContinuousClock.Instant) -> Observation {

@@ -378,6 +378,8 @@ actor Coordinator {
                     currentStart = nil
                     if pendingCompletions > pendingCompletionsAllowed { try await settleCompletion() }
                     if targetReached { return closeForTarget(round) }
+                    // Stopped while waiting for earlier rounds' completions: aggregate nothing more.
+                    try Task.checkCancellation()
                     try await finish(state, started: started)
                     return .closed
                 }
@@ -446,7 +448,7 @@ actor Coordinator {
     // MARK: - Liveness
 
     /// When a node may next be found silent for too long: no fixed polling cadence.
-    var nextLivenessCheck: ContinuousClock.Instant { detector.nextExpiry ?? clock.now + detector.timeout }
+    var nextLivenessCheck: ContinuousClock.Instant { detector.nextDeath ?? clock.now + detector.timeout }
 
     func tick() {
         for (sender, incarnation, arrival) in arrivals.drain() {
