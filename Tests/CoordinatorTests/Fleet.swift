@@ -54,17 +54,20 @@ final class Fleet: Sendable {
         }
     }
 
-    /// Starts one simulated node per entry of `clients`, named node-0, node-1, …
+    /// Starts one simulated node per entry of `clients`, named node-0, node-1, …, whose clients
+    /// train for `trainingTime` of virtual time and which report field accuracy as `fieldOracle`
+    /// dictates (not at all without one).
     func startNodes(
-        _ clients: [[ClientInfo]], behaviours: [String: SimulatedNode.Behaviour] = [:],
-        delta: @escaping @Sendable (Int, Int) -> Float
+        _ clients: [[ClientInfo]], behaviours: [String: SimulatedNode.Behaviour] = [:], trainingTime: Duration = .zero,
+        fieldOracle: SimulatedNode.FieldOracle? = nil, delta: @escaping @Sendable (Int, Int) -> Float
     ) async -> [SimulatedNode] {
         var started: [SimulatedNode] = []
         for (index, hosted) in clients.enumerated() {
             let id = "node-\(index)"
             let node = SimulatedNode(
                 id: id, clients: hosted, model: model, specs: specs, clock: clock, fleet: network,
-                interval: Self.heartbeat, incarnation: UInt64(index + 1), behaviour: behaviours[id] ?? .answers, delta: delta)
+                interval: Self.heartbeat, incarnation: UInt64(index + 1), behaviour: behaviours[id] ?? .answers,
+                trainingTime: trainingTime, fieldOracle: fieldOracle, delta: delta)
             await node.start()
             started.append(node)
         }
@@ -72,10 +75,12 @@ final class Fleet: Sendable {
         return started
     }
 
-    func startCoordinator(_ settings: CoordinatorSettings) async throws -> Coordinator {
-        try await Coordinator.start(
-            settings: settings, logger: Logger(label: "fedz.coordinator-tests") { _ in SwiftLogNoOpLogHandler() },
-            channel: network.coordinatorChannel, clock: clock)
+    /// Starts a coordinator on the fleet; its warnings and above go to `log` when given, else nowhere.
+    func startCoordinator(_ settings: CoordinatorSettings, log: LogRecorder? = nil) async throws -> Coordinator {
+        let logger = Logger(label: "fedz.coordinator-tests") { _ in
+            log.map { LogRecorder.Handler(recorder: $0) as any LogHandler } ?? SwiftLogNoOpLogHandler()
+        }
+        return try await Coordinator.start(settings: settings, logger: logger, channel: network.coordinatorChannel, clock: clock)
     }
 
     /// Connects an operator (or any peer that is no simulated node) named `name`, subscribed to
@@ -119,8 +124,15 @@ final class Fleet: Sendable {
         running.withLock { $0 = work }
         let threads = [await coordinator.compute, await coordinator.evaluator] + workers
         while !finished.load(ordering: .sequentiallyConsistent) {
-            await settle(threads) { finished.load(ordering: .sequentiallyConsistent) }
+            let settled = await settle(threads) { finished.load(ordering: .sequentiallyConsistent) }
             if finished.load(ordering: .sequentiallyConsistent) { break }
+            guard settled else {
+                let stuck = "virtual time is stuck at \(clock.now - began): a task keeps sleeping until an instant "
+                    + "already reached, with nothing sent (e.g. the coordinator's liveness loop at a peer's exact expiry)"
+                Issue.record(Comment(rawValue: stuck))
+                work.cancel()
+                break
+            }
             if stop.load(ordering: .sequentiallyConsistent) {
                 work.cancel()
                 break
@@ -140,16 +152,21 @@ final class Fleet: Sendable {
         }
     }
 
-    /// Returns once nothing is in flight — no message waits in the fleet, no compute work is
+    /// Returns true once nothing is in flight — no message waits in the fleet, no compute work is
     /// pending, and no message was sent nor sleep begun for a good many scheduler turns — or once
-    /// the run is `over` (messages sent to a coordinator that stopped wait forever).
-    private func settle(_ threads: [ComputeThread], over: () -> Bool) async {
+    /// the run is `over` (messages sent to a coordinator that stopped wait forever). Returns false
+    /// if sleeps keep beginning with nothing else happening for `spinLimit` turns: a task that
+    /// sleeps until an instant already reached, again and again, never lets virtual time move.
+    private func settle(_ threads: [ComputeThread], over: () -> Bool) async -> Bool {
         var quiet = 0
+        var spinning = 0
         var last = (sent: -1, sleeps: -1)
         while quiet < 64, !over() {
             await Task.yield()
             let busy = network.queued > 0 || threads.contains { $0.pending > 0 }
             let now = (sent: network.sent, sleeps: clock.sleepsBegun)
+            spinning = !busy && now.sent == last.sent && now.sleeps != last.sleeps ? spinning + 1 : 0
+            if spinning > Self.spinLimit { return false }
             if !busy && now == last {
                 quiet += 1
             } else {
@@ -157,7 +174,11 @@ final class Fleet: Sendable {
                 last = now
             }
         }
+        return true
     }
+
+    /// Scheduler turns in a row in which only sleeps begin before `settle` calls the fleet stuck.
+    static let spinLimit = 100_000
 
     /// The model the coordinator started from (the same seed builds the same weights).
     func initialWeights(seed: UInt64 = 1) throws -> [Tensor] {
