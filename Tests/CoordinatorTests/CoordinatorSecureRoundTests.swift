@@ -9,13 +9,7 @@ import Testing
 /// Secure rounds (SecAgg+) on an in-memory fleet and virtual time: every simulated client runs
 /// a real `SecAggClient`, so the coordinator's `SecAggServer` unmasks exactly the sum of the
 /// inputs that made it, and the round's model is FedAvg over those clients, up to quantisation.
-///
-/// Disabled until the coordinator's liveness loop stops spinning at a peer's exact expiry
-/// (`Coordinator.nextLivenessCheck` is `FailureDetector.nextExpiry`, at which `onTick`, with its
-/// strict `>`, declares nobody dead): on virtual time that spin never lets time advance, and beside
-/// the other suites this one reaches it. On its own (remove the trait) every test passes.
-@Suite(.disabled("the coordinator's liveness loop spins at a peer's exact expiry on virtual time"))
-struct CoordinatorSecureRoundTests {
+@Suite struct CoordinatorSecureRoundTests {
     /// Three nodes of two clients: 100, 300 | 200, 400 | 150, 250 samples.
     static let clients = Fleet.clients(nodes: 3, perNode: 2) { [100, 300, 200, 400, 150, 250][$0] }
     /// Four neighbours of six clients: a sparse SecAgg+ graph (neighbourhoods of 5 of the 6),
