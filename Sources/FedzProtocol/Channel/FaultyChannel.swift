@@ -1,23 +1,15 @@
 import Synchronization
 
-/// A channel with a `FaultPlan` applied to both directions: messages dropped, duplicated,
-/// delayed, reordered or corrupted, and partitions, as the plan draws them. It wraps any
-/// channel — ZeroMQ in a process started with `--fault-*` flags, the in-memory fleet in tests —
-/// so the coordinator itself knows nothing of faults.
-public final class FaultyChannel<Generator: RandomNumberGenerator & Sendable>: FederationChannel {
-    let base: any FederationChannel
+/// A `FaultPlan` applied to both directions of one channel, each drawn from its own generator:
+/// what `FaultyChannel` and `FaultyPeerChannel` share.
+final class FaultDirections<Generator: RandomNumberGenerator & Sendable>: Sendable {
     let clock: any FederationClock
     /// When the channel was made: partitions are windows of time since then.
     let started: ContinuousClock.Instant
     let inbound: Mutex<FaultInjector<Generator>>
     let outbound: Mutex<FaultInjector<Generator>>
 
-    /// Wraps `base`; the two generators draw the inbound and the outbound faults.
-    public init(
-        wrapping base: any FederationChannel, plan: FaultPlan, inbound: Generator, outbound: Generator,
-        clock: any FederationClock
-    ) {
-        self.base = base
+    init(plan: FaultPlan, inbound: Generator, outbound: Generator, clock: any FederationClock) {
         self.clock = clock
         self.started = clock.now
         self.inbound = Mutex(FaultInjector(plan: plan, generator: inbound))
@@ -25,21 +17,57 @@ public final class FaultyChannel<Generator: RandomNumberGenerator & Sendable>: F
     }
 
     /// How many messages each fault hit so far, in and out.
-    public var counters: (inbound: FaultInjector<Generator>.Counters, outbound: FaultInjector<Generator>.Counters) {
+    var counters: (inbound: FaultInjector<Generator>.Counters, outbound: FaultInjector<Generator>.Counters) {
         (inbound.withLock { $0.counters }, outbound.withLock { $0.counters })
     }
 
-    public var lanes: [any AsyncSequence<ReceivedMessage, Never> & Sendable] {
-        base.lanes.map { lane in FaultyLane(base: lane, clock: clock) { [self] frames in deliveries(of: frames) } }
+    /// `lane` as the plan delivers its messages.
+    func faulty<Message: CarriesFrames>(
+        _ lane: any AsyncSequence<Message, Never> & Sendable
+    ) -> any AsyncSequence<Message, Never> & Sendable {
+        FaultyLane(base: lane, clock: clock) { [self] frames in
+            let elapsed = clock.now - started
+            return inbound.withLock { $0.onMessage(frames, elapsed: elapsed) }
+        }
     }
 
-    public func send(_ frames: Multipart) async throws {
+    /// Sends `frames` as the plan delivers them (none, one or several, each after its delay).
+    func send(_ frames: Multipart, through send: (Multipart) async throws -> Void) async throws {
         let elapsed = clock.now - started
         let deliveries = outbound.withLock { $0.onMessage(frames, elapsed: elapsed) }
         for delivery in deliveries {
             if delivery.delay > .zero { try await clock.sleep(for: delivery.delay) }
-            try await base.send(delivery.frames)
+            try await send(delivery.frames)
         }
+    }
+}
+
+/// A channel with a `FaultPlan` applied to both directions: messages dropped, duplicated,
+/// delayed, reordered or corrupted, and partitions, as the plan draws them. It wraps any
+/// channel — ZeroMQ in a process started with `--fault-*` flags, the in-memory fleet in tests —
+/// so the coordinator itself knows nothing of faults.
+public final class FaultyChannel<Generator: RandomNumberGenerator & Sendable>: FederationChannel {
+    let base: any FederationChannel
+    let faults: FaultDirections<Generator>
+
+    /// Wraps `base`; the two generators draw the inbound and the outbound faults.
+    public init(
+        wrapping base: any FederationChannel, plan: FaultPlan, inbound: Generator, outbound: Generator,
+        clock: any FederationClock
+    ) {
+        self.base = base
+        self.faults = FaultDirections(plan: plan, inbound: inbound, outbound: outbound, clock: clock)
+    }
+
+    /// How many messages each fault hit so far, in and out.
+    public var counters: (inbound: FaultInjector<Generator>.Counters, outbound: FaultInjector<Generator>.Counters) {
+        faults.counters
+    }
+
+    public var lanes: [any AsyncSequence<ReceivedMessage, Never> & Sendable] { base.lanes.map(faults.faulty) }
+
+    public func send(_ frames: Multipart) async throws {
+        try await faults.send(frames) { try await base.send($0) }
     }
 
     public var refusals: ChannelRefusals { base.refusals }
@@ -49,11 +77,6 @@ public final class FaultyChannel<Generator: RandomNumberGenerator & Sendable>: F
     public func serve() async { await base.serve() }
 
     public func close() async { await base.close() }
-
-    func deliveries(of frames: Multipart) -> [FaultDelivery] {
-        let elapsed = clock.now - started
-        return inbound.withLock { $0.onMessage(frames, elapsed: elapsed) }
-    }
 }
 
 /// What a faulty lane carries: frames, alone or with their peer.
