@@ -23,7 +23,7 @@ import Testing
         try? await coordinator.send(Self.frames(.node("node-10"), "for ten"))
         #expect(fleet.backlog == ["node-1": 2, "node-10": 1], "node/node-1/ does not prefix node/node-10/")
         var received: [String] = []
-        for await frames in one.published {
+        for await frames in one.messages {
             received.append(String(decoding: frames[1], as: UTF8.self))
             if received.count == 2 { break }
         }

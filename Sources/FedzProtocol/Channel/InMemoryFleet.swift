@@ -121,12 +121,10 @@ public struct InMemoryConnection: PeerChannel {
     /// Pushes `frames` to the coordinator; control-topic messages go to its control lane.
     public func send(_ frames: Multipart) { fleet.push(frames, from: name) }
 
-    /// What the coordinator published on this connection's topics, in order.
-    public var published: Mailbox<Multipart>.Elements { mailbox.elements }
-
     /// Cuts this connection off, as when its process dies.
     public func disconnect() { fleet.disconnect(name, mailbox: mailbox) }
 
+    /// What the coordinator published on this connection's topics, in order.
     public var messages: any AsyncSequence<Multipart, Never> & Sendable { mailbox.elements }
 
     /// Delivers at once; the topic (not `control`) picks the coordinator's lane, as its PULL
