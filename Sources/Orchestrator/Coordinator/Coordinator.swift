@@ -97,51 +97,23 @@ actor Coordinator {
     /// Told each round's result, in round order.
     var onRound: @Sendable (RoundResult) -> Void = { _ in }
 
-    /// Loads the test set, builds the initial model and binds its sockets; returns the
-    /// coordinator and the endpoints the sockets bound.
-    static func start(settings: CoordinatorSettings, logger: Logger) async throws -> (Coordinator, CoordinatorEndpoints) {
-        let model = try ModelZoo.learner(settings.model, seed: settings.seed)
-        let loop = try await IOLoop.start(name: "fedz-coordinator-io")
-        do {
-            if let security = settings.security {
-                try await loop.installAuthenticator(allowList: security.allowList)
-                for entry in security.allowList.entries where entry.name == nil {
-                    logger.warning(
-                        "allow-listed key without a name: its messages are refused unless their sender is the key itself",
-                        metadata: ["key": "\(entry.publicKey)"])
-                }
-            }
-            let sockets = SocketSettings(curve: settings.security?.curve)
-            let inbound = Self.inboundSettings(sockets, modelBytes: model.parameterSpecs.reduce(0) { $0 + 4 * $1.count })
-            let publisher = try await Publisher(loop: loop, bind: settings.publishEndpoint, settings: sockets)
-            let puller = try await Puller(
-                loop: loop, bind: settings.pullEndpoint, settings: inbound, priorityTopics: [.control])
-            var control: Puller?
-            if let endpoint = settings.controlEndpoint {
-                control = try await Puller(loop: loop, bind: endpoint, settings: inbound)
-            }
-            let transport = ZMQFederationChannel(
-                loop: loop, publisher: publisher, puller: puller, control: control
-            ) { event in
-                logger.warning("transport security", metadata: ["event": "\(event)"])
-                if case .refused(let publicKey, _) = event { CoordinatorEvent.refused(publicKey: publicKey).emit() }
-            }
-            let endpoints = CoordinatorEndpoints(publish: publisher.endpoint, pull: puller.endpoint, control: control?.endpoint)
-            return (try await start(settings: settings, logger: logger, channel: transport, clock: SystemClock()), endpoints)
-        } catch {
-            await loop.shutdown()
-            throw error
-        }
-    }
-
     /// Loads the test set, builds the initial model and opens the registry; the coordinator
     /// talks through `channel` (wrapped in the fault plan's faults when it has any) on `clock`'s time.
     static func start(
         settings: CoordinatorSettings, logger: Logger, channel: any FederationChannel, clock: any FederationClock
     ) async throws -> Coordinator {
+        try await start(
+            settings: settings, logger: logger, channel: channel, clock: clock,
+            model: ModelZoo.learner(settings.model, seed: settings.seed))
+    }
+
+    /// The same, from the initial `model` already built (the ZeroMQ start sizes its sockets by it).
+    static func start(
+        settings: CoordinatorSettings, logger: Logger, channel: any FederationChannel, clock: any FederationClock,
+        model: any Learner
+    ) async throws -> Coordinator {
         let strategy = try settings.strategy.make()
         let testData = try ModelZoo.dataset(for: settings.model).load(.test, from: settings.dataDirectory)
-        let model = try ModelZoo.learner(settings.model, seed: settings.seed)
         let registry = try ModelRegistry.open(directory: URL(fileURLWithPath: settings.stateDirectory))
         var channel = channel
         if settings.faultPlan.injectsFaults {
@@ -156,20 +128,6 @@ actor Coordinator {
             registry: registry)
         try await coordinator.prepare(initialWeights: model.parameters())
         return coordinator
-    }
-
-    /// What the coordinator's PULL sockets take in: no message larger than an update of the model
-    /// (its tensors, a masked input one word longer) and a header of at most 1 MiB, no frame
-    /// larger than the model or 4 MiB (libzmq drops the connection of a peer that sends one),
-    /// and at most 100 queued per peer, so that what one key can make the coordinator hold is
-    /// bounded by the model's size, not by libzmq's defaults (1,000 messages of 64 MiB frames).
-    static func inboundSettings(_ base: SocketSettings, modelBytes: Int) -> SocketSettings {
-        var settings = base
-        let header = 1 << 20
-        settings.maxMessageSize = Int64(max(modelBytes, 4 * header) + header)
-        settings.messageLimits = MessageLimits(maxFrames: base.messageLimits.maxFrames, maxBytes: modelBytes + 2 * header)
-        settings.receiveHighWaterMark = 100
-        return settings
     }
 
     init(
@@ -487,11 +445,4 @@ actor Coordinator {
             logger.warning("publish failed", metadata: ["kind": "\(envelope.header.kind)", "error": "\(error)"])
         }
     }
-}
-
-/// The endpoints a coordinator's sockets bound (ephemeral ports resolved).
-struct CoordinatorEndpoints: Sendable {
-    var publish: String
-    var pull: String
-    var control: String?
 }
