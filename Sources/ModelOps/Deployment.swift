@@ -1,8 +1,19 @@
 /// Which version nodes serve, as a pure state machine: the first version goes straight
 /// to production; every later one becomes the candidate, and the candidate is promoted
 /// only once it beats production on the same fresh field batches — paired reports in
-/// which nodes evaluated both — by at least `margin`, over at least `minimumReports`.
+/// which nodes evaluated both — by at least `margin`, over at least `minimumReports`. Under the
+/// `manual` policy a candidate is never promoted by field data: production moves only when an
+/// admin moves it (`fedz models promote|rollback`).
 public struct Deployment: Sendable, Equatable {
+    /// Who promotes a candidate.
+    public enum Policy: String, Sendable, Equatable, CaseIterable {
+        /// Field data does: a candidate that beats production on paired reports is promoted.
+        case field
+        /// Only an admin does; the first version still goes to production, as nodes have
+        /// nothing else to serve.
+        case manual
+    }
+
     /// What the shell should do.
     public enum Decision: Sendable, Equatable {
         /// Make this version production (it was the first, or it won on field data, where
@@ -12,6 +23,7 @@ public struct Deployment: Sendable, Equatable {
         case evaluate(version: Int)
     }
 
+    public let policy: Policy
     public let minimumReports: Int
     public let margin: Double
     public private(set) var production: Int?
@@ -21,8 +33,9 @@ public struct Deployment: Sendable, Equatable {
     private var samples = 0
     private var reports = 0
 
-    public init(production: Int? = nil, minimumReports: Int = 3, margin: Double = 0.005) {
+    public init(production: Int? = nil, policy: Policy = .field, minimumReports: Int = 3, margin: Double = 0.005) {
         self.production = production
+        self.policy = policy
         self.minimumReports = minimumReports
         self.margin = margin
     }
@@ -39,12 +52,14 @@ public struct Deployment: Sendable, Equatable {
     }
 
     /// One field batch evaluated by a node with production and (possibly) the candidate;
-    /// reports about other versions are ignored.
+    /// reports about other versions, and every report under the `manual` policy, are ignored.
     public mutating func onFieldReport(
         production served: Int, productionAccuracy: Double, candidate evaluated: Int?, candidateAccuracy: Double?,
         samples batch: Int
     ) -> Decision? {
-        guard let candidate, served == production, evaluated == candidate, let candidateAccuracy, batch > 0 else {
+        guard policy == .field, let candidate, served == production, evaluated == candidate, let candidateAccuracy,
+              batch > 0
+        else {
             return nil
         }
         candidateCorrect += candidateAccuracy * Double(batch)

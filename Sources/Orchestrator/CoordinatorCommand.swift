@@ -77,7 +77,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             heartbeatInterval: federation.heartbeat.interval, heartbeatLiveness: federation.heartbeat.heartbeatLiveness,
             security: try security.store?.server(), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan(),
             stateDirectory: stateDir, resume: resume, secureAggregation: federation.privacy.secureAggregationSettings,
-            privacy: federation.privacy.privacy)
+            privacy: federation.privacy.privacy, promotion: federation.promotion)
         let (coordinator, endpoints) = try await Coordinator.start(settings: settings, logger: logger)
         CoordinatorEvent.ready(publish: endpoints.publish, pull: endpoints.pull, control: endpoints.control).emit()
         let telemetry = await serveTelemetry(coordinator, logger: logger)

@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandSupport
 import Federation
 import Learning
+import ModelOps
 
 /// The knobs of a federation shared by `fedz run` and `fedz coordinator`.
 struct FederationOptions: ParsableArguments, Sendable {
@@ -49,6 +50,9 @@ struct FederationOptions: ParsableArguments, Sendable {
 
     @Option(help: "Stop once the test accuracy reaches this fraction (default: run every round).")
     var targetAccuracy: Double?
+
+    @Option(help: "Who promotes a new version to production: field (nodes' paired field reports show it beats production) or manual (only an admin, with fedz models promote; the first version still goes to production).")
+    var promotion: Deployment.Policy = .field
 
     @Option(help: "A round completes with at least this many updates (capped at the number sampled).")
     var minClients = 2
@@ -104,10 +108,11 @@ struct FederationOptions: ParsableArguments, Sendable {
             "--sampling", sampling.rawValue,
             "--local-epochs", "\(localEpochs)", "--batch-size", "\(batchSize)", "--lr", "\(lr)",
             "--strategy", strategySpec.name, "--min-clients", "\(minClients)", "--round-timeout", "\(roundTimeout)",
-            "--seed", "\(seed)",
+            "--seed", "\(seed)", "--promotion", promotion.rawValue,
         ] + heartbeat.arguments + strategyFlags.arguments + privacy.arguments + (dataDir.map { ["--data-dir", $0] } ?? [])
             + (targetAccuracy.map { ["--target-accuracy", "\($0)"] } ?? [])
     }
 }
 
 extension SamplingMode: ExpressibleByArgument {}
+extension Deployment.Policy: ExpressibleByArgument {}

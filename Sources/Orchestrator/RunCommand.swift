@@ -317,6 +317,7 @@ struct RunCommand: AsyncParsableCommand {
             "min_clients": "\(federation.minClients)", "seed": "\(federation.seed)", "drift": drift ?? "none",
             "strategy_parameters": federation.strategySpec.parameterSummary,
             "target_accuracy": federation.targetAccuracy.map { "\($0)" } ?? "none",
+            "promotion": federation.promotion.rawValue,
             "byzantine": byzantine ?? "none",
             "byzantine_nodes": byzantineNodes.map { "node-\($0)" }.joined(separator: ","),
         ].merging(federation.privacy.summary) { first, _ in first }

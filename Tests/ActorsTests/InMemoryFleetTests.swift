@@ -77,13 +77,20 @@ import Testing
         }
         while clock.sleepsBegun < 3 { await Task.yield() }
         #expect(clock.nextDeadline == start + .seconds(1))
-        clock.advance(by: .seconds(2))
-        for sleeper in sleepers.dropFirst() { try await sleeper.value }
+        // Woken tasks run concurrently, so each step waits for its sleeper before the next.
+        clock.advance(by: .seconds(1))
+        try await sleepers[1].value
+        #expect(woken.order.withLock { $0 } == [1])
+        #expect(clock.nextDeadline == start + .seconds(2))
+        clock.advance(by: .seconds(1))
+        try await sleepers[2].value
         #expect(woken.order.withLock { $0 } == [1, 2], "the 3 s sleeper still sleeps")
         #expect(clock.now == start + .seconds(2))
+        #expect(clock.nextDeadline == start + .seconds(3))
         sleepers[0].cancel()
         await #expect(throws: CancellationError.self) { try await sleepers[0].value }
         #expect(clock.nextDeadline == nil)
+        #expect(woken.order.withLock { $0 } == [1, 2])
         // A deadline already reached returns at once.
         try await clock.sleep(until: start)
     }

@@ -45,13 +45,15 @@ import Testing
         var registry: ModelRegistry
     }
 
-    func runWithDrift(retrained: Double) async throws -> Run {
+    func runWithDrift(retrained: Double, promotion: Deployment.Policy = .field) async throws -> Run {
         let fleet = try Fleet()
         let nodes = await fleet.startNodes(
             Self.clients, trainingTime: Self.trainingTime, fieldOracle: Self.oracle(retrained: retrained), delta: Self.delta)
         let monitor = try SimulatedMonitor(fleet: fleet, threshold: Self.alarm)
         await monitor.start()
-        let coordinator = try await fleet.startCoordinator(fleet.settings(rounds: 5, expectedClients: 4))
+        var settings = fleet.settings(rounds: 5, expectedClients: 4)
+        settings.promotion = promotion
+        let coordinator = try await fleet.startCoordinator(settings)
         let outcome = await fleet.run(coordinator)
         await monitor.stop()
         await coordinator.shutdown()
@@ -120,5 +122,18 @@ import Testing
         #expect(alerts.map(\.state) == [.open])
         // Still retraining for that alert, already from the next round on: no second restart.
         #expect(await coordinator.retraining == Retraining(alert: alerts.first?.id ?? -1, preDriftAccuracy: 0.90, started: true))
+    }
+
+    @Test func underManualPromotionFieldDataPromotesNothing() async throws {
+        let run = try await runWithDrift(retrained: 0.90, promotion: .manual)
+        defer { run.fleet.removeState() }
+
+        #expect(run.outcome.error == nil)
+        // Version 2 beat version 1 on field data as in the runs above, but waits for an admin;
+        // version 1 (0.80) never falls below the alarm, so no alert and no retraining.
+        #expect(await run.coordinator.promotions == [Promotion(version: 1, reason: "first version")])
+        #expect(try run.registry.aliases() == [.production: 1, .candidate: 6])
+        #expect(await run.monitor.raised.isEmpty)
+        for node in run.nodes { #expect(await node.trainedVersions == [1: 1, 2: 2, 3: 3, 4: 4, 5: 5]) }
     }
 }

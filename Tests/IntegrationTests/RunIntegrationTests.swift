@@ -131,7 +131,8 @@ struct RunIntegrationTests {
     /// the running coordinator moves production at once and answers; a node key may not.
     @Test func anAdminMovesProductionOfARunningFederationByMessage() async throws {
         // Rounds enough to outlast the commands on any machine; the run is stopped at the end.
-        let run = try FedzRunProcess(Self.small + ["--rounds", "200"], binDirectory: binDirectory)
+        // Manual promotion: no candidate beats production on field data between the commands.
+        let run = try FedzRunProcess(Self.small + ["--rounds", "200", "--promotion", "manual"], binDirectory: binDirectory)
         defer { run.tearDown() }
         let hint = try await run.waitForLine(containing: "move production while it runs", silentAtMost: .seconds(240))
         let live = Array(try #require(hint.components(separatedBy: "rollback ").last).split(separator: " ").map(String.init))

@@ -43,4 +43,16 @@ import Testing
         #expect(deployment.onFieldReport(production: 1, productionAccuracy: 0.1, candidate: 3, candidateAccuracy: 1, samples: 200) == nil,
                 "the count restarted for version 3")
     }
+
+    @Test func underTheManualPolicyOnlyTheFirstVersionIsPromotedWithoutAnAdmin() {
+        var deployment = Deployment(policy: .manual, minimumReports: 1, margin: 0)
+        #expect(deployment.onNewVersion(1) == .promote(version: 1, reason: "first version", fieldAccuracy: nil))
+        #expect(deployment.onNewVersion(2) == .evaluate(version: 2))
+        for _ in 0..<10 {
+            #expect(deployment.onFieldReport(production: 1, productionAccuracy: 0.1, candidate: 2, candidateAccuracy: 1, samples: 200) == nil)
+        }
+        #expect(deployment.production == 1 && deployment.candidate == 2, "a far better candidate waits for an admin")
+        deployment.promote(2)
+        #expect(deployment.production == 2 && deployment.candidate == nil)
+    }
 }

@@ -13,7 +13,8 @@ public final class VirtualClock: FederationClock {
         var now: ContinuousClock.Instant
         var sleepers: [Int: Sleeper] = [:]
         var nextID = 0
-        /// Sleeps begun so far: a sign that the tasks woken by an advance ran on.
+        /// Sleeps begun so far (counted once a sleeper is registered, or returned at once): a
+        /// sign that the tasks woken by an advance ran on.
         var sleepsBegun = 0
     }
 
@@ -37,13 +38,13 @@ public final class VirtualClock: FederationClock {
 
     public func sleep(until deadline: ContinuousClock.Instant) async throws {
         let id = state.withLock { state in
-            state.sleepsBegun += 1
             defer { state.nextID += 1 }
             return state.nextID
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let resume: Result<Void, any Error>? = state.withLock { state in
+                    state.sleepsBegun += 1
                     if Task.isCancelled { return .failure(CancellationError()) }
                     if deadline <= state.now { return .success(()) }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)

@@ -74,7 +74,7 @@ extension Coordinator {
             runStarted = run.startedAt
             privacyBudget = PrivacyBudget(accountant: run.accountant, inclusions: run.inclusions ?? [:])
             nextRound = checkpoint.round + 1
-            deployment = Deployment(production: checkpoint.productionVersion)
+            deployment = Deployment(production: checkpoint.productionVersion, policy: settings.promotion)
             registryProduction = checkpoint.productionVersion
             if let production = checkpoint.productionVersion { try cache(production) }
             if let candidate = run.candidate {

@@ -48,7 +48,7 @@ actor Coordinator {
     /// Versions nodes may ask for by number: the latest, production and candidate.
     var servable: [Int: PublishedModel] = [:]
     let registry: ModelRegistry
-    var deployment = Deployment()
+    var deployment: Deployment
     /// The production version as the registry held it when this coordinator last wrote or
     /// read it: a different value there means another process moved it.
     var registryProduction: Int?
@@ -147,6 +147,7 @@ actor Coordinator {
         self.global = global
         self.testData = testData
         self.detector = FailureDetector(interval: settings.heartbeatInterval, liveness: settings.heartbeatLiveness)
+        self.deployment = Deployment(policy: settings.promotion)
         self.generator = SeededGenerator(seed: settings.seed)
         self.published = try PublishedModel(
             version: 0, weights: global, specs: specs, architecture: settings.model, incarnation: incarnation)

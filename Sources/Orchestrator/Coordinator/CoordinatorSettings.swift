@@ -2,6 +2,7 @@ import Actors
 import Federation
 import FedzProtocol
 import Learning
+import ModelOps
 
 /// Everything a coordinator needs to run a federation, independent of where the
 /// values came from (flags today, a configuration file later).
@@ -49,6 +50,8 @@ struct CoordinatorSettings: Sendable {
     var secureAggregation: SecureAggregationSettings?
     /// Differential privacy of the clients' updates; nil for none.
     var privacy: DifferentialPrivacy?
+    /// Who promotes a candidate to production: field data, or only an admin.
+    var promotion: Deployment.Policy = .field
 
     /// The settings that shape a model version, as recorded with it in the registry.
     var describedConfig: String {
