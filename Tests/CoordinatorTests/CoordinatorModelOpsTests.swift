@@ -77,7 +77,7 @@ import Testing
         // Version 2 won its paired field reports (three, of 100 samples each); version 5, the
         // retrained one, beat drifted production the same way.
         let recovered = "field accuracy 90.0 % vs production's 50.0 % on 300 samples"
-        #expect(await coordinator.promotions == [
+        #expect(await coordinator.modelOps.promotions == [
             Promotion(version: 1, reason: "first version"),
             Promotion(version: 2, reason: "field accuracy 90.0 % vs production's 80.0 % on 300 samples"),
             Promotion(version: 5, reason: recovered),
@@ -102,7 +102,7 @@ import Testing
         #expect(alerts.map(\.version) == [2])
         #expect(alerts.map(\.state) == [.resolved])
         #expect(alerts.map(\.resolution) == ["version 5 recovered: \(recovered)"])
-        #expect(await coordinator.retraining == nil)
+        #expect(await coordinator.modelOps.retraining == nil)
         #expect(await coordinator.rejected.isEmpty)
     }
 
@@ -113,15 +113,15 @@ import Testing
         let (coordinator, registry) = (run.coordinator, run.registry)
 
         #expect(run.outcome.error == nil)
-        #expect(await coordinator.promotions.map(\.version) == [1, 2, 5])
-        #expect(await coordinator.promotions.last?.reason == "field accuracy 85.0 % vs production's 50.0 % on 300 samples")
+        #expect(await coordinator.modelOps.promotions.map(\.version) == [1, 2, 5])
+        #expect(await coordinator.modelOps.promotions.last?.reason == "field accuracy 85.0 % vs production's 50.0 % on 300 samples")
         for node in run.nodes { #expect(await node.trainedVersions == [1: 1, 2: 2, 3: 3, 4: 2, 5: 5]) }
         #expect(try registry.aliases() == [.production: 5, .candidate: 6])
         let alerts = try registry.alerts()
         #expect(alerts.map(\.id) == (await run.monitor.raised).map(\.id))
         #expect(alerts.map(\.state) == [.open])
         // Still retraining for that alert, already from the next round on: no second restart.
-        #expect(await coordinator.retraining == Retraining(alert: alerts.first?.id ?? -1, preDriftAccuracy: 0.90, started: true))
+        #expect(await coordinator.modelOps.retraining == Retraining(alert: alerts.first?.id ?? -1, preDriftAccuracy: 0.90, started: true))
     }
 
     @Test func underManualPromotionFieldDataPromotesNothing() async throws {
@@ -131,7 +131,7 @@ import Testing
         #expect(run.outcome.error == nil)
         // Version 2 beat version 1 on field data as in the runs above, but waits for an admin;
         // version 1 (0.80) never falls below the alarm, so no alert and no retraining.
-        #expect(await run.coordinator.promotions == [Promotion(version: 1, reason: "first version")])
+        #expect(await run.coordinator.modelOps.promotions == [Promotion(version: 1, reason: "first version")])
         #expect(try run.registry.aliases() == [.production: 1, .candidate: 6])
         #expect(await run.monitor.raised.isEmpty)
         for node in run.nodes { #expect(await node.trainedVersions == [1: 1, 2: 2, 3: 3, 4: 4, 5: 5]) }

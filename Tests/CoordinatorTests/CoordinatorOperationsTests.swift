@@ -70,8 +70,8 @@ import Testing
                 break
             }
         }
-        let production = await coordinator.deployment.production
-        let registry = await coordinator.registry
+        let production = await coordinator.modelOps.deployment.production
+        let registry = coordinator.modelOps.registry
         await coordinator.shutdown()
         let answers = await admin.close()
 
@@ -103,7 +103,7 @@ import Testing
         let outcome = await fleet.run(coordinator) { result in
             if result.round == 1 { admin.send(ProductionChange(request: 1, action: .promote, version: 999, reason: "typo")) }
         }
-        let registry = await coordinator.registry
+        let registry = coordinator.modelOps.registry
         await coordinator.shutdown()
         let answers = await admin.close()
 
@@ -131,7 +131,7 @@ import Testing
                 node.send(ProductionChange(request: 1, action: .promote, version: result.modelVersion, reason: "a node's try"))
             }
         }
-        let registry = await coordinator.registry
+        let registry = coordinator.modelOps.registry
         let rejected = await coordinator.rejected
         await coordinator.shutdown()
         let answers = await node.close()

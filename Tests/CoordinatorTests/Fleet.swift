@@ -122,7 +122,7 @@ final class Fleet: Sendable {
             }
         }
         running.withLock { $0 = work }
-        let threads = [await coordinator.compute, await coordinator.evaluator] + workers
+        let threads = coordinator.threads + workers
         while !finished.load(ordering: .sequentiallyConsistent) {
             let settled = await settle(threads) { finished.load(ordering: .sequentiallyConsistent) }
             if finished.load(ordering: .sequentiallyConsistent) { break }

@@ -38,20 +38,18 @@ extension Coordinator {
         var result = closed.result
         (result.testLoss, result.testAccuracy) = (evaluation.loss, evaluation.accuracy)
         (result.quantizationError, result.topographicError) = (evaluation.quantizationError, evaluation.topographicError)
-        let (registry, version) = (self.registry, result.modelVersion)
-        let metrics = TrainingMetrics(testAccuracy: evaluation.accuracy, loss: evaluation.loss)
-        try await evaluator.run { try registry.recordMetrics(metrics, of: version) }
+        try await modelOps.recordMetrics(
+            TrainingMetrics(testAccuracy: evaluation.accuracy, loss: evaluation.loss), of: result.modelVersion)
         result.phases?.evaluation = (clock.now - began).seconds
 
         history.append(result)
         var checkpoint = closed.checkpoint
         checkpoint.run.history = history
         // A drift alert that came after the round closed is kept; its retraining starts with the resumed round.
-        if checkpoint.run.retraining == nil, let retraining {
+        if checkpoint.run.retraining == nil, let retraining = await modelOps.retraining {
             checkpoint.run.retraining = Retraining(alert: retraining.alert, preDriftAccuracy: retraining.preDriftAccuracy)
         }
-        let saving = checkpoint
-        try await evaluator.run { try Coordinator.save(saving, in: registry) }
+        try await modelOps.save(checkpoint)
         lastCheckpoint = checkpoint
 
         if let envelope = try? Envelope(topic: .metrics, header: header(.roundResult, round: result.round), body: result) {

@@ -76,7 +76,7 @@ extension Coordinator {
             }
         case .modelRequest:
             let request = try envelope.body(ModelRequest.self)
-            guard var message = await servableModel(request.version)?.envelope else {
+            guard var message = await modelOps.servableModel(request.version)?.envelope else {
                 throw WireError(.unexpected, "\(header.sender) asked for model \(request.version), which is not served")
             }
             message.topic = .node(header.sender)

@@ -11,8 +11,7 @@ extension Coordinator {
         secureRound?.server.masked.count ?? state.results.count + state.failed.count
     }
 
-    /// What the coordinator knows now; registry reads that fail leave their part empty
-    /// (the dashboard must not fail because the registry is busy).
+    /// What the coordinator knows now; registry reads that fail leave their part empty.
     func snapshot() async -> CoordinatorSnapshot {
         let now = clock.now
         let current = self.current.map { state in
@@ -23,10 +22,10 @@ extension Coordinator {
             DashboardState.Node(
                 id: id, clients: self.nodes[id]?.count ?? 0, lastHeartbeat: detector.lastSeen(of: id).map { (now - $0).seconds })
         }
+        let records = await modelOps.records()
         return CoordinatorSnapshot(
             plannedRounds: settings.rounds, history: history, current: current, nodes: nodes,
-            alerts: (try? registry.alerts()) ?? [], versions: (try? registry.versions()) ?? [],
-            aliases: (try? registry.aliases()) ?? [:],
+            alerts: records.alerts, versions: records.versions, aliases: records.aliases,
             traffic: Traffic(sockets: await channel.traffic(), rejected: rejected))
     }
 }

@@ -45,22 +45,12 @@ actor Coordinator {
     var global: [Tensor]
     /// The latest global model: the one rounds train from.
     var published: PublishedModel
-    /// Versions nodes may ask for by number: the latest, production and candidate.
-    var servable: [Int: PublishedModel] = [:]
-    let registry: ModelRegistry
-    var deployment: Deployment
-    /// The production version as the registry held it when this coordinator last wrote or
-    /// read it: a different value there means another process moved it.
-    var registryProduction: Int?
-    /// The retraining under way after a drift alert.
-    var retraining: Retraining?
-    var promotions: [Promotion] = []
+    /// Versions, deployment, field data, retraining: the registry's side of the run.
+    nonisolated let modelOps: ModelOpsDesk
     /// The last production change each admin asked for, as answered.
     var productionChanges: [String: ProductionChangeResult] = [:]
     /// The round to run next (greater than 1 after a resume).
     var nextRound = 1
-    /// When the run began (restored from the checkpoint after a restart).
-    var runStarted = Date()
     var current: RoundState<ClientUpdate>?
     var currentStart: RoundStart?
     /// The largest chance any client had of being sampled into the open round (what the privacy
@@ -135,7 +125,6 @@ actor Coordinator {
         strategy: any Strategy, specs: [ParameterSpec], global: [Tensor], testData: LabeledData,
         registry: ModelRegistry
     ) throws {
-        self.registry = registry
         self.settings = settings
         self.logger = logger
         self.channel = channel
@@ -147,10 +136,11 @@ actor Coordinator {
         self.global = global
         self.testData = testData
         self.detector = FailureDetector(interval: settings.heartbeatInterval, liveness: settings.heartbeatLiveness)
-        self.deployment = Deployment(policy: settings.promotion)
         self.generator = SeededGenerator(seed: settings.seed)
         self.published = try PublishedModel(
             version: 0, weights: global, specs: specs, architecture: settings.model, incarnation: incarnation)
+        self.modelOps = ModelOpsDesk(
+            registry: registry, settings: settings, logger: logger, specs: specs, incarnation: incarnation)
     }
 
     /// Messages rejected so far, by reason; refused CURVE handshakes count as `handshake_refused`,
@@ -181,7 +171,7 @@ actor Coordinator {
             }
             group.addTask {
                 while !Task.isCancelled {
-                    await self.adoptRegistryProduction()
+                    await self.modelOps.adoptRegistryProduction()
                     await self.announceStatus()
                     try await self.clock.sleep(for: self.settings.heartbeatInterval)
                 }
@@ -214,16 +204,21 @@ actor Coordinator {
                 }
             }
             try await settleCompletion()
-            try Self.save(captureCheckpoint(finished: true), in: registry)
+            try await modelOps.save(captureCheckpoint(finished: true))
             return history
         }
     }
+
+    /// The threads the coordinator's work runs on besides its actor: work in flight on them is
+    /// work a test harness waits for before it moves virtual time.
+    nonisolated var threads: [ComputeThread] { [compute, evaluator, modelOps.thread] }
 
     /// Closes the channel and stops the compute threads.
     func shutdown() async {
         await channel.close()
         compute.stop()
         evaluator.stop()
+        modelOps.stop()
     }
 
     // MARK: - Rounds
@@ -265,7 +260,7 @@ actor Coordinator {
 
     /// One attempt at a round.
     func runRound(_ round: Int) async throws -> RoundOutcome {
-        startRetrainingIfAsked()
+        await startRetrainingIfAsked()
         let started = clock.now
         let (assignments, minimumResults) = sampleRound(currentClientDirectory())
         timeline = RoundTimeline(opened: started)
@@ -386,7 +381,7 @@ actor Coordinator {
             seconds: (closed - started).seconds, epsilon: spent?.epsilon, epsilonKnownSample: spent?.knownSample,
             stageSeconds: stageSeconds, phases: timeline?.phases(closed: closed))
         timeline = nil
-        let closedRound = ClosedRound(result: result, weights: weights, checkpoint: captureCheckpoint(finished: false))
+        let closedRound = ClosedRound(result: result, weights: weights, checkpoint: await captureCheckpoint(finished: false))
         let previous = completion
         pendingCompletions += 1
         completion = Task {

@@ -47,8 +47,11 @@ extension RunReport.Alert {
 extension Coordinator {
     /// The run so far, for the `finished` event.
     var report: RunReport {
-        RunReport(
-            rounds: history, productionVersion: deployment.production, alerts: alertsOfThisRun().map(RunReport.Alert.init),
-            promotions: promotions, rejected: rejected, failure: failure)
+        get async {
+            let (state, alerts) = (await modelOps.state, await modelOps.alertsOfThisRun())
+            return RunReport(
+                rounds: history, productionVersion: state.production, alerts: alerts.map(RunReport.Alert.init),
+                promotions: state.promotions, rejected: rejected, failure: failure)
+        }
     }
 }
