@@ -41,6 +41,12 @@ actor ModelOpsDesk {
     private var servable: [Int: PublishedModel] = [:]
     /// Versions being read from the registry, so that nodes asking together cause one read.
     private var loading: [Int: Task<PublishedModel, any Error>] = [:]
+    /// Whether a production change (by field data, an admin or the registry watch) is under
+    /// way, and the changes waiting for it: they run one at a time, so that the watch never
+    /// takes an admin's move for another process's, and no decision lands on a production
+    /// other than the one it was taken against.
+    private var moving = false
+    private var waitingToMove: [CheckedContinuation<Void, Never>] = []
 
     init(registry: ModelRegistry, settings: CoordinatorSettings, logger: Logger, specs: [ParameterSpec], incarnation: UInt64) {
         self.registry = registry
@@ -81,7 +87,7 @@ actor ModelOpsDesk {
         defer { prune() }
         switch deployment.onNewVersion(version) {
         case let .promote(version, reason, fieldAccuracy):
-            return try await promote(version, reason: reason, fieldAccuracy: fieldAccuracy)
+            return try await promote(version, reason: reason, fieldAccuracy: fieldAccuracy, against: registryProduction)
         case let .evaluate(version):
             try await sql { _ = try $0.setAlias(.candidate, to: version, reason: "trained in round \(round)", by: Coordinator.senderID) }
             return false
@@ -105,10 +111,17 @@ actor ModelOpsDesk {
 
     /// Makes `version` production in the registry and for the nodes; resolves the open drift
     /// alert once a retrained version has recovered to 98 % of the pre-drift level. A
-    /// production set meanwhile by another process wins: the decision was taken against the
-    /// production it replaced. True if production moved.
-    private func promote(_ version: Int, reason: String, fieldAccuracy: Double?) async throws -> Bool {
-        guard await !adoptRegistryProduction() else { return true }
+    /// production set meanwhile by an admin or another process wins: the decision was taken
+    /// against the production (`against`) it replaced. True if production moved.
+    private func promote(_ version: Int, reason: String, fieldAccuracy: Double?, against: Int?) async throws -> Bool {
+        try await oneMoveAtATime {
+            guard registryProduction == against, await !adoptFromRegistry() else { return registryProduction != against }
+            try await promoteNow(version, reason: reason, fieldAccuracy: fieldAccuracy)
+            return true
+        }
+    }
+
+    private func promoteNow(_ version: Int, reason: String, fieldAccuracy: Double?) async throws {
         _ = try await sql { try $0.promote(version, reason: reason, by: Coordinator.senderID) }
         registryProduction = version
         deployment.promote(version)
@@ -121,7 +134,6 @@ actor ModelOpsDesk {
             self.retraining = nil
             CoordinatorEvent.recovered(alert: retraining.alert, version: version).emit()
         }
-        return true
     }
 
     /// Adopts a production version set in the registry by another process since this desk last
@@ -129,9 +141,12 @@ actor ModelOpsDesk {
     /// if it did.
     @discardableResult
     func adoptRegistryProduction() async -> Bool {
+        await oneMoveAtATime { await adoptFromRegistry() }
+    }
+
+    private func adoptFromRegistry() async -> Bool {
         guard let production = try? await sql({ try $0.alias(.production)?.number }), production != registryProduction,
-              let model = try? await load(production),
-              production != registryProduction  // adopted meanwhile by another call
+              let model = try? await load(production)
         else { return false }
         adopt(model, reason: "set in the registry (fedz models)")
         return true
@@ -139,6 +154,10 @@ actor ModelOpsDesk {
 
     /// An admin's production change, by message: carried out at once, or refused with the reason.
     func changeProduction(_ change: ProductionChange, by admin: String) async -> ProductionChangeResult {
+        await oneMoveAtATime { await changeProductionNow(change, by: admin) }
+    }
+
+    private func changeProductionNow(_ change: ProductionChange, by admin: String) async -> ProductionChangeResult {
         let move: AliasMove
         do {
             switch (change.action, change.version) {
@@ -155,8 +174,6 @@ actor ModelOpsDesk {
         guard let production = move.version else {
             return ProductionChangeResult(request: change.request, refusal: "the registry left production unset")
         }
-        // Noted at once, so that the registry watch does not adopt the same move as its own.
-        registryProduction = production
         do {
             adopt(try await load(production), reason: "\(change.action.rawValue) by \(admin): \(change.reason)")
         } catch {
@@ -202,7 +219,7 @@ actor ModelOpsDesk {
             samples: observation.samples)
         else { return false }
         do {
-            return try await promote(version, reason: reason, fieldAccuracy: fieldAccuracy)
+            return try await promote(version, reason: reason, fieldAccuracy: fieldAccuracy, against: registryProduction)
         } catch {
             logger.error("promotion failed", metadata: ["fedz.version": "\(version)", "error": "\(error)"])
             return false
@@ -317,6 +334,17 @@ actor ModelOpsDesk {
         let model = try await pending.value
         servable[version] = model
         return model
+    }
+
+    /// Runs `move` once no other production change is under way.
+    private func oneMoveAtATime<T>(_ move: () async throws -> T) async rethrows -> T {
+        while moving { await withCheckedContinuation { waitingToMove.append($0) } }
+        moving = true
+        defer {
+            moving = false
+            if !waitingToMove.isEmpty { waitingToMove.removeFirst().resume() }
+        }
+        return try await move()
     }
 
     /// Keeps only the versions nodes may still ask for.
