@@ -7,7 +7,7 @@ extension Monitor {
         await recorder.total(.driftAlerts, alertsRaised)
         await recorder.value(.openAlerts, Double(drift.openAlerts.count))
         await recorder.value(.productionVersion, Double(drift.production ?? 0))
-        let sockets = [await subscriber.counters, await pusher.counters, await publisher.counters]
+        let sockets = await channel.traffic() + alerts.counters()
         await recorder.traffic(Traffic(sockets: sockets, rejected: rejections.counts))
     }
 }

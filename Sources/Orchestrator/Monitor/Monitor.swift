@@ -1,22 +1,31 @@
-import Actors
 import Federation
 import FedzProtocol
 import Foundation
 import Logging
 import ModelOps
 
+/// Where the monitor publishes its drift alerts: its own PUB socket in a process
+/// (`Monitor+ZeroMQ.swift`), a recorder in a test.
+protocol AlertOutlet: Sendable {
+    /// The endpoint subscribers connect to.
+    var endpoint: String { get }
+    func publish(_ frames: Multipart) async throws
+    /// The outlet's counters, for telemetry.
+    func counters() async -> [SocketCounters]
+}
+
 /// The ModelOps monitor: follows the coordinator's field metrics and status, and on drift
-/// records an alert in the registry, publishes it on its own PUB and asks the coordinator to
-/// retrain. A thin shell around the pure `DriftMonitor`; sockets live on the I/O loop.
+/// records an alert in the registry, publishes it on its `AlertOutlet` and asks the
+/// coordinator to retrain. A thin shell around the pure `DriftMonitor`; it reaches the
+/// coordinator only through its `PeerChannel` and reads time only from its `FederationClock`.
 actor Monitor {
     static let senderID = "monitor"
 
     private let settings: MonitorSettings
     private let logger: Logger
-    private let loop: IOLoop
-    let subscriber: Subscriber
-    let pusher: Pusher
-    let publisher: Publisher
+    let channel: any PeerChannel
+    private let clock: any FederationClock
+    let alerts: any AlertOutlet
     private let registry: ModelRegistry
     private let incarnation = Incarnation.now()
     var drift: DriftMonitor
@@ -25,71 +34,57 @@ actor Monitor {
     var field: [String: Double] = [:]
     var alertsRaised = 0
 
-    /// Opens the registry, resumes its open alerts, connects to the coordinator and binds the alert PUB.
-    static func start(settings: MonitorSettings, logger: Logger) async throws -> Monitor {
+    /// Opens the registry and resumes its open alerts; the monitor talks to the coordinator
+    /// through `channel` (subscribed to the metrics and round topics) on `clock`'s time.
+    static func start(
+        settings: MonitorSettings, logger: Logger, channel: any PeerChannel, clock: any FederationClock,
+        alerts: any AlertOutlet
+    ) throws -> Monitor {
         let registry = try ModelRegistry.open(directory: settings.stateDirectory)
         let open = try registry.openAlerts()
         if !open.isEmpty { logger.notice("resuming with open alerts", metadata: ["alerts": "\(open.map(\.id))"]) }
-        let loop = try await IOLoop.start(name: "fedz-monitor-io")
-        do {
-            let client = SocketSettings(curve: settings.coordinatorCurve)
-            let subscriber = try await Subscriber(
-                loop: loop, connect: [settings.coordinatorPublish], topics: [Topic.metrics.rawValue, Topic.round.rawValue],
-                settings: client)
-            let pusher = try await Pusher(loop: loop, connect: settings.coordinatorPull, settings: client)
-            let publisher = try await Publisher(
-                loop: loop, bind: settings.alertsEndpoint, settings: SocketSettings(curve: settings.alertsCurve))
-            return Monitor(
-                settings: settings, logger: logger, loop: loop, subscriber: subscriber, pusher: pusher,
-                publisher: publisher, registry: registry, drift: DriftMonitor(configuration: settings.detection, openAlerts: open))
-        } catch {
-            await loop.shutdown()
-            throw error
-        }
+        return Monitor(
+            settings: settings, logger: logger, channel: channel, clock: clock, alerts: alerts, registry: registry,
+            drift: DriftMonitor(configuration: settings.detection, openAlerts: open))
     }
 
     private init(
-        settings: MonitorSettings, logger: Logger, loop: IOLoop, subscriber: Subscriber, pusher: Pusher,
-        publisher: Publisher, registry: ModelRegistry, drift: DriftMonitor
+        settings: MonitorSettings, logger: Logger, channel: any PeerChannel, clock: any FederationClock,
+        alerts: any AlertOutlet, registry: ModelRegistry, drift: DriftMonitor
     ) {
         self.settings = settings
         self.logger = logger
-        self.loop = loop
-        self.subscriber = subscriber
-        self.pusher = pusher
-        self.publisher = publisher
+        self.channel = channel
+        self.clock = clock
+        self.alerts = alerts
         self.registry = registry
         self.drift = drift
     }
 
-    /// The alert PUB's real endpoint.
-    nonisolated var alertsEndpoint: String { publisher.endpoint }
+    /// The alert outlet's real endpoint.
+    nonisolated var alertsEndpoint: String { alerts.endpoint }
 
     /// Runs until cancelled, calling `onAlert` for each alert raised.
     func run(onAlert: @escaping @Sendable (DriftAlertMessage) -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await message in self.subscriber.messages { await self.receive(message, onAlert: onAlert) }
+                for await message in self.channel.messages { await self.receive(message, onAlert: onAlert) }
             }
             group.addTask {
                 while !Task.isCancelled {
                     await self.beat()
-                    try await Task.sleep(for: self.settings.heartbeatInterval)
+                    try await self.clock.sleep(for: self.settings.heartbeatInterval)
                 }
             }
-            group.addTask {
-                for await event in self.loop.securityEvents {
-                    self.logger.warning("transport security", metadata: ["event": "\(event)"])
-                }
-            }
+            group.addTask { await self.channel.serve() }
             try await group.next()
             group.cancelAll()
         }
     }
 
-    /// Closes the sockets and stops the I/O thread.
+    /// Closes the channel.
     func shutdown() async {
-        await loop.shutdown()
+        await channel.close()
     }
 
     // MARK: - Receiving
@@ -161,7 +156,7 @@ actor Monitor {
             ])
         onAlert(message)
         do {
-            try await publisher.send(WireFormat.encode(Envelope(topic: .driftAlert, header: header(.driftAlert), body: message)))
+            try await alerts.publish(WireFormat.encode(Envelope(topic: .driftAlert, header: header(.driftAlert), body: message)))
         } catch {
             logger.warning("cannot publish a drift alert", metadata: ["fedz.alert": "\(record.id)", "error": "\(error)"])
         }
@@ -190,7 +185,7 @@ actor Monitor {
     private func push<Body: Encodable>(_ kind: MessageKind, body: Body) async {
         do {
             let envelope = try Envelope(topic: .control, header: header(kind), body: body)
-            try await pusher.send(WireFormat.encode(envelope), timeout: settings.heartbeatInterval * 5)
+            try await channel.push(WireFormat.encode(envelope), control: true, timeout: settings.heartbeatInterval * 5)
         } catch {
             logger.log(level: kind == .heartbeat ? .debug : .warning, "send failed", metadata: ["kind": "\(kind)", "error": "\(error)"])
         }
