@@ -52,7 +52,7 @@ import Testing
         // 1,800 images, one epoch a round: above 80 % after three rounds, rising.
         #expect(accuracies.last.map { $0 > 0.8 } == true, "\(accuracies)")
         #expect(accuracies == accuracies.sorted(), "\(accuracies)")
-        #expect(await coordinator.nodes.keys.sorted() == ["node-0", "node-1"])
+        #expect(await coordinator.membership.nodes.keys.sorted() == ["node-0", "node-1"])
         let rejected = await coordinator.rejected
         #expect(rejected.isEmpty, "\(rejected)")
     }

@@ -89,8 +89,8 @@ import Testing
         #expect(moves.map(\.action) == [.promote, .rollback])
         #expect(moves.map(\.reason) == ["canary passed", "canary regressed"])
         // The operator is no member of the federation: never a node, never declared dead.
-        #expect(await coordinator.nodes["admin"] == nil)
-        #expect(await coordinator.detector.lastSeen(of: "admin") == nil)
+        #expect(await coordinator.membership.nodes["admin"] == nil)
+        #expect(await coordinator.membership.detector.lastSeen(of: "admin") == nil)
         #expect(await coordinator.rejected.isEmpty)
     }
 

@@ -59,7 +59,7 @@ import Testing
         let seconds = outcome.history.first?.seconds ?? .infinity
         #expect(seconds >= (Fleet.heartbeat * 2).seconds)
         #expect(seconds < settings.roundTimeout.seconds / 4)
-        #expect(await coordinator.nodes.keys.sorted() == ["node-0"])
+        #expect(await coordinator.membership.nodes.keys.sorted() == ["node-0"])
         let step = Self.fedAvgStep(round: 1, clients: Self.clients[0])
         #expect(largestDifference(await coordinator.global, shifted(try fleet.initialWeights(), by: step)) < 1e-6)
         #expect(await nodes[1].roundStarts[1] == 1)

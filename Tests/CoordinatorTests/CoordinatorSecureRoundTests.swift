@@ -89,7 +89,7 @@ import Testing
         let seconds = outcome.history.first?.seconds ?? .infinity
         #expect(seconds >= (Fleet.heartbeat * 2).seconds)
         #expect(seconds < settings.roundTimeout.seconds / 4)
-        #expect(await coordinator.nodes.keys.sorted() == ["node-0", "node-1"])
+        #expect(await coordinator.membership.nodes.keys.sorted() == ["node-0", "node-1"])
         // Clients 4 and 5 shared their keys, so the survivors' pairwise masks with them were
         // removed from their masking keys' shares; the sum is the survivors' alone.
         let all = Self.clients.flatMap { $0 }
@@ -112,7 +112,7 @@ import Testing
         #expect(outcome.error == nil)
         // Its inputs are in the sum and the survivors revealed enough shares of its self masks.
         #expect(outcome.history.map(\.participants) == [6])
-        #expect(await coordinator.nodes.keys.sorted() == ["node-0", "node-1"])
+        #expect(await coordinator.membership.nodes.keys.sorted() == ["node-0", "node-1"])
         let all = Self.clients.flatMap { $0 }
         let step = CoordinatorRoundTests.fedAvgStep(round: 1, clients: all)
         let expected = shifted(try fleet.initialWeights(), by: step)

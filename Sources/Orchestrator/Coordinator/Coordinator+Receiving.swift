@@ -34,13 +34,14 @@ extension Coordinator {
                 return
             }
         }
-        switch envelope.header.kind.isSignOfLife
-            ? detector.onHeartbeat(from: sender, incarnation: envelope.header.incarnation, now: inbound.arrival) : .fresh(nil)
+        switch membership.onMessage(
+            from: sender, incarnation: envelope.header.incarnation, signOfLife: envelope.header.kind.isSignOfLife,
+            now: inbound.arrival)
         {
         case .stale:
             reject(WireError(.unexpected, "\(envelope.header.kind) from an old incarnation of \(sender)"))
             return
-        case .fresh(.restarted(let id, _, _)):
+        case .restarted(let id):
             logger.info("node restarted", metadata: ["fedz.node": "\(id)"])
             nodeLost(id)
         case .fresh:
@@ -64,14 +65,11 @@ extension Coordinator {
             guard hello.architecture == settings.model else {
                 throw WireError(.unexpected, "\(header.sender) trains \(hello.architecture), not \(settings.model)")
             }
-            if let (client, owner) = clientHostedElsewhere(hello.clients, by: header.sender) {
-                throw WireError(.unexpected, "\(header.sender) claims client \(client), which \(owner) hosts")
-            }
-            nodes[header.sender] = hello.clients
+            try membership.onHello(hello.clients, from: header.sender)
             logger.info("node joined", metadata: ["fedz.node": "\(header.sender)", "fedz.clients": "\(hello.clients.count)"])
             await sendToNode(header.sender, kind: .welcome, body: Welcome(incarnation: header.incarnation))
         case .heartbeat:
-            if nodes[header.sender] == nil, header.sender != Self.monitorID {
+            if !membership.isMember(header.sender), header.sender != Self.monitorID {
                 await sendToNode(header.sender, kind: .rejoin, body: Empty())
             }
         case .modelRequest:

@@ -1,15 +1,6 @@
 import Federation
 
 extension Coordinator {
-    /// The registered clients rounds sample from, rebuilt only after membership changed, so
-    /// that opening a round costs nothing per registered client.
-    func currentClientDirectory() -> ClientDirectory {
-        if let clientDirectory { return clientDirectory }
-        let directory = ClientDirectory(nodes: nodes.mapValues { $0.map(\.id) })
-        clientDirectory = directory
-        return directory
-    }
-
     /// The round's clients and how many results it needs. Without privacy: a fraction C of the
     /// clients (at least `--min-clients`) from the seeded generator, uniformly or stratified.
     /// Under privacy: each client with probability C from the cryptographic generator (Poisson

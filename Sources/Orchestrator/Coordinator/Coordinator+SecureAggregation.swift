@@ -18,7 +18,7 @@ extension Coordinator {
         guard let secure = settings.secureAggregation else { return }
         var hosts: [Int: (node: String, samples: Int)] = [:]
         for (node, clients) in start.assignments {
-            let samples = Dictionary((nodes[node] ?? []).map { ($0.id, $0.samples) }, uniquingKeysWith: { first, _ in first })
+            let samples = Dictionary((membership.nodes[node] ?? []).map { ($0.id, $0.samples) }, uniquingKeysWith: { first, _ in first })
             for client in clients { hosts[client] = (node, samples[client] ?? 0) }
         }
         secureSessions += 1

@@ -18,9 +18,10 @@ extension Coordinator {
             DashboardState.Progress(
                 round: state.round, answered: answered(state), sampled: state.sampledCount, elapsed: (now - (state.deadline - settings.roundTimeout)).seconds)
         }
-        let nodes = self.nodes.keys.sorted().map { id in
+        let nodes = membership.nodes.keys.sorted().map { id in
             DashboardState.Node(
-                id: id, clients: self.nodes[id]?.count ?? 0, lastHeartbeat: detector.lastSeen(of: id).map { (now - $0).seconds })
+                id: id, clients: membership.nodes[id]?.count ?? 0,
+                lastHeartbeat: membership.detector.lastSeen(of: id).map { (now - $0).seconds })
         }
         let records = await modelOps.records()
         return CoordinatorSnapshot(

@@ -30,13 +30,10 @@ actor Coordinator {
     let testData: LabeledData
     let incarnation = Incarnation.now()
 
-    var detector: FailureDetector
+    /// Live, welcomed nodes, the clients each hosts, and who is alive.
+    var membership: Membership
     /// Signs of life taken off the inbound lanes that the actor may not have handled yet.
     let arrivals = ArrivalLedger()
-    /// Live, welcomed nodes and the clients each hosts.
-    var nodes: [String: [ClientInfo]] = [:] { didSet { clientDirectory = nil } }
-    /// `nodes` as rounds sample them; rebuilt after a membership change.
-    var clientDirectory: ClientDirectory?
     /// The open round's phases so far.
     var timeline: RoundTimeline?
     /// Wakes the open round's loop at once when the round may have changed (it also wakes at the
@@ -135,7 +132,7 @@ actor Coordinator {
         self.specs = specs
         self.global = global
         self.testData = testData
-        self.detector = FailureDetector(interval: settings.heartbeatInterval, liveness: settings.heartbeatLiveness)
+        self.membership = Membership(interval: settings.heartbeatInterval, liveness: settings.heartbeatLiveness)
         self.generator = SeededGenerator(seed: settings.seed)
         self.published = try PublishedModel(
             version: 0, weights: global, specs: specs, architecture: settings.model, incarnation: incarnation)
@@ -225,25 +222,14 @@ actor Coordinator {
 
     func waitForClients(_ wanted: Int) async throws {
         let deadline = clock.now + settings.startTimeout
-        while registeredClients < wanted && clock.now < deadline {
+        while membership.registeredClients < wanted && clock.now < deadline {
             try await clock.sleep(for: .milliseconds(100))
         }
-        guard registeredClients >= max(1, min(wanted, settings.minimumClients)) else {
-            throw FedzError("only \(registeredClients) client(s) registered after \(settings.startTimeout)")
+        let registered = membership.registeredClients
+        guard registered >= max(1, min(wanted, settings.minimumClients)) else {
+            throw FedzError("only \(registered) client(s) registered after \(settings.startTimeout)")
         }
-        logger.info("clients registered", metadata: ["fedz.clients": "\(registeredClients)", "fedz.nodes": "\(nodes.count)"])
-    }
-
-    var registeredClients: Int { nodes.values.reduce(0) { $0 + $1.count } }
-
-    /// The first of `clients` that a live node other than `node` already hosts, with that node:
-    /// a client id belongs to one node.
-    func clientHostedElsewhere(_ clients: [ClientInfo], by node: String) -> (client: Int, owner: String)? {
-        let claimed = Set(clients.map(\.id))
-        for (owner, hosted) in nodes where owner != node {
-            if let client = hosted.first(where: { claimed.contains($0.id) }) { return (client.id, owner) }
-        }
-        return nil
+        logger.info("clients registered", metadata: ["fedz.clients": "\(registered)", "fedz.nodes": "\(membership.nodes.count)"])
     }
 
     /// How many times in a row the coordinator tries a round before it gives up the run.
@@ -262,7 +248,7 @@ actor Coordinator {
     func runRound(_ round: Int) async throws -> RoundOutcome {
         await startRetrainingIfAsked()
         let started = clock.now
-        let (assignments, minimumResults) = sampleRound(currentClientDirectory())
+        let (assignments, minimumResults) = sampleRound(membership.clientDirectory())
         timeline = RoundTimeline(opened: started)
         let state = RoundState<ClientUpdate>(
             round: round, assignments: assignments, deadline: started + settings.roundTimeout,
@@ -402,20 +388,20 @@ actor Coordinator {
     // MARK: - Liveness
 
     /// When a node may next be found silent for too long: no fixed polling cadence.
-    var nextLivenessCheck: ContinuousClock.Instant { detector.nextDeath ?? clock.now + detector.timeout }
+    var nextLivenessCheck: ContinuousClock.Instant { membership.nextCheck(now: clock.now) }
 
     func tick() {
         for (sender, incarnation, arrival) in arrivals.drain() {
-            detector.onSignOfLife(from: sender, incarnation: incarnation, now: arrival)
+            membership.onSignOfLife(from: sender, incarnation: incarnation, arrival: arrival)
         }
-        for case .died(let id, _) in detector.onTick(now: clock.now) {
+        for id in membership.onTick(now: clock.now) {
             logger.warning("node silent, considered dead", metadata: ["fedz.node": "\(id)"])
             nodeLost(id)
         }
     }
 
+    /// What a node that left (dead or restarted; `membership` has let it go) means for the open round.
     func nodeLost(_ id: String) {
-        nodes[id] = nil
         current?.onNodeLost(id)
         secureNodeLost(id)
         roundWaker?.yield()
