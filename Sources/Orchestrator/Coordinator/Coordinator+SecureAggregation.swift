@@ -66,20 +66,13 @@ extension Coordinator {
         } else {
             try? await drive { @Sendable server, now in server.onDropout(lost, now: now) }
         }
-        guard let last = secureRound?.lastResend, now - last >= settings.heartbeatInterval else { return .collecting }
-        secureRound?.lastResend = now
-        let due = secureRound.map { round in
-            round.server.awaited.subtracting(round.server.lost).sorted().compactMap { round.requests[$0] }
-        } ?? []
-        for request in due { await send(request) }
+        for request in secureRound?.dueResends(now: now, every: settings.heartbeatInterval) ?? [] { await send(request) }
         return .collecting
     }
 
     /// Writes off the clients of a dead node; the round loop tells the server.
     func secureNodeLost(_ node: String) {
-        guard var round = secureRound else { return }
-        round.newlyLost.formUnion(round.hosts.filter { $0.value.node == node }.keys)
-        secureRound = round
+        secureRound?.onNodeLost(node)
     }
 
     /// A node's message for one of its clients in the current session.
@@ -176,33 +169,20 @@ extension Coordinator {
 
     /// Sends each client its message of the stage that opened, or records the outcome.
     private func carryOut(_ directive: SecAggServerDirective, closing stage: SecAggServer.Stage) async {
-        guard let hosts = secureRound?.hosts, directive != .wait else { return }
-        let now = clock.now
-        secureRound?.close(stage, now: now)
+        guard secureRound != nil else { return }
+        let (incarnation, version, round) = (incarnation, modelVersion, currentStart?.round)
+        let requests = secureRound?.onDirective(directive, closing: stage, now: clock.now) { kind in
+            Header(kind: kind, sender: Self.senderID, incarnation: incarnation, round: round, modelVersion: version)
+        } ?? []
+        guard directive != .wait else { return }
         logger.info(
             "secure aggregation stage closed",
             metadata: [
-                "fedz.round": "\(currentStart?.round ?? 0)", "stage": "\(stage.rawValue)",
+                "fedz.round": "\(round ?? 0)", "stage": "\(stage.rawValue)",
                 "seconds": "\(secureRound?.stageSeconds[stage.rawValue] ?? 0)",
             ])
-        var requests: [Int: Envelope] = [:]
-        func address<Body: Encodable & Sendable>(_ bodies: [Int: Body], kind: MessageKind) {
-            for (client, body) in bodies {
-                guard let node = hosts[client]?.node else { continue }
-                requests[client] = try? Envelope(topic: .node(node), header: header(kind, round: currentStart?.round), body: body)
-            }
-        }
-        switch directive {
-        case .sendKeyDirectories(let directories): address(directories, kind: .secaggDirectory)
-        case .sendShareDeliveries(let deliveries): address(deliveries, kind: .secaggDelivery)
-        case .sendUnmaskRequests(let unmask): address(unmask, kind: .secaggUnmask)
-        case .finished, .aborted, .wait:
-            secureRound?.outcome = directive
-            roundWaker?.yield()
-        }
-        secureRound?.requests = requests
-        secureRound?.lastResend = now
-        for client in requests.keys.sorted() { await send(requests[client]!) }
+        if secureRound?.outcome != nil { roundWaker?.yield() }
+        for request in requests { await send(request) }
     }
 
     /// Charges a completed round to the privacy budget at its sampling rate (under privacy the

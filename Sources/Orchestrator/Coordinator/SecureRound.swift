@@ -43,6 +43,46 @@ struct SecureRound: Sendable {
         stageStarted = now
     }
 
+    /// What the server's `directive` at the close of `stage` means at `now`: each client's
+    /// message of the stage that opened, addressed to the node hosting it (returned, to send,
+    /// and kept to send again), or the round's outcome (recorded; nothing to send).
+    mutating func onDirective(
+        _ directive: SecAggServerDirective, closing stage: SecAggServer.Stage, now: ContinuousClock.Instant,
+        header: (MessageKind) -> Header
+    ) -> [Envelope] {
+        guard directive != .wait else { return [] }
+        close(stage, now: now)
+        var requests: [Int: Envelope] = [:]
+        func address<Body: Encodable & Sendable>(_ bodies: [Int: Body], kind: MessageKind) {
+            for (client, body) in bodies {
+                guard let node = hosts[client]?.node else { continue }
+                requests[client] = try? Envelope(topic: .node(node), header: header(kind), body: body)
+            }
+        }
+        switch directive {
+        case .sendKeyDirectories(let directories): address(directories, kind: .secaggDirectory)
+        case .sendShareDeliveries(let deliveries): address(deliveries, kind: .secaggDelivery)
+        case .sendUnmaskRequests(let unmask): address(unmask, kind: .secaggUnmask)
+        case .finished, .aborted, .wait: outcome = directive
+        }
+        self.requests = requests
+        lastResend = now
+        return requests.keys.sorted().compactMap { requests[$0] }
+    }
+
+    /// The current stage's messages to clients still awaited (and not lost), when `resend` has
+    /// passed since they last went out at `now` (PUB/SUB may have lost them); empty otherwise.
+    mutating func dueResends(now: ContinuousClock.Instant, every resend: Duration) -> [Envelope] {
+        guard now - lastResend >= resend else { return [] }
+        lastResend = now
+        return server.awaited.subtracting(server.lost).sorted().compactMap { requests[$0] }
+    }
+
+    /// Writes off the clients `node` hosted; they are told to the server at the next look.
+    mutating func onNodeLost(_ node: String) {
+        newlyLost.formUnion(hosts.filter { $0.value.node == node }.keys)
+    }
+
     /// The sample-weighted mean training loss of `clients` that reported one (0 when none did).
     func trainLoss(of clients: [Int]) -> Double {
         let reported = clients.compactMap { client in trainLosses[client].map { ($0, Double(hosts[client]?.samples ?? 0)) } }
