@@ -72,11 +72,18 @@ actor Coordinator {
     /// Draws the central differential-privacy noise and, under privacy, the round's sample.
     var privacyRandom = CryptoRandom()
     var privacyBudget = PrivacyBudget()
-    /// The latest closed round's completion (evaluation, checkpoint, result), running while the
-    /// next round trains; it first waits for the completions before it.
-    var completion: Task<Void, any Error>?
+    /// Closed rounds for their completion (evaluation, checkpoint, result), which runs while the
+    /// next round trains: a task of `run`'s group completes them one at a time, in round order.
+    let closedRounds: (stream: AsyncStream<ClosedRound>, continuation: AsyncStream<ClosedRound>.Continuation) =
+        AsyncStream.makeStream()
     /// Closed rounds not completed yet.
     var pendingCompletions = 0
+    /// Why a completion failed; no later round is completed after it.
+    var completionFailure: (any Error)?
+    /// Whether the completing task has stopped (the run was cancelled).
+    var completionsStopped = false
+    /// Tasks waiting for the pending completions (`settleCompletion`).
+    var completionWaiters: [CheckedContinuation<Void, Never>] = []
     /// The checkpoint last saved (or, before the first round completes, the state to save).
     var lastCheckpoint: RoundCheckpoint?
     /// A finished version reached `--target-accuracy`: no further round opens, and the open one closes.
@@ -174,6 +181,7 @@ actor Coordinator {
                 }
             }
             group.addTask { await self.channel.serve() }
+            group.addTask { await self.completeClosedRounds() }
             defer { group.cancelAll() }
             try await waitForClients(settings.expectedClients)
             var round = nextRound
@@ -368,12 +376,8 @@ actor Coordinator {
             stageSeconds: stageSeconds, phases: timeline?.phases(closed: closed))
         timeline = nil
         let closedRound = ClosedRound(result: result, weights: weights, checkpoint: await captureCheckpoint(finished: false))
-        let previous = completion
         pendingCompletions += 1
-        completion = Task {
-            try await previous?.value
-            try await self.complete(closedRound)
-        }
+        closedRounds.continuation.yield(closedRound)
     }
 
     func broadcastRoundStart() async {
