@@ -24,7 +24,7 @@ declare -A allowed=(
     # Pure federated learning: links no libzmq.
     [Federation]="FedzProtocol Learning Crypto"
     [ModelOps]="Learning GRDB Crypto"
-    [CommandSupport]="Actors FedzProtocol ArgumentParser Logging TOMLKit"
+    [CommandSupport]="Actors FedzProtocol ArgumentParser Logging ServiceLifecycle TOMLKit"
     # CoreMetrics is a module of swift-metrics' Metrics product.
     [Telemetry]="Actors FedzProtocol ArgumentParser Hummingbird Logging Metrics CoreMetrics Prometheus ServiceLifecycle"
     [Node]="Actors FedzProtocol Learning Federation CommandSupport Telemetry ArgumentParser Logging"

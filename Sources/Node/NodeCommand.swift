@@ -126,14 +126,11 @@ struct NodeCommand: AsyncParsableCommand {
         let telemetry = await TelemetryServer.serve(
             metrics, defaultPort: 9472, recorder: recorder, refresh: { await worker.record(into: recorder) }, logger: logger)
 
-        let work = Task { try await worker.run() }
-        let watch = ProcessLifecycle.onTermination(parent: parentPid) { reason in
+        _ = await ProcessServices.run(beside: telemetry.map { [$0] } ?? [], parent: parentPid, logger: logger) { reason in
             logger.info("stopping", metadata: ["reason": "\(reason)"])
-            work.cancel()
+        } _: {
+            try await worker.run()
         }
-        defer { withExtendedLifetime(watch) {} }
-        _ = await work.result
-        await telemetry?.stop()
         await worker.shutdown()
     }
 

@@ -19,13 +19,4 @@ extension CoordinatorCommand {
         if let server { logger.info("serving the dashboard", metadata: ["url": "\(server.url)/"]) }
         return server
     }
-
-    /// Keeps serving the finished run's metrics and dashboard for `--linger` seconds (or until a
-    /// signal cancels `work`), then stops the server.
-    func linger<Success>(serving telemetry: TelemetryServer?, unlessCancelled work: Task<Success, any Error>) async {
-        guard let telemetry else { return }
-        let end = ContinuousClock.now + .seconds(linger)
-        while !work.isCancelled && ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(100)) }
-        await telemetry.stop()
-    }
 }

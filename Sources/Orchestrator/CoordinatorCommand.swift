@@ -82,20 +82,30 @@ struct CoordinatorCommand: AsyncParsableCommand {
         CoordinatorEvent.ready(publish: endpoints.publish, pull: endpoints.pull, control: endpoints.control).emit()
         let telemetry = await serveTelemetry(coordinator, logger: logger)
 
-        let work = Task { try await coordinator.run { CoordinatorEvent.round($0).emit() } }
-        let watch = ProcessLifecycle.onTermination(parent: parentPid) { reason in
-            logger.info("stopping", metadata: ["reason": "\(reason)"])
-            work.cancel()
+        let linger = self.linger
+        let outcome = await ProcessServices.run(beside: telemetry.map { [$0] } ?? [], parent: parentPid, logger: logger) {
+            reason in logger.info("stopping", metadata: ["reason": "\(reason)"])
+        } _: {
+            let rounds: Result<[RoundResult], any Error>
+            do {
+                rounds = .success(try await coordinator.run { CoordinatorEvent.round($0).emit() })
+            } catch {
+                rounds = .failure(error)
+            }
+            let report = await coordinator.report
+            await coordinator.shutdown()
+            if report.failure == nil { _ = try rounds.get() }
+            CoordinatorEvent.finished(report).emit()
+            // The finished run's metrics and dashboard stay served for --linger seconds, or until a stop.
+            if telemetry != nil { try? await Task.sleep(for: .seconds(linger)) }
+            return rounds
         }
-        defer { withExtendedLifetime(watch) {} }
-        let outcome = await work.result
-        let report = await coordinator.report
-        await coordinator.shutdown()
-        if work.isCancelled { throw ExitCode(130) }
-        if report.failure == nil { _ = try outcome.get() }
-        CoordinatorEvent.finished(report).emit()
-        await linger(serving: telemetry, unlessCancelled: work)
-        // A run that gave up has reported what it did and why it stopped; now it fails.
-        _ = try outcome.get()
+        switch outcome {
+        case .stopped:
+            throw ExitCode(130)
+        case .finished(let result):
+            // A run that gave up has reported what it did and why it stopped; now it fails.
+            _ = try result.get().get()
+        }
     }
 }

@@ -59,15 +59,12 @@ struct MonitorCommand: AsyncParsableCommand {
         let telemetry = await TelemetryServer.serve(
             metrics, defaultPort: 9471, recorder: recorder, refresh: { await monitor.record(into: recorder) }, logger: logger)
 
-        let work = Task { try await monitor.run { MonitorEvent.alert($0).emit() } }
-        let watch = ProcessLifecycle.onTermination(parent: parentPid) { reason in
-            logger.info("stopping", metadata: ["reason": "\(reason)"])
-            work.cancel()
+        let outcome = await ProcessServices.run(beside: telemetry.map { [$0] } ?? [], parent: parentPid, logger: logger) {
+            reason in logger.info("stopping", metadata: ["reason": "\(reason)"])
+        } _: {
+            try await monitor.run { MonitorEvent.alert($0).emit() }
         }
-        defer { withExtendedLifetime(watch) {} }
-        _ = await work.result
-        await telemetry?.stop()
         await monitor.shutdown()
-        if work.isCancelled { throw ExitCode(130) }
+        if case .stopped = outcome { throw ExitCode(130) }
     }
 }

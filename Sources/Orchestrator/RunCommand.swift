@@ -85,7 +85,11 @@ struct RunCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: pids, withIntermediateDirectories: true)
         let cluster = LocalCluster(logs: logs, pids: pids)
         let ports = try metrics.noMetrics ? nil : ClusterPorts(base: metrics.metricsPort ?? 0, nodes: nodes)
-        let work = Task {
+        let outcome = await ProcessServices.run(parent: parentPid, logger: logger) { reason in
+            // End a live progress line (and the terminal's ^C) before the notice.
+            if isatty(STDOUT_FILENO) != 0 { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            logger.notice("stopping the cluster", metadata: ["reason": "\(reason)"])
+        } _: {
             try await withThrowingTaskGroup(of: (RunReport, [Int: Double])?.self) { group in
                 group.addTask {
                     try await cluster.keepAlive { show("\($0) stopped; restarting it") }
@@ -99,22 +103,14 @@ struct RunCommand: AsyncParsableCommand {
                 throw CancellationError()
             }
         }
-        let watch = ProcessLifecycle.onTermination(parent: parentPid) { reason in
-            // End a live progress line (and the terminal's ^C) before the notice.
-            if isatty(STDOUT_FILENO) != 0 { FileHandle.standardOutput.write(Data("\n".utf8)) }
-            logger.notice("stopping the cluster", metadata: ["reason": "\(reason)"])
-            work.cancel()
-        }
-        defer { withExtendedLifetime(watch) {} }
-        let outcome = await work.result
         let stopping = ContinuousClock.now
         await cluster.stopAll()
         logger.debug("cluster stopped", metadata: ["seconds": "\((ContinuousClock.now - stopping).seconds)"])
-        if work.isCancelled {
+        guard case .finished(let result) = outcome else {
             show("interrupted: every process of the cluster has stopped")
             throw ExitCode(130)
         }
-        let (report, roundsFinishedAt) = try outcome.get()
+        let (report, roundsFinishedAt) = try result.get()
 
         show((report.failure == nil ? "done" : "gave up") + ": \(report.rounds.count) rounds, final test accuracy \(percent(report.finalTestAccuracy)), "
             + "production version \(report.productionVersion.map(String.init) ?? "none"), \(report.alerts.count) alert(s), "

@@ -81,3 +81,12 @@ public struct TelemetryError: Error, CustomStringConvertible {
 
     public init(_ description: String) { self.description = description }
 }
+
+/// A started server as a service of its process's group: it serves until the group shuts
+/// down, then stops gracefully.
+extension TelemetryServer: Service {
+    public func run() async {
+        try? await gracefulShutdown()
+        await stop()
+    }
+}

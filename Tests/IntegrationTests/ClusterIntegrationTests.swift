@@ -32,7 +32,9 @@ struct ClusterIntegrationTests {
     @Test func roundCompletesWithTheOthersWhenANodeIsKilledMidRound() async throws {
         let cluster = try ClusterHarness()
         defer { cluster.tearDown() }
-        let heartbeat = ["--heartbeat-interval", "0.5", "--heartbeat-liveness", "4"]
+        // A node is declared dead after 5 s of silence: long enough that a node starved of the CPU
+        // on a loaded machine (load average 20–40 measured) is not, short enough for the killed one.
+        let heartbeat = ["--heartbeat-interval", "0.5", "--heartbeat-liveness", "10"]
         try await cluster.startCoordinator(
             ["--rounds", "3", "--fraction", "0.25", "--expect-clients", "60", "--min-clients", "2"]
                 + Self.quick + heartbeat)

@@ -218,12 +218,12 @@ actor Coordinator {
     /// work a test harness waits for before it moves virtual time.
     nonisolated var threads: [ComputeThread] { [compute, evaluator, modelOps.thread] }
 
-    /// Closes the channel and stops the compute threads.
+    /// Closes the channel and stops the compute threads. The ModelOps desk keeps its thread
+    /// until the coordinator is released: a finished run's dashboard still reads the registry.
     func shutdown() async {
         await channel.close()
         compute.stop()
         evaluator.stop()
-        modelOps.stop()
     }
 
     // MARK: - Rounds

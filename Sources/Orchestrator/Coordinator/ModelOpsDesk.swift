@@ -57,9 +57,6 @@ actor ModelOpsDesk {
         self.deployment = Deployment(policy: settings.promotion)
     }
 
-    /// Stops the registry thread (work still queued on it fails).
-    nonisolated func stop() { thread.stop() }
-
     // MARK: - Versions
 
     /// Notes the production an earlier run left in the registry, so that it is not taken for
