@@ -39,8 +39,6 @@ actor Coordinator {
     /// Wakes the open round's loop at once when the round may have changed (it also wakes at the
     /// `RoundDriver`'s next deadline).
     var roundWaker: AsyncStream<Void>.Continuation?
-    /// Wakes `waitForClients` when a node joins.
-    var joinWaker: AsyncStream<Void>.Continuation?
     var global: [Tensor]
     /// The latest global model: the one rounds train from.
     var published: PublishedModel
@@ -230,24 +228,10 @@ actor Coordinator {
 
     // MARK: - Rounds
 
-    /// Waits until `wanted` clients are registered, waking at each join and at the start
-    /// timeout; fails if fewer than the minimum are there by then.
     func waitForClients(_ wanted: Int) async throws {
         let deadline = clock.now + settings.startTimeout
-        if membership.registeredClients < wanted {
-            let (joins, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-            joinWaker = waker
-            defer { joinWaker = nil }
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try? await self.clock.sleep(until: deadline)
-                    waker.yield()
-                }
-                defer { group.cancelAll() }
-                var wakes = joins.makeAsyncIterator()
-                while membership.registeredClients < wanted, clock.now < deadline, await wakes.next() != nil {}
-            }
-            try Task.checkCancellation()
+        while membership.registeredClients < wanted && clock.now < deadline {
+            try await clock.sleep(for: .milliseconds(100))
         }
         let registered = membership.registeredClients
         guard registered >= max(1, min(wanted, settings.minimumClients)) else {
