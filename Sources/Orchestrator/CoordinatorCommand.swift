@@ -4,6 +4,7 @@ import CommandSupport
 import Federation
 import FedzProtocol
 import Foundation
+import Learning
 import Telemetry
 
 /// `fedz coordinator`: runs the coordinator in this process. Prints one JSON event
@@ -78,7 +79,17 @@ struct CoordinatorCommand: AsyncParsableCommand {
             security: try security.store?.server(), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan(),
             stateDirectory: stateDir, resume: resume, secureAggregation: federation.privacy.secureAggregationSettings,
             privacy: federation.privacy.privacy, promotion: federation.promotion)
-        let (coordinator, endpoints) = try await Coordinator.start(settings: settings, logger: logger)
+        let model = try ModelZoo.learner(settings.model, seed: settings.seed)
+        let (channel, endpoints) = try await CoordinatorSockets.bind(
+            settings, modelBytes: model.parameterSpecs.reduce(0) { $0 + 4 * $1.count }, logger: logger)
+        let coordinator: Coordinator
+        do {
+            coordinator = try await Coordinator.start(
+                settings: settings, logger: logger, channel: channel, clock: SystemClock(), model: model)
+        } catch {
+            await channel.close()
+            throw error
+        }
         CoordinatorEvent.ready(publish: endpoints.publish, pull: endpoints.pull, control: endpoints.control).emit()
         let telemetry = await serveTelemetry(coordinator, logger: logger)
 

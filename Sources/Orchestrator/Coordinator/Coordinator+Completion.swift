@@ -16,8 +16,8 @@ struct ClosedRound: Sendable {
 }
 
 /// Completing closed rounds off the round's critical path, on the evaluation thread, one at a
-/// time in round order, so results, checkpoints and events stay in round order, and a crash
-/// before a round's completion resumes at that round.
+/// time in round order (`completions`), so results, checkpoints and events stay in round order,
+/// and a crash before a round's completion resumes at that round.
 extension Coordinator {
     /// How many closed rounds may still await completion when the next round is aggregated.
     /// With a target accuracy none: whether a round is aggregated at all depends on the previous
@@ -68,46 +68,10 @@ extension Coordinator {
         }
     }
 
-    /// Completes the closed rounds as they come, in order, until the run's group is cancelled;
-    /// after a failure the rest are dropped (the run ends with that failure).
-    func completeClosedRounds() async {
-        for await closed in closedRounds.stream {
-            if completionFailure == nil {
-                do {
-                    try await complete(closed)
-                } catch {
-                    completionFailure = error
-                }
-            }
-            pendingCompletions -= 1
-            wakeCompletionWaiters()
-        }
-        completionsStopped = true
-        wakeCompletionWaiters()
-    }
-
-    /// Waits for every closed round's completion, rethrowing the first error.
-    func settleCompletion() async throws {
-        while pendingCompletions > 0, completionFailure == nil, !completionsStopped {
-            await withCheckedContinuation { completionWaiters.append($0) }
-        }
-        if let completionFailure { throw completionFailure }
-        if pendingCompletions > 0 { throw CancellationError() }
-    }
-
-    private func wakeCompletionWaiters() {
-        let waiters = completionWaiters
-        completionWaiters = []
-        for waiter in waiters { waiter.resume() }
-    }
-
     /// Closes the open round without aggregating it: an earlier round's version reached the
     /// target accuracy. Late updates for it are dropped as stale.
     func closeForTarget(_ round: Int) -> RoundOutcome {
-        current = nil
-        currentStart = nil
-        secureRound = nil
-        timeline = nil
+        open = nil
         logger.info("round closed: the target accuracy was reached", metadata: ["fedz.round": "\(round)"])
         return .stopped
     }

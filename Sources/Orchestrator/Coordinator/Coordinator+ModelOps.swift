@@ -73,7 +73,7 @@ extension Coordinator {
     }
 
     /// The round nodes are told about: the open one, else the last completed.
-    var announcedRound: Int { currentStart?.round ?? nextRound - 1 }
+    var announcedRound: Int { open?.round ?? nextRound - 1 }
 
     /// Tells nodes at once what to serve (the heartbeat repeats it every interval).
     func announceStatus() async {

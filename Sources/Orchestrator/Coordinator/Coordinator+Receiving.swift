@@ -49,7 +49,7 @@ extension Coordinator {
         }
         do {
             try await handle(envelope, update: inbound.update)
-            if envelope.header.kind == .update { timeline?.onHandled(clock.now - began) }
+            if envelope.header.kind == .update { open?.timeline.onHandled(clock.now - began) }
         } catch {
             reject(error)
         }
@@ -97,9 +97,8 @@ extension Coordinator {
             try failure.validate()
             logger.warning("client failed to train", metadata: ["fedz.node": "\(header.sender)", "reason": "\(failure.reason)"])
             lastTrainingFailure = failure.reason
-            if var state = current {
-                try check(state.onFailure(client: failure.client, node: header.sender, round: header.round ?? -1))
-                current = state
+            if open != nil {
+                try open?.onFailure(client: failure.client, node: header.sender, round: header.round ?? -1)
                 roundWaker?.yield()
             }
         default:
@@ -108,32 +107,9 @@ extension Coordinator {
     }
 
     func acceptUpdate(_ update: Inbound.Update, header: Header) throws(WireError) {
-        guard secureRound == nil else { throw WireError(.unexpected, "a plain update from \(header.sender) in a secure round") }
-        let (report, delta) = (update.report, update.delta)
-        guard var state = current, header.round == state.round else {
-            throw WireError(.staleUpdate, "update for round \(header.round ?? -1) from \(header.sender)")
-        }
-        guard header.modelVersion == currentStart?.modelVersion else {
-            throw WireError(.staleUpdate, "update on model \(header.modelVersion ?? -1), the round trains \(modelVersion)")
-        }
-        guard report.samples > 0 else {
-            throw WireError(.badBody, "update with \(report.samples) samples")
-        }
-        let update = ClientUpdate(
-            client: report.client, node: header.sender, samples: report.samples, trainLoss: report.trainLoss, delta: delta)
-        try check(state.onResult(update, client: report.client, node: header.sender, round: state.round))
-        current = state
-        timeline?.onResult(now: clock.now)
+        guard open != nil else { throw WireError(.staleUpdate, "update for round \(header.round ?? -1) from \(header.sender)") }
+        try open?.onUpdate(update, header: header, now: clock.now)
         roundWaker?.yield()
-    }
-
-    func check(_ verdict: RoundState<ClientUpdate>.Verdict) throws(WireError) {
-        switch verdict {
-        case .accepted: return
-        case .duplicate: throw WireError(.duplicate, "a client reported twice in one round")
-        case .wrongRound(let round): throw WireError(.staleUpdate, "result for round \(round)")
-        case .notAssigned: throw WireError(.unexpected, "result from a client that was not sampled on that node")
-        }
     }
 
     func reject(_ error: any Error) {

@@ -6,17 +6,12 @@ import Telemetry
 
 /// The coordinator's state as metrics and as the dashboard's JSON.
 extension Coordinator {
-    /// Clients of the open round that answered: updated or failed (masked inputs in a secure round).
-    func answered(_ state: RoundState<ClientUpdate>) -> Int {
-        secureRound?.server.masked.count ?? state.results.count + state.failed.count
-    }
-
     /// What the coordinator knows now; registry reads that fail leave their part empty.
     func snapshot() async -> CoordinatorSnapshot {
         let now = clock.now
-        let current = self.current.map { state in
+        let current = open.map { round in
             DashboardState.Progress(
-                round: state.round, answered: answered(state), sampled: state.sampledCount, elapsed: (now - (state.deadline - settings.roundTimeout)).seconds)
+                round: round.round, answered: round.answered, sampled: round.state.sampledCount, elapsed: (now - round.opened).seconds)
         }
         let nodes = membership.nodes.keys.sorted().map { id in
             DashboardState.Node(

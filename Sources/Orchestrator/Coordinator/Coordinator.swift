@@ -34,8 +34,8 @@ actor Coordinator {
     var membership: Membership
     /// Signs of life taken off the inbound lanes that the actor may not have handled yet.
     let arrivals = ArrivalLedger()
-    /// The open round's phases so far.
-    var timeline: RoundTimeline?
+    /// The open round attempt, if one is open.
+    var open: OpenRound?
     /// Wakes the open round's loop at once when the round may have changed (it also wakes at the
     /// `RoundDriver`'s next deadline).
     var roundWaker: AsyncStream<Void>.Continuation?
@@ -48,14 +48,6 @@ actor Coordinator {
     var productionChanges: [String: ProductionChangeResult] = [:]
     /// The round to run next (greater than 1 after a resume).
     var nextRound = 1
-    var current: RoundState<ClientUpdate>?
-    var currentStart: RoundStart?
-    /// The largest chance any client had of being sampled into the open round (what the privacy
-    /// accountant charges it at).
-    var currentSamplingRate = 0.0
-    /// Under privacy, the open round's expected number of clients (C·K): the fixed denominator
-    /// of its noisy average.
-    var currentExpectedClients = 1.0
     var generator: SeededGenerator
     var rejections = RejectionCounter()
     /// Each peer's message and model-request rate.
@@ -65,25 +57,14 @@ actor Coordinator {
     var failure: String?
     /// What the last client that could not train said (e.g. its loss became non-finite).
     var lastTrainingFailure: String?
-    /// The open round's secure aggregation, when rounds aggregate by SecAgg+.
-    var secureRound: SecureRound?
     /// SecAgg+ sessions opened so far: each round attempt is a new session.
     var secureSessions = 0
     /// Draws the central differential-privacy noise and, under privacy, the round's sample.
     var privacyRandom = CryptoRandom()
     var privacyBudget = PrivacyBudget()
-    /// Closed rounds for their completion (evaluation, checkpoint, result), which runs while the
-    /// next round trains: a task of `run`'s group completes them one at a time, in round order.
-    let closedRounds: (stream: AsyncStream<ClosedRound>, continuation: AsyncStream<ClosedRound>.Continuation) =
-        AsyncStream.makeStream()
-    /// Closed rounds not completed yet.
-    var pendingCompletions = 0
-    /// Why a completion failed; no later round is completed after it.
-    var completionFailure: (any Error)?
-    /// Whether the completing task has stopped (the run was cancelled).
-    var completionsStopped = false
-    /// Tasks waiting for the pending completions (`settleCompletion`).
-    var completionWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Closed rounds' completions (evaluation, checkpoint, result), which run while the next
+    /// round trains: a task of `run`'s group completes them one at a time, in round order.
+    let completions = CompletionQueue<ClosedRound>()
     /// The checkpoint last saved (or, before the first round completes, the state to save).
     var lastCheckpoint: RoundCheckpoint?
     /// A finished version reached `--target-accuracy`: no further round opens, and the open one closes.
@@ -181,7 +162,7 @@ actor Coordinator {
                 }
             }
             group.addTask { await self.channel.serve() }
-            group.addTask { await self.completeClosedRounds() }
+            group.addTask { await self.completions.consume { try await self.complete($0) } }
             defer { group.cancelAll() }
             try await waitForClients(settings.expectedClients)
             var round = nextRound
@@ -208,7 +189,7 @@ actor Coordinator {
                     try await waitForClients(settings.minimumClients)
                 }
             }
-            try await settleCompletion()
+            try await completions.settle()
             try await modelOps.save(captureCheckpoint(finished: true))
             return history
         }
@@ -256,31 +237,30 @@ actor Coordinator {
     func runRound(_ round: Int) async throws -> RoundOutcome {
         await startRetrainingIfAsked()
         let started = clock.now
-        let (assignments, minimumResults) = sampleRound(membership.clientDirectory())
-        timeline = RoundTimeline(opened: started)
-        let state = RoundState<ClientUpdate>(
-            round: round, assignments: assignments, deadline: started + settings.roundTimeout,
-            minimumResults: minimumResults)
-        current = state
-        currentStart = RoundStart(
-            round: round, modelVersion: published.version, modelHash: published.hash, assignments: assignments,
-            training: aggregation.strategy.configure(settings.training), deadlineSeconds: settings.roundTimeout.seconds)
-        do {
-            try beginSecureRound(now: started)
-        } catch {
-            // A sample the secure protocol cannot serve abandons this attempt; the run goes on.
-            (current, currentStart) = (nil, nil)
-            let reason = "\(error)"
-            logger.warning("round abandoned", metadata: ["fedz.round": "\(round)", "reason": "\(reason)"])
-            CoordinatorEvent.abandoned(round: round, reason: reason).emit()
-            return .abandoned(reason: reason)
+        let sample = RoundSample(
+            membership.clientDirectory(), settings: settings, generator: &generator, privacyRandom: &privacyRandom)
+        var opening = OpenRound(
+            round: round, sample: sample, model: published, training: aggregation.strategy.configure(settings.training),
+            settings: settings, now: started)
+        if let secure = settings.secureAggregation {
+            secureSessions += 1
+            do {
+                opening.secure = try SecureRound(
+                    opening: &opening.start, session: secureSessions, settings: settings, secure: secure,
+                    vectorLength: specs.reduce(1) { $0 + $1.count }, expectedClients: sample.expectedClients,
+                    nodes: membership.nodes, now: started)
+            } catch {
+                // A sample the secure protocol cannot serve abandons this attempt; the run goes on.
+                return abandoned(round, reason: "\(error)")
+            }
         }
-        logger.info("round started", metadata: ["fedz.round": "\(round)", "fedz.sampled": "\(state.sampledCount)"])
+        open = opening
+        logger.info("round started", metadata: ["fedz.round": "\(round)", "fedz.sampled": "\(opening.state.sampledCount)"])
 
         let (wakes, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         roundWaker = waker
         defer { roundWaker = nil }
-        var driver = RoundDriver(opened: started, deadline: state.deadline, cadence: settings.roundCadence)
+        var driver = RoundDriver(opened: started, deadline: opening.state.deadline, cadence: settings.roundCadence)
         // The alarm wakes the loop at the driver's next deadline; messages wake it through `roundWaker`.
         let (alarms, alarm) = AsyncStream.makeStream(of: ContinuousClock.Instant.self, bufferingPolicy: .bufferingNewest(1))
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -298,46 +278,54 @@ actor Coordinator {
             while true {
                 let now = clock.now
                 let due = driver.onWake(now: now)
-                if due.contains(.broadcast) {
-                    await broadcastRoundStart()
-                    timeline?.onBroadcast(now: now)
+                if due.contains(.broadcast), let announcement = open?.announcement,
+                   let envelope = try? Envelope(topic: .round, header: header(.roundStart, round: round), body: announcement)
+                {
+                    await send(envelope)
+                    open?.timeline.onBroadcast(now: now)
                 }
                 if targetReached { return closeForTarget(round) }
-                guard let state = current else { return .abandoned(reason: "the round was closed") }
-                switch secureRound == nil ? state.status(now: clock.now) : await secureRoundStatus(now: clock.now) {
+                guard let state = open?.state else { return .abandoned(reason: "the round was closed") }
+                switch open?.secure == nil ? state.status(now: clock.now) : await secureRoundStatus(now: clock.now) {
                 case .collecting:
                     for case .progress(let elapsed) in due {
                         CoordinatorEvent.progress(
-                            round: round, answered: answered(state), sampled: state.sampledCount, elapsed: elapsed.seconds
+                            round: round, answered: open?.answered ?? 0, sampled: state.sampledCount, elapsed: elapsed.seconds
                         ).emit()
                     }
-                    alarm.yield(driver.nextWake(other: secureRound?.nextWake(resend: settings.heartbeatInterval)))
+                    alarm.yield(driver.nextWake(other: open?.secure?.nextWake(resend: settings.heartbeatInterval)))
                     if await wake.next() == nil { try Task.checkCancellation() }
                 case .abandoned(let reason):
-                    current = nil
-                    currentStart = nil
-                    try await settleCompletion()
+                    open = nil
+                    try await completions.settle()
                     if targetReached { return closeForTarget(round) }
-                    logger.warning("round abandoned", metadata: ["fedz.round": "\(round)", "reason": "\(reason)"])
-                    CoordinatorEvent.abandoned(round: round, reason: reason).emit()
-                    return .abandoned(reason: reason)
+                    return abandoned(round, reason: reason)
                 case .complete:
-                    current = nil
-                    currentStart = nil
-                    if pendingCompletions > pendingCompletionsAllowed { try await settleCompletion() }
+                    guard let closing = open else { return .abandoned(reason: "the round was closed") }
+                    open = nil
+                    if await completions.pending > pendingCompletionsAllowed { try await completions.settle() }
                     if targetReached { return closeForTarget(round) }
                     // Stopped while waiting for earlier rounds' completions: aggregate nothing more.
                     try Task.checkCancellation()
-                    try await finish(state, started: started)
+                    try await finish(closing)
                     return .closed
                 }
             }
         }
     }
 
+    /// Logs and announces an abandoned attempt.
+    private func abandoned(_ round: Int, reason: String) -> RoundOutcome {
+        open = nil
+        logger.warning("round abandoned", metadata: ["fedz.round": "\(round)", "reason": "\(reason)"])
+        CoordinatorEvent.abandoned(round: round, reason: reason).emit()
+        return .abandoned(reason: reason)
+    }
+
     /// Aggregates a collected round, registers and publishes the new version (the next round
     /// may open at once), and starts its completion: evaluation, checkpoint and result.
-    func finish(_ state: RoundState<ClientUpdate>, started: ContinuousClock.Instant) async throws {
+    func finish(_ closing: OpenRound) async throws {
+        let state = closing.state
         let updates = state.results.values.sorted { $0.client < $1.client }
         let samples = updates.reduce(0) { $0 + $1.samples }
         var participants = updates.count
@@ -346,47 +334,36 @@ actor Coordinator {
             : updates.reduce(0.0) { $0 + $1.trainLoss * Double($1.samples) } / Double(max(samples, 1))
         var stageSeconds: [String: Double]?
         let collected: RoundAggregation.Collected
-        if let secure = secureRound {
+        if let secure = closing.secure {
             guard case .finished(let sum)? = secure.outcome else { throw FedzError("no unmasked sum to aggregate") }
-            secureRound = nil
             collected = .secureSum(sum, secure.aggregation)
             (participants, trainLoss, stageSeconds) = (sum.contributors.count, secure.trainLoss(of: sum.contributors), secure.stageSeconds)
         } else {
             collected = .updates(updates)
         }
-        let (before, aggregation, random, expected) = (global, self.aggregation, privacyRandom, currentExpectedClients)
+        let (before, aggregation, random, expected) = (global, self.aggregation, privacyRandom, closing.expectedClients)
         let (next, stepped, used) = try await compute.run {
             var (aggregation, random) = (aggregation, random)
             return (aggregation.next(from: before, collected, expectedClients: expected, random: &random), aggregation, random)
         }
         guard let next else { throw FedzError("the secure sum carries no weight") }
         (global, self.aggregation, privacyRandom) = (next, stepped, used)
-        timeline?.onAggregated(now: clock.now)
+        var timeline = closing.timeline
+        timeline.onAggregated(now: clock.now)
         let weights = global
         let version = try await registerVersion(
             parent: published.version, round: state.round, weights: weights,
             metrics: TrainingMetrics(participants: participants))
         let closed = clock.now
         nextRound = state.round + 1
-        let spent = accountPrivacy(sampled: state.assignments.values.joined())
+        let spent = accountPrivacy(samplingRate: closing.samplingRate, sampled: state.assignments.values.joined())
         let result = RoundResult(
             round: state.round, modelVersion: version, participants: participants, sampled: state.sampledCount,
             trainLoss: trainLoss, testLoss: 0, testAccuracy: 0,
-            seconds: (closed - started).seconds, epsilon: spent?.epsilon, epsilonKnownSample: spent?.knownSample,
-            stageSeconds: stageSeconds, phases: timeline?.phases(closed: closed))
-        timeline = nil
-        let closedRound = ClosedRound(result: result, weights: weights, checkpoint: await captureCheckpoint(finished: false))
-        pendingCompletions += 1
-        closedRounds.continuation.yield(closedRound)
-    }
-
-    func broadcastRoundStart() async {
-        guard var start = currentStart else { return }
-        if let state = current { start.answered = (Array(state.results.keys) + state.failed).sorted() }
-        if let secure = secureRound { start.answered = secure.server.advertised.keys.sorted() }
-        guard let envelope = try? Envelope(topic: .round, header: header(.roundStart, round: start.round), body: start)
-        else { return }
-        await send(envelope)
+            seconds: (closed - closing.opened).seconds, epsilon: spent?.epsilon, epsilonKnownSample: spent?.knownSample,
+            stageSeconds: stageSeconds, phases: timeline.phases(closed: closed))
+        await completions.enqueue(
+            ClosedRound(result: result, weights: weights, checkpoint: await captureCheckpoint(finished: false)))
     }
 
     // MARK: - Liveness
@@ -406,8 +383,7 @@ actor Coordinator {
 
     /// What a node that left (dead or restarted; `membership` has let it go) means for the open round.
     func nodeLost(_ id: String) {
-        current?.onNodeLost(id)
-        secureNodeLost(id)
+        open?.onNodeLost(id)
         roundWaker?.yield()
     }
 

@@ -1,6 +1,7 @@
 import Actors
 import Federation
 import FedzProtocol
+import Learning
 
 /// The coordinator's shell state for one secure round around the pure `SecAggServer`:
 /// where each client lives, the request each awaited client was last sent (re-sent
@@ -29,6 +30,39 @@ struct SecureRound: Sendable {
         self.hosts = hosts
         lastResend = now
         stageStarted = now
+    }
+
+    /// Opens SecAgg+ session `session` among the clients `start` samples (`nodes` holds each
+    /// node's registered clients), and fills its configuration and sample total into `start`.
+    /// Throws when the sample is one the protocol cannot serve (too few clients for its threshold).
+    init(
+        opening start: inout RoundStart, session: Int, settings: CoordinatorSettings, secure: SecureAggregationSettings,
+        vectorLength: Int, expectedClients: Double, nodes: [String: [ClientInfo]], now: ContinuousClock.Instant
+    ) throws {
+        var hosts: [Int: (node: String, samples: Int)] = [:]
+        for (node, clients) in start.assignments {
+            let counts = Dictionary((nodes[node] ?? []).map { ($0.id, $0.samples) }, uniquingKeysWith: { first, _ in first })
+            for client in clients { hosts[client] = (node, counts[client] ?? 0) }
+        }
+        let config = secure.config(
+            session: session, participants: Array(hosts.keys), vectorLength: vectorLength,
+            graphSeed: settings.seed ^ (UInt64(session) &* 0x9E37_79B9_7F4A_7C15),
+            stageTimeout: max(10, 10 * settings.heartbeatInterval.seconds), inputTimeout: settings.roundTimeout.seconds)
+        let sampleTotal = hosts.values.reduce(0) { $0 + $1.samples }
+        let server: SecAggServer
+        do {
+            server = try SecAggServer(config: config, now: now)
+        } catch {
+            throw FedzError("round \(start.round) cannot aggregate securely among \(hosts.count) client(s): \(error)")
+        }
+        (start.secureAggregation, start.sampleTotal) = (config, sampleTotal)
+        self.init(
+            server: server,
+            aggregation: SecureFedAvg(
+                config: config, sampleTotal: sampleTotal, privacy: settings.privacy,
+                mergesPrototypes: ModelZoo.prototypeNames.contains(settings.model),
+                expectedClients: settings.privacy == nil ? nil : expectedClients),
+            hosts: hosts, now: now)
     }
 
     /// When the round loop must look at this round next: the stage's deadline, or when the

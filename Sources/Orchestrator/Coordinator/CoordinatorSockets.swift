@@ -4,13 +4,13 @@ import FedzProtocol
 import Learning
 import Logging
 
-/// The coordinator on ZeroMQ, as `fedz coordinator` starts it: its sockets, bounded for what one
-/// peer may make it hold, behind a `ZMQFederationChannel`.
-extension Coordinator {
-    /// Loads the test set, builds the initial model and binds its sockets; returns the
-    /// coordinator and the endpoints the sockets bound.
-    static func start(settings: CoordinatorSettings, logger: Logger) async throws -> (Coordinator, CoordinatorEndpoints) {
-        let model = try ModelZoo.learner(settings.model, seed: settings.seed)
+/// The coordinator's ZeroMQ sockets, as `fedz coordinator` binds them: bounded for what one peer
+/// may make it hold, behind a `ZMQFederationChannel`.
+enum CoordinatorSockets {
+    /// Binds the sockets for a model of `modelBytes`; returns the channel and the endpoints bound.
+    static func bind(
+        _ settings: CoordinatorSettings, modelBytes: Int, logger: Logger
+    ) async throws -> (ZMQFederationChannel, CoordinatorEndpoints) {
         let loop = try await IOLoop.start(name: "fedz-coordinator-io")
         do {
             if let security = settings.security {
@@ -22,7 +22,7 @@ extension Coordinator {
                 }
             }
             let sockets = SocketSettings(curve: settings.security?.curve)
-            let inbound = Self.inboundSettings(sockets, modelBytes: model.parameterSpecs.reduce(0) { $0 + 4 * $1.count })
+            let inbound = inboundSettings(sockets, modelBytes: modelBytes)
             let publisher = try await Publisher(loop: loop, bind: settings.publishEndpoint, settings: sockets)
             let puller = try await Puller(
                 loop: loop, bind: settings.pullEndpoint, settings: inbound, priorityTopics: [.control])
@@ -30,15 +30,13 @@ extension Coordinator {
             if let endpoint = settings.controlEndpoint {
                 control = try await Puller(loop: loop, bind: endpoint, settings: inbound)
             }
-            let transport = ZMQFederationChannel(
+            let channel = ZMQFederationChannel(
                 loop: loop, publisher: publisher, puller: puller, control: control
             ) { event in
                 logger.warning("transport security", metadata: ["event": "\(event)"])
                 if case .refused(let publicKey, _) = event { CoordinatorEvent.refused(publicKey: publicKey).emit() }
             }
-            let endpoints = CoordinatorEndpoints(publish: publisher.endpoint, pull: puller.endpoint, control: control?.endpoint)
-            let coordinator = try await start(settings: settings, logger: logger, channel: transport, clock: SystemClock(), model: model)
-            return (coordinator, endpoints)
+            return (channel, CoordinatorEndpoints(publish: publisher.endpoint, pull: puller.endpoint, control: control?.endpoint))
         } catch {
             await loop.shutdown()
             throw error
