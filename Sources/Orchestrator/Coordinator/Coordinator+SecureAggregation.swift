@@ -33,9 +33,22 @@ extension Coordinator {
     /// Applies `event` to the server and carries out its directive. During unmasking
     /// the event may reconstruct and remove every mask, so it runs on the compute thread;
     /// otherwise it mutates the server in place (a masked input adds to a large sum).
-    /// Re-sent messages (`duplicate`) and late ones (`wrong_stage`) are dropped quietly.
+    /// Re-sent messages (`duplicate`) and late ones (`wrong_stage`) are dropped quietly. An event
+    /// that comes while the server is on the compute thread waits for it, and is applied then.
     private func drive(_ event: @escaping SecureRound.Event) async throws(WireError) {
-        guard let server = open?.secure?.server, open?.secure?.busy == false else { return }
+        guard open?.secure?.busy == false else {
+            open?.secure?.deferred.append(event)
+            return
+        }
+        try await apply(event)
+        while let next = open?.secure.flatMap({ $0.busy ? nil : $0.deferred.first }) {
+            open?.secure?.deferred.removeFirst()
+            do throws(WireError) { try await apply(next) } catch { reject(error) }
+        }
+    }
+
+    private func apply(_ event: @escaping SecureRound.Event) async throws(WireError) {
+        guard let server = open?.secure?.server else { return }
         let (stage, session) = (server.stage, server.config.round)
         let outcome: Result<SecAggServerDirective, SecAggError>
         if stage == .unmasking {

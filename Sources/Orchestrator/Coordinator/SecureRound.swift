@@ -21,6 +21,8 @@ struct SecureRound: Sendable {
     var stageSeconds: [String: Double] = [:]
     /// The unmasking runs on the compute thread; meanwhile the server is not touched here.
     var busy = false
+    /// Events that came while `busy`, applied in order once the server is back.
+    var deferred: [Event] = []
     /// `.finished` or `.aborted` once the round is over.
     var outcome: SecAggServerDirective?
 
