@@ -57,3 +57,70 @@ import Testing
         #expect(round.stageSeconds == ["advertise_keys": 1], "a wait closes no stage")
     }
 }
+
+/// What a node's SecAgg+ message does to the session, checked before the server sees it.
+@Suite struct SecureRoundMessageTests {
+    let base = SecureRoundTests()
+
+    func keys(client: Int, session: Int = 7, from node: String) throws -> Envelope {
+        try Envelope(
+            topic: .control, header: Header(kind: .secaggKeys, sender: node, incarnation: 1, round: 3),
+            body: SecAggPublicKeys(round: session, client: client, encryptionKey: [], maskingKey: []))
+    }
+
+    /// Why `round` refuses `envelope`; nil when it takes it.
+    func refusal(_ envelope: Envelope, by round: inout SecureRound) -> WireError.Reason? {
+        do throws(WireError) {
+            _ = try round.event(for: envelope)
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+
+    @Test func aMessageForAnotherNodesClientOrAnotherSessionIsRefused() throws {
+        var round = try base.round()
+        #expect(refusal(try keys(client: 0, session: 6, from: "node-0"), by: &round) == .staleUpdate)
+        #expect(refusal(try keys(client: 2, from: "node-0"), by: &round) == .unexpected, "node-0 speaks for node-1's client")
+        #expect(refusal(try keys(client: 2, from: "node-1"), by: &round) == nil)
+    }
+
+    @Test func aMaskedInputOfTheWrongShapeIsRefusedAndItsLossIsNotKept() throws {
+        var round = try base.round()
+        let header = Header(kind: .secaggMaskedInput, sender: "node-0", incarnation: 1, round: 3)
+        let wrong = try Envelope(
+            topic: .control, header: header, body: MaskedInputReport(round: 7, client: 0, trainLoss: 0.5),
+            tensors: [WireTensor(name: MaskedInputReport.tensorName, shape: [4], words: [0, 0, 0, 0])])
+        #expect(refusal(wrong, by: &round) == .badShape, "4 words for a vector of 5")
+        #expect(round.trainLosses.isEmpty)
+        let right = try Envelope(
+            topic: .control, header: header, body: MaskedInputReport(round: 7, client: 0, trainLoss: 0.5),
+            tensors: [WireTensor(name: MaskedInputReport.tensorName, shape: [5], words: [0, 0, 0, 0, 0])])
+        #expect(refusal(right, by: &round) == nil)
+        #expect(round.trainLosses == [0: 0.5])
+    }
+
+    @Test func lookingAtABusySessionLeavesItAloneAndADeadNodeIsToldOnce() throws {
+        var round = try base.round()
+        round.busy = true
+        round.onNodeLost("node-1")
+        guard case .busy = round.look() else {
+            Issue.record("a busy session was driven")
+            return
+        }
+        #expect(round.newlyLost == [2, 3], "kept for when the server is back")
+        round.busy = false
+        guard case .running(let dropout) = round.look() else {
+            Issue.record("a running session was not driven")
+            return
+        }
+        #expect(round.newlyLost.isEmpty)
+        var server = round.server
+        _ = try dropout(&server, base.start)
+        #expect(server.lost == [2, 3])
+        guard case .running = round.look() else {
+            Issue.record("a running session was not ticked")
+            return
+        }
+    }
+}

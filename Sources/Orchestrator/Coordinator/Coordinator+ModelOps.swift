@@ -5,9 +5,8 @@ import Foundation
 import Learning
 import ModelOps
 
-/// The coordinator's side of ModelOps: what its `ModelOpsDesk` decides reaches the nodes (new
-/// versions, what to serve) and the monitor (field metrics); checkpoints hold the desk's state
-/// beside the round's.
+/// The coordinator's side of ModelOps: resuming, the versions rounds make, retraining after a
+/// drift alert; checkpoints hold the `ModelOpsDesk`'s state beside the round's.
 extension Coordinator {
     /// Resumes from the registry's checkpoint (`--resume`, after a crash), or registers the
     /// initial weights as the first version of a fresh run.
@@ -18,7 +17,9 @@ extension Coordinator {
         {
             published = try await modelOps.resume(latest: run.version, production: checkpoint.productionVersion, state: run)
             global = published.weights
-            try restoreStrategy(from: run)
+            if let warning = try aggregation.resume(from: run, global: global) {
+                logger.warning("\(warning)", metadata: ["fedz.version": "\(run.version)"])
+            }
             generator = resumed
             history = run.history
             privacyBudget = PrivacyBudget(accountant: run.accountant, inclusions: run.inclusions ?? [:])
@@ -43,57 +44,16 @@ extension Coordinator {
         }
     }
 
-    /// Puts the strategy's server state back as the checkpoint left it, or says that it
-    /// restarts from zero when the checkpoint predates server state; a state that does not
-    /// fit the strategy (another strategy's, another model's) stops the resume.
-    private func restoreStrategy(from run: RunCheckpoint) throws {
-        guard let state = run.strategyState else {
-            if aggregation.strategy.serverState != nil {
-                logger.warning(
-                    "the checkpoint holds no server state: \(aggregation.strategy.name)'s momentum and moments restart from zero",
-                    metadata: ["fedz.version": "\(run.version)"])
-            }
-            return
-        }
-        do {
-            try aggregation.restore(state, global: global)
-        } catch {
-            throw PlanError("cannot resume \(aggregation.strategy.name) from the checkpoint: \(error) (run without --resume to start afresh)")
-        }
-    }
-
-    /// Registers new global weights as a version, publishes it, lets the deployment policy
-    /// place it and makes it the one rounds train from; returns its number.
+    /// Registers new global weights as a version, which the desk publishes and places; it is
+    /// the one rounds train from now. Returns its number.
     func registerVersion(parent: Int?, round: Int, weights: [Tensor], metrics: TrainingMetrics) async throws -> Int {
-        published = try await modelOps.record(parent: parent, round: round, weights: weights, metrics: metrics)
-        await send(published.envelope)
-        _ = try await modelOps.place(published.version, round: round)
-        await announceStatus()
+        published = try await modelOps.publish(
+            parent: parent, round: round, weights: weights, metrics: metrics, announcing: announcedRound)
         return published.version
     }
 
     /// The round nodes are told about: the open one, else the last completed.
     var announcedRound: Int { open?.round ?? nextRound - 1 }
-
-    /// Tells nodes at once what to serve (the heartbeat repeats it every interval).
-    func announceStatus() async {
-        let served = await modelOps.served
-        let status = CoordinatorStatus(round: announcedRound, production: served.production, candidate: served.candidate)
-        if let message = try? Envelope(topic: .round, header: header(.heartbeat), body: status) { await send(message) }
-    }
-
-    /// Records a node's field report, republishes it for the monitor and lets it judge the
-    /// candidate.
-    func acceptFieldReport(_ envelope: Envelope) async throws(WireError) {
-        let observation = try envelope.body(FieldObservation.self)
-        try observation.validate()
-        let promoted = try await modelOps.fieldReport(observation, from: envelope.header.sender)
-        let metrics = FieldMetrics(node: envelope.header.sender, round: announcedRound, observation: observation)
-        if let message = try? Envelope(topic: .metrics, header: header(.fieldMetrics), body: metrics) {
-            await send(message)
-        }
-        if promoted { await announceStatus() }
-    }
 
     /// A drift alert from the monitor: training restarts from production with the next round;
     /// the last completed round's checkpoint is saved again with the retraining to resume.

@@ -72,21 +72,10 @@ extension Coordinator {
             if !membership.isMember(header.sender), header.sender != Self.monitorID {
                 await sendToNode(header.sender, kind: .rejoin, body: Empty())
             }
-        case .modelRequest:
-            let request = try envelope.body(ModelRequest.self)
-            guard var message = await modelOps.servableModel(request.version)?.envelope else {
-                throw WireError(.unexpected, "\(header.sender) asked for model \(request.version), which is not served")
-            }
-            message.topic = .node(header.sender)
-            await send(message)
-        case .fieldReport:
-            try await acceptFieldReport(envelope)
+        case .modelRequest, .fieldReport, .productionChange:
+            try await modelOps.handle(envelope, round: announcedRound)
         case .retrainRequest:
             try await acceptRetrainRequest(envelope)
-        case .productionChange:
-            let change = try envelope.body(ProductionChange.self)
-            try change.validate()
-            await changeProduction(change, from: header.sender)
         case .update:
             guard let update else { throw WireError(.unexpected, "an update that was not checked before the actor") }
             try acceptUpdate(update, header: envelope.header)

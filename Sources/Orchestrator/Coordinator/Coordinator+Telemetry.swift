@@ -6,6 +6,16 @@ import Telemetry
 
 /// The coordinator's state as metrics and as the dashboard's JSON.
 extension Coordinator {
+    /// Messages rejected so far, by reason; refused CURVE handshakes count as `handshake_refused`,
+    /// messages past the sockets' size limits as `oversized`.
+    var rejected: [String: Int] {
+        var counts = rejections.counts
+        let refusals = channel.refusals
+        if refusals.oversized > 0 { counts[WireError.Reason.oversized.rawValue, default: 0] += refusals.oversized }
+        if refusals.handshakes > 0 { counts["handshake_refused"] = refusals.handshakes }
+        return counts
+    }
+
     /// What the coordinator knows now; registry reads that fail leave their part empty.
     func snapshot() async -> CoordinatorSnapshot {
         let now = clock.now

@@ -44,8 +44,6 @@ actor Coordinator {
     var published: PublishedModel
     /// Versions, deployment, field data, retraining: the registry's side of the run.
     nonisolated let modelOps: ModelOpsDesk
-    /// The last production change each admin asked for, as answered.
-    var productionChanges: [String: ProductionChangeResult] = [:]
     /// The round to run next (greater than 1 after a resume).
     var nextRound = 1
     var generator: SeededGenerator
@@ -125,17 +123,8 @@ actor Coordinator {
         self.published = try PublishedModel(
             version: 0, weights: global, specs: specs, architecture: settings.model, incarnation: incarnation)
         self.modelOps = ModelOpsDesk(
-            registry: registry, settings: settings, logger: logger, specs: specs, incarnation: incarnation)
-    }
-
-    /// Messages rejected so far, by reason; refused CURVE handshakes count as `handshake_refused`,
-    /// messages past the sockets' size limits as `oversized`.
-    var rejected: [String: Int] {
-        var counts = rejections.counts
-        let refusals = channel.refusals
-        if refusals.oversized > 0 { counts[WireError.Reason.oversized.rawValue, default: 0] += refusals.oversized }
-        if refusals.handshakes > 0 { counts["handshake_refused"] = refusals.handshakes }
-        return counts
+            registry: registry, settings: settings, logger: logger, specs: specs, incarnation: incarnation,
+            channel: channel)
     }
 
     /// Runs every round, telling `onRound` each result in order; returns the history.
@@ -157,7 +146,7 @@ actor Coordinator {
             group.addTask {
                 while !Task.isCancelled {
                     await self.modelOps.adoptRegistryProduction()
-                    await self.announceStatus()
+                    await self.modelOps.announce(round: await self.announcedRound)
                     try await self.clock.sleep(for: self.settings.heartbeatInterval)
                 }
             }
@@ -165,29 +154,24 @@ actor Coordinator {
             group.addTask { await self.completions.consume { try await self.complete($0) } }
             defer { group.cancelAll() }
             try await waitForClients(settings.expectedClients)
-            var round = nextRound
-            var attempts = 0
-            rounds: while round <= settings.rounds, !targetReached {
+            var attempts = RoundAttempts(first: nextRound, last: settings.rounds, limit: Self.attemptsPerRound)
+            rounds: while case .open(let round, let retry) = attempts.next, !targetReached {
                 // A stopped coordinator opens no further round, even when its rounds never wait.
                 try Task.checkCancellation()
-                switch try await runRound(round) {
-                case .closed:
-                    round += 1
-                    attempts = 0
-                case .stopped:
-                    break rounds
-                case .abandoned(let reason):
-                    attempts += 1
-                    guard attempts < Self.attemptsPerRound else {
-                        let failure = "round \(round) abandoned \(attempts) times (last: \(reason))"
-                            + (lastTrainingFailure.map { "; a client that failed to train said: \($0)" } ?? "")
-                        self.failure = failure
-                        throw FedzError(failure)
-                    }
+                if retry {
                     // Give the failure detector time to settle who is alive before sampling again.
                     try await clock.sleep(for: settings.heartbeatInterval * settings.heartbeatLiveness)
                     try await waitForClients(settings.minimumClients)
                 }
+                switch try await runRound(round) {
+                case .closed: attempts.onClosed()
+                case .stopped: break rounds
+                case .abandoned(let reason): attempts.onAbandoned(reason: reason)
+                }
+            }
+            if case .gaveUp(let why) = attempts.next {
+                failure = why + (lastTrainingFailure.map { "; a client that failed to train said: \($0)" } ?? "")
+                throw FedzError(failure ?? why)
             }
             try await completions.settle()
             try await modelOps.save(captureCheckpoint(finished: true))

@@ -14,14 +14,17 @@ import ModelOps
 /// stored weights, runs on its own thread: neither the coordinator's actor nor its compute
 /// threads wait on the registry.
 ///
-/// Production changes are announced to nodes by the coordinator: each method that may move
-/// production says whether it did.
+/// It speaks its own part of the protocol on the coordinator's channel (`ModelOpsDesk+Messages`):
+/// new versions, the versions nodes ask for, field reports, an admin's production changes, and
+/// what nodes should serve. Each method that may move production says whether it did.
 actor ModelOpsDesk {
     nonisolated let registry: ModelRegistry
-    private let settings: CoordinatorSettings
-    private let logger: Logger
+    let settings: CoordinatorSettings
+    let logger: Logger
     private let specs: [ParameterSpec]
-    private let incarnation: UInt64
+    let incarnation: UInt64
+    /// The coordinator's channel, for the desk's own messages.
+    let channel: any FederationChannel
     /// Runs the registry's SQLite work and reads stored weights.
     nonisolated let thread = ComputeThread(name: "fedz-modelops")
 
@@ -36,7 +39,7 @@ actor ModelOpsDesk {
     /// When the run began (restored from the checkpoint after a restart).
     private(set) var runStarted = Date()
     /// The latest version: the one rounds train from.
-    private var latest = 0
+    private(set) var latest = 0
     /// Versions nodes may ask for, encoded: the latest, production and the candidate.
     private var servable: [Int: PublishedModel] = [:]
     /// Versions being read from the registry, so that nodes asking together cause one read.
@@ -47,9 +50,16 @@ actor ModelOpsDesk {
     /// other than the one it was taken against.
     private var moving = false
     private var waitingToMove: [CheckedContinuation<Void, Never>] = []
+    /// The last production change each admin asked for, as answered (a request sent again is
+    /// answered again, not redone).
+    var productionChanges: [String: ProductionChangeResult] = [:]
 
-    init(registry: ModelRegistry, settings: CoordinatorSettings, logger: Logger, specs: [ParameterSpec], incarnation: UInt64) {
+    init(
+        registry: ModelRegistry, settings: CoordinatorSettings, logger: Logger, specs: [ParameterSpec], incarnation: UInt64,
+        channel: any FederationChannel
+    ) {
         self.registry = registry
+        self.channel = channel
         self.settings = settings
         self.logger = logger
         self.specs = specs

@@ -1,4 +1,5 @@
 import Federation
+import Learning
 import Foundation
 import ModelOps
 
@@ -56,4 +57,22 @@ struct ModelOpsState: Sendable {
     var retraining: Retraining?
     var promotions: [Promotion]
     var startedAt: Date
+}
+
+extension RoundAggregation {
+    /// Puts the strategy's server state back as `run` left it. Returns a warning when the
+    /// checkpoint predates server state and the strategy's momentum and moments restart from
+    /// zero; throws when the state does not fit the strategy (another strategy's, another model's).
+    mutating func resume(from run: RunCheckpoint, global: [Tensor]) throws -> String? {
+        guard let state = run.strategyState else {
+            guard strategy.serverState != nil else { return nil }
+            return "the checkpoint holds no server state: \(strategy.name)'s momentum and moments restart from zero"
+        }
+        do {
+            try restore(state, global: global)
+        } catch {
+            throw PlanError("cannot resume \(strategy.name) from the checkpoint: \(error) (run without --resume to start afresh)")
+        }
+        return nil
+    }
 }
