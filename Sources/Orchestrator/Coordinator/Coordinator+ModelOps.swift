@@ -21,17 +21,18 @@ extension Coordinator {
                 logger.warning("\(warning)", metadata: ["fedz.version": "\(run.version)"])
             }
             generator = resumed
-            history = run.history
             privacyBudget = PrivacyBudget(accountant: run.accountant, inclusions: run.inclusions ?? [:])
             nextRound = checkpoint.round + 1
-            lastCheckpoint = RoundCheckpoint(
-                round: checkpoint.round, production: checkpoint.productionVersion, rngState: checkpoint.rngState, run: run)
+            await recorder.begin(
+                history: run.history,
+                checkpoint: RoundCheckpoint(
+                    round: checkpoint.round, production: checkpoint.productionVersion, rngState: checkpoint.rngState, run: run))
             logger.notice("resumed", metadata: ["fedz.round": "\(checkpoint.round)", "fedz.version": "\(run.version)"])
             return
         }
         try await modelOps.beginFresh()
         _ = try await registerVersion(parent: nil, round: 0, weights: initialWeights, metrics: TrainingMetrics())
-        lastCheckpoint = await captureCheckpoint(finished: false)
+        await recorder.begin(history: [], checkpoint: await captureCheckpoint(finished: false))
     }
 
     /// The run's part of a resume checkpoint, or nil, with a warning, if it cannot be read.
@@ -64,11 +65,7 @@ extension Coordinator {
         }
         guard let retraining = await modelOps.retrain(alert: request.alert) else { return }
         do {
-            var checkpoint: RoundCheckpoint
-            if let lastCheckpoint { checkpoint = lastCheckpoint } else { checkpoint = await captureCheckpoint(finished: false) }
-            checkpoint.run.retraining = retraining
-            try await modelOps.save(checkpoint)
-            lastCheckpoint = checkpoint
+            try await recorder.saveAgain(with: retraining)
         } catch {
             logger.error("could not save the checkpoint", metadata: ["error": "\(error)"])
         }
@@ -90,7 +87,7 @@ extension Coordinator {
         let modelOps = await self.modelOps.state
         let run = RunCheckpoint(
             version: published.version, candidate: modelOps.candidate, retraining: modelOps.retraining,
-            history: history, promotions: modelOps.promotions, finished: finished, startedAt: modelOps.startedAt,
+            history: await recorder.history, promotions: modelOps.promotions, finished: finished, startedAt: modelOps.startedAt,
             accountant: privacyBudget.accountant, inclusions: privacyBudget.inclusions, strategyState: aggregation.strategy.serverState)
         return RoundCheckpoint(round: nextRound - 1, production: modelOps.production, rngState: generator.state, run: run)
     }

@@ -30,7 +30,7 @@ extension Coordinator {
         }
         let records = await modelOps.records()
         return CoordinatorSnapshot(
-            plannedRounds: settings.rounds, history: history, current: current, nodes: nodes,
+            plannedRounds: settings.rounds, history: await history, current: current, nodes: nodes,
             alerts: records.alerts, versions: records.versions, aliases: records.aliases,
             traffic: Traffic(sockets: await channel.traffic(), rejected: rejected))
     }

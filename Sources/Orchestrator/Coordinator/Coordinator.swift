@@ -21,13 +21,9 @@ actor Coordinator {
     let channel: any FederationChannel
     let clock: any FederationClock
     let compute: ComputeThread
-    /// Evaluates closed rounds' versions and saves their checkpoints, beside `compute`, which
-    /// aggregates and registers: a round never queues behind its predecessor's evaluation.
-    let evaluator: ComputeThread
     /// Turns a closed round into the next global model; holds the strategy's server state.
     var aggregation: RoundAggregation
     let specs: [ParameterSpec]
-    let testData: LabeledData
     let incarnation = Incarnation.now()
 
     /// Live, welcomed nodes, the clients each hosts, and who is alive.
@@ -50,7 +46,6 @@ actor Coordinator {
     var rejections = RejectionCounter()
     /// Each peer's message and model-request rate.
     var quota = RequestQuota()
-    var history: [RoundResult] = []
     /// Why the run gave up, when it did: a round abandoned too many times in a row.
     var failure: String?
     /// What the last client that could not train said (e.g. its loss became non-finite).
@@ -60,15 +55,11 @@ actor Coordinator {
     /// Draws the central differential-privacy noise and, under privacy, the round's sample.
     var privacyRandom = CryptoRandom()
     var privacyBudget = PrivacyBudget()
-    /// Closed rounds' completions (evaluation, checkpoint, result), which run while the next
-    /// round trains: a task of `run`'s group completes them one at a time, in round order.
-    let completions = CompletionQueue<ClosedRound>()
-    /// The checkpoint last saved (or, before the first round completes, the state to save).
-    var lastCheckpoint: RoundCheckpoint?
+    /// Completes closed rounds (evaluation, checkpoint, result) while the next round trains, and
+    /// holds the history.
+    nonisolated let recorder: RoundRecorder
     /// A finished version reached `--target-accuracy`: no further round opens, and the open one closes.
     var targetReached = false
-    /// Told each round's result, in round order.
-    var onRound: @Sendable (RoundResult) -> Void = { _ in }
 
     /// Loads the test set, builds the initial model and opens the registry; the coordinator
     /// talks through `channel` (wrapped in the fault plan's faults when it has any) on `clock`'s time.
@@ -113,11 +104,9 @@ actor Coordinator {
         self.channel = channel
         self.clock = clock
         self.compute = ComputeThread(name: "fedz-coordinator-compute")
-        self.evaluator = ComputeThread(name: "fedz-coordinator-evaluation")
         self.aggregation = RoundAggregation(strategy: strategy, privacy: settings.privacy)
         self.specs = specs
         self.global = global
-        self.testData = testData
         self.membership = Membership(interval: settings.heartbeatInterval, liveness: settings.heartbeatLiveness)
         self.generator = SeededGenerator(seed: settings.seed)
         self.published = try PublishedModel(
@@ -125,11 +114,13 @@ actor Coordinator {
         self.modelOps = ModelOpsDesk(
             registry: registry, settings: settings, logger: logger, specs: specs, incarnation: incarnation,
             channel: channel)
+        self.recorder = RoundRecorder(
+            settings: settings, logger: logger, testData: testData, modelOps: modelOps, channel: channel, clock: clock,
+            incarnation: incarnation)
     }
 
     /// Runs every round, telling `onRound` each result in order; returns the history.
     func run(onRound: @escaping @Sendable (RoundResult) -> Void) async throws -> [RoundResult] {
-        self.onRound = onRound
         return try await withThrowingTaskGroup(of: Void.self) { group in
             // Updates, and control traffic (hellos, heartbeats, requests) on lanes of its own.
             for lane in channel.lanes {
@@ -151,7 +142,7 @@ actor Coordinator {
                 }
             }
             group.addTask { await self.channel.serve() }
-            group.addTask { await self.completions.consume { try await self.complete($0) } }
+            group.addTask { await self.recorder.run(onRound: onRound) { await self.reachTarget() } }
             defer { group.cancelAll() }
             try await waitForClients(settings.expectedClients)
             var attempts = RoundAttempts(first: nextRound, last: settings.rounds, limit: Self.attemptsPerRound)
@@ -173,22 +164,22 @@ actor Coordinator {
                 failure = why + (lastTrainingFailure.map { "; a client that failed to train said: \($0)" } ?? "")
                 throw FedzError(failure ?? why)
             }
-            try await completions.settle()
+            try await recorder.settle()
             try await modelOps.save(captureCheckpoint(finished: true))
-            return history
+            return await recorder.history
         }
     }
 
     /// The threads the coordinator's work runs on besides its actor: work in flight on them is
     /// work a test harness waits for before it moves virtual time.
-    nonisolated var threads: [ComputeThread] { [compute, evaluator, modelOps.thread] }
+    nonisolated var threads: [ComputeThread] { [compute, recorder.evaluator, modelOps.thread] }
 
     /// Closes the channel and stops the compute threads. The ModelOps desk keeps its thread
     /// until the coordinator is released: a finished run's dashboard still reads the registry.
     func shutdown() async {
         await channel.close()
         compute.stop()
-        evaluator.stop()
+        recorder.evaluator.stop()
     }
 
     // MARK: - Rounds
@@ -281,13 +272,13 @@ actor Coordinator {
                     if await wake.next() == nil { try Task.checkCancellation() }
                 case .abandoned(let reason):
                     open = nil
-                    try await completions.settle()
+                    try await recorder.settle()
                     if targetReached { return closeForTarget(round) }
                     return abandoned(round, reason: reason)
                 case .complete:
                     guard let closing = open else { return .abandoned(reason: "the round was closed") }
                     open = nil
-                    if await completions.pending > pendingCompletionsAllowed { try await completions.settle() }
+                    try await recorder.settleBeforeAggregating()
                     if targetReached { return closeForTarget(round) }
                     // Stopped while waiting for earlier rounds' completions: aggregate nothing more.
                     try Task.checkCancellation()
@@ -296,6 +287,20 @@ actor Coordinator {
                 }
             }
         }
+    }
+
+    /// Closes the open round without aggregating it: an earlier round's version reached the
+    /// target accuracy. Late updates for it are dropped as stale.
+    func closeForTarget(_ round: Int) -> RoundOutcome {
+        open = nil
+        logger.info("round closed: the target accuracy was reached", metadata: ["fedz.round": "\(round)"])
+        return .stopped
+    }
+
+    /// A completed version reached `--target-accuracy`: no further round opens, and the open one closes.
+    func reachTarget() {
+        targetReached = true
+        roundWaker?.yield()
     }
 
     /// Logs and announces an abandoned attempt.
@@ -346,7 +351,7 @@ actor Coordinator {
             trainLoss: trainLoss, testLoss: 0, testAccuracy: 0,
             seconds: (closed - closing.opened).seconds, epsilon: spent?.epsilon, epsilonKnownSample: spent?.knownSample,
             stageSeconds: stageSeconds, phases: timeline.phases(closed: closed))
-        await completions.enqueue(
+        await recorder.enqueue(
             ClosedRound(result: result, weights: weights, checkpoint: await captureCheckpoint(finished: false)))
     }
 
@@ -385,10 +390,11 @@ actor Coordinator {
     }
 
     func send(_ envelope: Envelope) async {
-        do {
-            try await channel.send(WireFormat.encode(envelope))
-        } catch {
-            logger.warning("publish failed", metadata: ["kind": "\(envelope.header.kind)", "error": "\(error)"])
-        }
+        await channel.send(envelope, logger: logger)
+    }
+
+    /// Completed rounds' results, in order.
+    var history: [RoundResult] {
+        get async { await recorder.history }
     }
 }

@@ -66,10 +66,6 @@ extension ModelOpsDesk {
     }
 
     private func send(_ envelope: Envelope) async {
-        do {
-            try await channel.send(WireFormat.encode(envelope))
-        } catch {
-            logger.warning("publish failed", metadata: ["kind": "\(envelope.header.kind)", "error": "\(error)"])
-        }
+        await channel.send(envelope, logger: logger)
     }
 }

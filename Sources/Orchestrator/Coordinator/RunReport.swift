@@ -50,7 +50,7 @@ extension Coordinator {
         get async {
             let (state, alerts) = (await modelOps.state, await modelOps.alertsOfThisRun())
             return RunReport(
-                rounds: history, productionVersion: state.production, alerts: alerts.map(RunReport.Alert.init),
+                rounds: await history, productionVersion: state.production, alerts: alerts.map(RunReport.Alert.init),
                 promotions: state.promotions, rejected: rejected, failure: failure)
         }
     }
