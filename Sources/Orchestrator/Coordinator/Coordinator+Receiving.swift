@@ -43,19 +43,20 @@ extension Coordinator {
             return
         case .restarted(let id):
             logger.info("node restarted", metadata: ["fedz.node": "\(id)"])
-            nodeLost(id)
+            await nodeLost(id)
         case .fresh:
             break
         }
         do {
-            try await handle(envelope, update: inbound.update)
-            if envelope.header.kind == .update { open?.timeline.onHandled(clock.now - began) }
+            try await handle(envelope, update: inbound.update, began: began)
         } catch {
             reject(error)
         }
     }
 
-    func handle(_ envelope: Envelope, update: Inbound.Update? = nil) async throws(WireError) {
+    /// Handles a message by kind; `began` is when receiving it began (an update's handling time
+    /// counts in its round's phases).
+    func handle(_ envelope: Envelope, update: Inbound.Update? = nil, began: ContinuousClock.Instant) async throws(WireError) {
         let header = envelope.header
         switch header.kind {
         case .hello:
@@ -73,32 +74,23 @@ extension Coordinator {
                 await sendToNode(header.sender, kind: .rejoin, body: Empty())
             }
         case .modelRequest, .fieldReport, .productionChange:
-            try await modelOps.handle(envelope, round: announcedRound)
+            try await modelOps.handle(envelope, round: await runner.announcedRound)
         case .retrainRequest:
             try await acceptRetrainRequest(envelope)
         case .update:
             guard let update else { throw WireError(.unexpected, "an update that was not checked before the actor") }
-            try acceptUpdate(update, header: envelope.header)
+            try await runner.acceptUpdate(update, header: envelope.header, began: began)
         case .secaggKeys, .secaggShares, .secaggMaskedInput, .secaggReveal:
-            try await acceptSecureAggregation(envelope)
+            try await runner.acceptSecureAggregation(envelope)
         case .trainingFailed:
             let failure = try envelope.body(TrainingFailure.self)
             try failure.validate()
             logger.warning("client failed to train", metadata: ["fedz.node": "\(header.sender)", "reason": "\(failure.reason)"])
             lastTrainingFailure = failure.reason
-            if open != nil {
-                try open?.onFailure(client: failure.client, node: header.sender, round: header.round ?? -1)
-                roundWaker?.yield()
-            }
+            try await runner.acceptFailure(client: failure.client, node: header.sender, round: header.round ?? -1)
         default:
             throw WireError(.unexpected, "kind \(header.kind) from \(header.sender)")
         }
-    }
-
-    func acceptUpdate(_ update: Inbound.Update, header: Header) throws(WireError) {
-        guard open != nil else { throw WireError(.staleUpdate, "update for round \(header.round ?? -1) from \(header.sender)") }
-        try open?.onUpdate(update, header: header, now: clock.now)
-        roundWaker?.yield()
     }
 
     func reject(_ error: any Error) {
@@ -108,5 +100,22 @@ extension Coordinator {
         } else {
             logger.debug("message rejected", metadata: ["reason": "\(wireError.reason)", "detail": "\(wireError.detail)"])
         }
+    }
+
+    /// A drift alert from the monitor: training restarts from production with the next round;
+    /// the last completed round's checkpoint is saved again with the retraining to resume.
+    func acceptRetrainRequest(_ envelope: Envelope) async throws(WireError) {
+        let request = try envelope.body(RetrainRequest.self)
+        guard envelope.header.sender == Coordinator.monitorID else {
+            throw WireError(.unexpected, "retrain request from \(envelope.header.sender)")
+        }
+        guard let retraining = await modelOps.retrain(alert: request.alert) else { return }
+        do {
+            try await recorder.saveAgain(with: retraining)
+        } catch {
+            logger.error("could not save the checkpoint", metadata: ["error": "\(error)"])
+        }
+        CoordinatorEvent.retraining(alert: request.alert, reason: request.reason).emit()
+        logger.notice("retraining from production", metadata: ["alert": "\(request.alert)"])
     }
 }

@@ -9,20 +9,20 @@ extension Coordinator {
     /// Messages rejected so far, by reason; refused CURVE handshakes count as `handshake_refused`,
     /// messages past the sockets' size limits as `oversized`.
     var rejected: [String: Int] {
-        var counts = rejections.counts
-        let refusals = channel.refusals
-        if refusals.oversized > 0 { counts[WireError.Reason.oversized.rawValue, default: 0] += refusals.oversized }
-        if refusals.handshakes > 0 { counts["handshake_refused"] = refusals.handshakes }
-        return counts
+        get async {
+            var counts = rejections.counts
+            for (reason, count) in await runner.deferredRefusals.counts { counts[reason, default: 0] += count }
+            let refusals = channel.refusals
+            if refusals.oversized > 0 { counts[WireError.Reason.oversized.rawValue, default: 0] += refusals.oversized }
+            if refusals.handshakes > 0 { counts["handshake_refused"] = refusals.handshakes }
+            return counts
+        }
     }
 
     /// What the coordinator knows now; registry reads that fail leave their part empty.
     func snapshot() async -> CoordinatorSnapshot {
         let now = clock.now
-        let current = open.map { round in
-            DashboardState.Progress(
-                round: round.round, answered: round.answered, sampled: round.state.sampledCount, elapsed: (now - round.opened).seconds)
-        }
+        let current = await runner.progress(now: now)
         let nodes = membership.nodes.keys.sorted().map { id in
             DashboardState.Node(
                 id: id, clients: membership.nodes[id]?.count ?? 0,
@@ -32,7 +32,7 @@ extension Coordinator {
         return CoordinatorSnapshot(
             plannedRounds: settings.rounds, history: await history, current: current, nodes: nodes,
             alerts: records.alerts, versions: records.versions, aliases: records.aliases,
-            traffic: Traffic(sockets: await channel.traffic(), rejected: rejected))
+            traffic: Traffic(sockets: await channel.traffic(), rejected: await rejected))
     }
 }
 

@@ -51,7 +51,7 @@ extension Coordinator {
             let (state, alerts) = (await modelOps.state, await modelOps.alertsOfThisRun())
             return RunReport(
                 rounds: await history, productionVersion: state.production, alerts: alerts.map(RunReport.Alert.init),
-                promotions: state.promotions, rejected: rejected, failure: failure)
+                promotions: state.promotions, rejected: await rejected, failure: failure)
         }
     }
 }

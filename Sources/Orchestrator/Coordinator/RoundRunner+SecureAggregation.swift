@@ -3,11 +3,11 @@ import Federation
 import FedzProtocol
 import Foundation
 
-/// Secure aggregation and differential privacy in the coordinator: the open round's
+/// Secure aggregation and differential privacy in the rounds: the open round's
 /// `SecureRound` decides; here its events are applied (the unmasking on the compute thread)
 /// and its messages sent. The round ends in the unmasked sum applied as FedAvg (or DP-FedAvg),
 /// or in an abort that abandons it.
-extension Coordinator {
+extension RoundRunner {
     /// Advances the secure round: losses, deadlines and re-sends. `.complete` once the
     /// sum is unmasked, `.abandoned` if the round aborted.
     func secureRoundStatus(now: ContinuousClock.Instant) async -> RoundState<ClientUpdate>.Status {
@@ -43,7 +43,10 @@ extension Coordinator {
         try await apply(event)
         while let next = open?.secure.flatMap({ $0.busy ? nil : $0.deferred.first }) {
             open?.secure?.deferred.removeFirst()
-            do throws(WireError) { try await apply(next) } catch { reject(error) }
+            do throws(WireError) { try await apply(next) } catch {
+                _ = deferredRefusals.record(error.reason)
+                logger.warning("message rejected", metadata: ["reason": "\(error.reason)", "detail": "\(error.detail)"])
+            }
         }
     }
 
@@ -95,9 +98,9 @@ extension Coordinator {
     /// Sends each client its message of the stage that opened, or records the outcome.
     private func carryOut(_ directive: SecAggServerDirective, closing stage: SecAggServer.Stage) async {
         guard open?.secure != nil, directive != .wait else { return }
-        let (incarnation, version, round) = (incarnation, modelVersion, open?.round)
+        let (incarnation, version, round) = (incarnation, published.version, open?.round)
         let requests = open?.secure?.onDirective(directive, closing: stage, now: clock.now) { kind in
-            Header(kind: kind, sender: Self.senderID, incarnation: incarnation, round: round, modelVersion: version)
+            Header(kind: kind, sender: Coordinator.senderID, incarnation: incarnation, round: round, modelVersion: version)
         } ?? []
         logger.info(
             "secure aggregation stage closed",

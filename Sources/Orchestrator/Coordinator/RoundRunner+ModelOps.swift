@@ -5,9 +5,10 @@ import Foundation
 import Learning
 import ModelOps
 
-/// The coordinator's side of ModelOps: resuming, the versions rounds make, retraining after a
-/// drift alert; checkpoints hold the `ModelOpsDesk`'s state beside the round's.
-extension Coordinator {
+/// The rounds' side of ModelOps: resuming from the registry's checkpoint, registering the versions
+/// rounds make, training from production after a drift alert; checkpoints hold the
+/// `ModelOpsDesk`'s state beside the rounds'.
+extension RoundRunner {
     /// Resumes from the registry's checkpoint (`--resume`, after a crash), or registers the
     /// initial weights as the first version of a fresh run.
     func prepare(initialWeights: [Tensor]) async throws {
@@ -55,23 +56,6 @@ extension Coordinator {
 
     /// The round nodes are told about: the open one, else the last completed.
     var announcedRound: Int { open?.round ?? nextRound - 1 }
-
-    /// A drift alert from the monitor: training restarts from production with the next round;
-    /// the last completed round's checkpoint is saved again with the retraining to resume.
-    func acceptRetrainRequest(_ envelope: Envelope) async throws(WireError) {
-        let request = try envelope.body(RetrainRequest.self)
-        guard envelope.header.sender == Coordinator.monitorID else {
-            throw WireError(.unexpected, "retrain request from \(envelope.header.sender)")
-        }
-        guard let retraining = await modelOps.retrain(alert: request.alert) else { return }
-        do {
-            try await recorder.saveAgain(with: retraining)
-        } catch {
-            logger.error("could not save the checkpoint", metadata: ["error": "\(error)"])
-        }
-        CoordinatorEvent.retraining(alert: request.alert, reason: request.reason).emit()
-        logger.notice("retraining from production", metadata: ["alert": "\(request.alert)"])
-    }
 
     /// At a round's start: once a drift alert asked for it, training restarts from the
     /// production weights (never in the middle of a round).
