@@ -11,37 +11,32 @@ extension DeviceWorker {
     /// Switches to what the coordinator says to serve, fetching versions it lacks.
     func serve(_ status: CoordinatorStatus) async {
         observeRound(status.round)
-        if status.production?.version != serving?.production?.version, let production = status.production {
-            logger.info("serving a new production version", metadata: ["fedz.version": "\(production.version)"])
-        }
-        serving = status
-        pruneModels()
-        for model in [status.production, status.candidate].compactMap({ $0 }) where models[model.version]?.hash != model.hash {
-            await requestModel(model.version)
+        for directive in shelf.onStatus(status, roundVersion: nodeRound.pending?.modelVersion, now: clock.now) {
+            switch directive {
+            case .newProduction(let version):
+                logger.info("serving a new production version", metadata: ["fedz.version": "\(version)"])
+            case .request(let version):
+                await push(kind: .modelRequest, body: ModelRequest(version: version))
+            }
         }
     }
 
     /// Evaluates the served model(s) on a fresh batch of local data and reports it.
     func monitorField() async {
-        guard let production = serving?.production, let served = models[production.version], served.hash == production.hash
-        else { return }
-        let candidate = serving?.candidate.flatMap { candidate in
-            models[candidate.version].flatMap { $0.hash == candidate.hash ? (candidate.version, $0.weights) : nil }
-        }
-        guard let batch = fieldBatch() else { return }
+        guard let (production, candidate) = shelf.fieldModels(), let batch = fieldBatch() else { return }
         let architecture = settings.model
         do {
             let (productionAccuracy, candidateAccuracy) = try await compute.run {
                 let model = try ModelZoo.learner(architecture, seed: 0)
-                try model.setParameters(served.weights)
+                try model.setParameters(production.weights)
                 let productionAccuracy = model.evaluate(on: batch).accuracy
                 guard let candidate else { return (productionAccuracy, Double?.none) }
-                try model.setParameters(candidate.1)
+                try model.setParameters(candidate.weights)
                 return (productionAccuracy, Optional(model.evaluate(on: batch).accuracy))
             }
             let observation = FieldObservation(
                 version: production.version, accuracy: productionAccuracy, samples: batch.count,
-                candidateVersion: candidate?.0, candidateAccuracy: candidateAccuracy)
+                candidateVersion: candidate?.version, candidateAccuracy: candidateAccuracy)
             lastField = observation
             await push(kind: .fieldReport, body: observation)
         } catch {
@@ -86,14 +81,5 @@ extension DeviceWorker {
         let count = store.shared.count
         guard count > 0 else { return nil }
         return store.shared.subset((0..<settings.fieldBatch).map { _ in Int.random(in: 0..<count, using: &generator) })
-    }
-
-    /// Keeps only the versions still needed: the round's, production's, the candidate's
-    /// and the newest received.
-    func pruneModels() {
-        let newest = models.keys.max()
-        let keep = Set([pendingRound?.modelVersion, serving?.production?.version, serving?.candidate?.version, newest]
-            .compactMap { $0 })
-        models = models.filter { keep.contains($0.key) }
     }
 }

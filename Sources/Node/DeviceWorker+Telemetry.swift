@@ -9,7 +9,7 @@ extension DeviceWorker {
                 await recorder.value(.fieldAccuracy, candidate, labels: [("model", "candidate")])
             }
         }
-        await recorder.value(.productionVersion, Double(serving?.production?.version ?? 0))
+        await recorder.value(.productionVersion, Double(shelf.serving?.production?.version ?? 0))
         await recorder.traffic(Traffic(sockets: await channel.traffic(), rejected: rejections.counts))
     }
 }

@@ -17,36 +17,27 @@ actor DeviceWorker {
     let channel: any PeerChannel
     let clock: any FederationClock
     let compute = ComputeThread(name: "fedz-node-compute")
-    let incarnation = Incarnation.now()
     let (workSignals, workSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     /// Rounds at which injected drift begins, for the task that shifts the data; the receive
     /// loop hands them over instead of waiting for the shift.
     let (driftRounds, driftRound) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
 
+    /// The node's name and incarnation on its messages, and their encoding.
+    let envelopes: NodeEnvelopes
     var link: CoordinatorLink
-    /// This round's reports (updates and failures) by client, kept until the coordinator
-    /// lists the client as answered, so that a lost report is sent again.
-    var outbox: [Int: (frames: Multipart, sentAt: ContinuousClock.Instant)] = [:]
+    /// The pending round: its trained clients and the reports waiting for acknowledgement.
+    var nodeRound: NodeRound
+    /// The model versions held (trained, served and evaluated) and what to serve.
+    var shelf: ModelShelf
+    /// The SecAgg+ session of the pending round, if it aggregates securely.
+    var secure: SecureParticipant
     var generator = SystemRandomNumberGenerator()
-    /// Model versions received, checked against their announced hashes: the ones being
-    /// trained, served and evaluated.
-    var models: [Int: (hash: String, weights: [Tensor])] = [:]
-    /// What the coordinator says to serve (production) and evaluate (candidate).
-    var serving: CoordinatorStatus?
     var drifted = false
     /// The data is being shifted: training waits for it, everything else goes on.
     var shifting = false
-    /// The latest round that has work for this node.
-    var pendingRound: RoundStart?
-    /// Clients already trained (or failed) in `pendingRound`.
-    var done: Set<Int> = []
-    var lastModelRequest: (version: Int, at: ContinuousClock.Instant)?
     var rejections = RejectionCounter()
     /// The latest field evaluation (production, and the candidate when one is deployed).
     var lastField: FieldObservation?
-    let specs: [ParameterSpec]
-    /// The secure-aggregation session of the pending round, if it aggregates securely.
-    var secureSession: SecureSession?
 
     /// The topics a node subscribes to: round starts and status, models, and its own.
     static func topics(of id: String) -> [Topic] { [.round, .model, .node(id)] }
@@ -85,11 +76,18 @@ actor DeviceWorker {
     ) {
         self.settings = settings
         self.store = clients
-        self.specs = specs
         self.logger = logger
         self.channel = channel
         self.clock = clock
         self.link = CoordinatorLink(interval: settings.heartbeatInterval, liveness: settings.heartbeatLiveness)
+        // Reports and SecAgg+ replies go out again when unacknowledged for two heartbeat intervals.
+        let envelopes = NodeEnvelopes(node: settings.id, incarnation: Incarnation.now(), specs: specs)
+        self.envelopes = envelopes
+        self.nodeRound = NodeRound(node: settings.id, resendAfter: settings.heartbeatInterval * 2)
+        self.shelf = ModelShelf(architecture: settings.model, specs: specs)
+        self.secure = SecureParticipant(
+            envelopes: envelopes, mergesPrototypes: ModelZoo.prototypeNames.contains(settings.model),
+            resendAfter: settings.heartbeatInterval * 2)
     }
 
     /// Runs until cancelled.
@@ -157,7 +155,9 @@ actor DeviceWorker {
             case .stale: throw WireError(.unexpected, "message from an old coordinator incarnation")
             case .restarted:
                 logger.notice("the coordinator restarted; joining again")
-                (pendingRound, done, outbox, lastModelRequest, secureSession) = (nil, [], [:], nil, nil)
+                nodeRound.onCoordinatorRestarted()
+                shelf.onCoordinatorRestarted()
+                secure.onCoordinatorRestarted()
             case .fresh: break
             }
             try await handle(envelope)
@@ -172,7 +172,7 @@ actor DeviceWorker {
     func handle(_ envelope: Envelope) async throws(WireError) {
         switch envelope.header.kind {
         case .welcome:
-            if try envelope.body(Welcome.self).incarnation == incarnation, !link.welcomed {
+            if try envelope.body(Welcome.self).incarnation == envelopes.incarnation, !link.welcomed {
                 link.onWelcome()
                 logger.info("joined the federation", metadata: ["fedz.node": "\(settings.id)"])
             }
@@ -181,45 +181,25 @@ actor DeviceWorker {
         case .heartbeat:
             await serve(try envelope.body(CoordinatorStatus.self))
         case .model:
-            try acceptModel(envelope)
+            if try shelf.onModel(envelope, roundVersion: nodeRound.pending?.modelVersion) { workSignal.yield() }
         case .secaggDirectory, .secaggDelivery, .secaggUnmask:
             try await acceptSecureAggregation(envelope)
         case .roundStart:
             let start = try envelope.body(RoundStart.self)
             observeRound(start.round)
-            guard start.assignments[settings.id]?.isEmpty == false else { return }
-            // A retried round keeps its number but may train another version or other clients,
-            // and is a new secure-aggregation session.
-            if start.round != pendingRound?.round || start.modelHash != pendingRound?.modelHash
-                || start.assignments[settings.id] != pendingRound?.assignments[settings.id]
-                || start.secureAggregation != pendingRound?.secureAggregation
-            {
-                guard start.round >= pendingRound?.round ?? 0 else { return }
-                pendingRound = start
-                done = []
-                outbox = [:]
+            for directive in nodeRound.onRoundStart(start, now: clock.now) {
+                switch directive {
+                case .resend(let client, let frames):
+                    logger.debug("report not acknowledged; sending it again", metadata: ["fedz.client": "\(client)"])
+                    await transmit(frames, timeout: .seconds(10))
+                case .work(let start):
+                    await joinSecureRound(start)
+                    workSignal.yield()
+                }
             }
-            await resendUnanswered(answered: Set(start.answered))
-            await joinSecureRound(start)
-            workSignal.yield()
         default:
             throw WireError(.unexpected, "kind \(envelope.header.kind)")
         }
-    }
-
-    func acceptModel(_ envelope: Envelope) throws(WireError) {
-        let announcement = try envelope.body(ModelAnnouncement.self)
-        guard let version = envelope.header.modelVersion, announcement.architecture == settings.model else {
-            throw WireError(.unexpected, "model for \(announcement.architecture), this node trains \(settings.model)")
-        }
-        guard models[version]?.hash != announcement.hash else { return }
-        let weights = try ModelCodec.tensors(envelope.tensors, matching: specs)
-        guard ModelCodec.contentHash(weights) == announcement.hash else {
-            throw WireError(.checksum, "model \(version) does not match its hash")
-        }
-        models[version] = (announcement.hash, weights)
-        pruneModels()
-        workSignal.yield()
     }
 
     // MARK: - Training
@@ -228,22 +208,20 @@ actor DeviceWorker {
     /// current; asks for the model version first when it is missing. Waits (returns, to be
     /// signalled again) while the data is being shifted.
     func trainPending() async {
-        while !shifting, let start = pendingRound,
-              let client = start.assignments[settings.id]?.first(where: { !done.contains($0) })
-        {
-            guard let model = models[start.modelVersion], model.hash == start.modelHash else {
-                await requestModel(start.modelVersion)
+        while !shifting, let step = nodeRound.nextStep(model: { shelf.weights(version: $0, hash: $1) }) {
+            switch step {
+            case .train(let client, let start, let weights):
+                await trainClient(client, round: start, weights: weights)
+            case .fetchModel(let version):
+                await requestModel(version)
                 return
             }
-            done.insert(client)
-            await trainClient(client, round: start, weights: model.weights)
         }
     }
 
+    /// Asks for a missing model version, unless it was just asked for.
     func requestModel(_ version: Int) async {
-        let now = clock.now
-        if let last = lastModelRequest, last.version == version, now - last.at < .seconds(1) { return }
-        lastModelRequest = (version, now)
+        guard shelf.onMissing(version: version, now: clock.now) else { return }
         await push(kind: .modelRequest, body: ModelRequest(version: version))
     }
 
@@ -271,59 +249,30 @@ actor DeviceWorker {
                     id, session: session, trained: SecureSession.Trained(delta: delta, samples: report.samples, trainLoss: report.meanLoss))
                 return
             }
-            let body = UpdateReport(
-                client: id, samples: report.samples, trainLoss: report.meanLoss, hash: ModelCodec.contentHash(delta))
-            let envelope = try Envelope(
-                topic: .report, header: header(.update, round: start), body: body,
-                tensors: ModelCodec.wireTensors(delta, specs: specs))
-            await sendReport(WireFormat.encode(envelope), client: id, round: start.round)
+            let frames = try envelopes.update(
+                client: id, samples: report.samples, trainLoss: report.meanLoss, delta: delta, round: start)
+            await sendReport(frames, client: id, round: start.round)
         } catch {
             logger.warning("training failed", metadata: ["fedz.client": "\(id)", "error": "\(error)"])
-            if let envelope = try? Envelope(
-                topic: .report, header: header(.trainingFailed, round: start),
-                body: TrainingFailure(client: id, reason: "\(error)"))
-            {
-                await sendReport(WireFormat.encode(envelope), client: id, round: start.round)
+            if let frames = try? envelopes.report(.trainingFailed, round: start, body: TrainingFailure(client: id, reason: "\(error)")) {
+                await sendReport(frames, client: id, round: start.round)
             }
         }
     }
 
     /// Sends a client's report and keeps it until the coordinator confirms it.
     func sendReport(_ frames: Multipart, client: Int, round: Int) async {
-        guard pendingRound?.round == round else { return }
-        outbox[client] = (frames, clock.now)
+        guard nodeRound.onReport(frames, client: client, round: round, now: clock.now) else { return }
         await transmit(frames, timeout: .seconds(10))
-    }
-
-    /// Re-sends reports the coordinator has not listed as answered for a while: the
-    /// re-broadcast round start doubles as an acknowledgement.
-    func resendUnanswered(answered: Set<Int>) async {
-        let now = clock.now
-        for client in Array(outbox.keys) {
-            guard let entry = outbox[client] else { continue }
-            if answered.contains(client) {
-                outbox[client] = nil
-            } else if now - entry.sentAt > settings.heartbeatInterval * 2 {
-                outbox[client] = (entry.frames, now)
-                logger.debug("report not acknowledged; sending it again", metadata: ["fedz.client": "\(client)"])
-                await transmit(entry.frames, timeout: .seconds(10))
-            }
-        }
     }
 
     // MARK: - Sending
 
-    func header(_ kind: MessageKind, round: RoundStart? = nil) -> Header {
-        Header(
-            kind: kind, sender: settings.id, incarnation: incarnation, round: round?.round,
-            modelVersion: round?.modelVersion)
-    }
-
     /// Sends a small message on the control topic and socket (hello, heartbeat, requests,
     /// field reports, a client that cannot train).
     func push<Body: Encodable>(kind: MessageKind, round: RoundStart? = nil, body: Body) async {
-        guard let envelope = try? Envelope(topic: .control, header: header(kind, round: round), body: body) else { return }
-        await transmit(WireFormat.encode(envelope), timeout: settings.heartbeatInterval, control: true)
+        guard let frames = envelopes.control(kind, round: round, body: body) else { return }
+        await transmit(frames, timeout: settings.heartbeatInterval, control: true)
     }
 
     /// Sends on the channel, by default with the updates; failures are logged, as every message

@@ -15,6 +15,27 @@ struct SecureSession: Sendable {
         var trainLoss: Double
     }
 
+    /// A client's input to quantise and mask: CPU work, for the compute thread.
+    struct Masking: Sendable {
+        var secagg: SecAggClient
+        var delivery: SecAggShares
+        var trained: Trained
+        var aggregation: SecureFedAvg
+
+        /// The loss the masked input reports: none under differential privacy.
+        var reportedLoss: Double? { aggregation.privacy == nil ? trained.trainLoss : nil }
+
+        /// Quantises the trained delta and masks it with the delivered shares: the client's
+        /// state machine after stage 3, and its masked input.
+        func run() throws -> (SecAggClient, SecAggMaskedInput) {
+            var secagg = secagg
+            var random = CryptoRandom()
+            let input = aggregation.input(delta: trained.delta, samples: trained.samples, using: &random)
+            let masked = try secagg.onShareDelivery(delivery, input: input)
+            return (secagg, masked)
+        }
+    }
+
     let aggregation: SecureFedAvg
     var clients: [Int: SecAggClient] = [:]
     var replies: [Int: [MessageKind: (frames: Multipart, sentAt: ContinuousClock.Instant)]] = [:]
