@@ -42,6 +42,33 @@ import Testing
         #expect(await coordinator.rejected.isEmpty)
     }
 
+    @Test func theFirstRoundWaitsForTheExpectedClientsOrTheStartTimeout() async throws {
+        // Six clients expected, four come: round 1 opens at the start timeout with those four.
+        let fleet = try Fleet()
+        defer { fleet.removeState() }
+        _ = await fleet.startNodes(Self.clients, delta: Self.delta)
+        let settings = fleet.settings(rounds: 1, expectedClients: 6)
+        let coordinator = try await fleet.startCoordinator(settings)
+        let outcome = await fleet.run(coordinator)
+        await coordinator.shutdown()
+        #expect(outcome.error == nil)
+        #expect(outcome.history.map(\.sampled) == [4])
+        let round = try #require(outcome.history.first).seconds
+        // Beside the wait and the round: the nodes' hellos, the evaluation and the final checkpoint.
+        let waited = outcome.elapsed.seconds - round
+        #expect(waited >= settings.startTimeout.seconds && waited < settings.startTimeout.seconds + 5, "\(outcome.elapsed), round \(round) s")
+
+        // Four expected, four come: round 1 opens once they have joined, long before the timeout.
+        let prompt = try Fleet()
+        defer { prompt.removeState() }
+        _ = await prompt.startNodes(Self.clients, delta: Self.delta)
+        let started = try await prompt.startCoordinator(prompt.settings(rounds: 1, expectedClients: 4))
+        let quick = await prompt.run(started)
+        await started.shutdown()
+        #expect(quick.error == nil)
+        #expect(quick.elapsed.seconds - (quick.history.first?.seconds ?? .infinity) < 5, "\(quick.elapsed)")
+    }
+
     @Test func aNodeLostMidRoundIsDeclaredDeadAndTheRoundClosesWithTheOthers() async throws {
         let fleet = try Fleet()
         defer { fleet.removeState() }

@@ -153,15 +153,29 @@ final class Fleet: Sendable {
     }
 
     /// Returns true once nothing is in flight — no message waits in the fleet, no compute work is
-    /// pending, and no message was sent nor sleep begun for a good many scheduler turns — or once
-    /// the run is `over` (messages sent to a coordinator that stopped wait forever). Returns false
-    /// if sleeps keep beginning with nothing else happening for `spinLimit` turns: a task that
-    /// sleeps until an instant already reached, again and again, never lets virtual time move.
+    /// pending, no message was sent nor sleep begun for a good many scheduler turns, and no other
+    /// thread of the process is running or waiting for a CPU — or once the run is `over`
+    /// (messages sent to a coordinator that stopped wait forever). Returns false if sleeps keep
+    /// beginning with nothing else happening for `spinLimit` turns: a task that sleeps until an
+    /// instant already reached, again and again, never lets virtual time move.
+    ///
+    /// The last condition covers work the counters cannot see: a task between two actors, a
+    /// loop just woken, a child task not started yet — on a loaded machine the thread running it
+    /// may wait for a CPU for many milliseconds, far longer than the scheduler turns take. Tests
+    /// running in parallel keep each other's threads busy, so after `confirmLimit` it gives up
+    /// the check (`swift test --no-parallel`, as `make test` runs, always has it).
     private func settle(_ threads: [ComputeThread], over: () -> Bool) async -> Bool {
         var quiet = 0
         var spinning = 0
         var last = (sent: -1, sleeps: -1)
-        while quiet < 64, !over() {
+        let confirming = ContinuousClock.now
+        while quiet < 64 || (ProcessThreads.othersRunnable() && ContinuousClock.now - confirming < Self.confirmLimit), !over() {
+            if quiet >= 64 {
+                // Let the runnable threads run; a real pause, not a scheduler turn.
+                try? await Task.sleep(for: .microseconds(500))
+                quiet = 0
+                continue
+            }
             await Task.yield()
             let busy = network.queued > 0 || threads.contains { $0.pending > 0 }
             let now = (sent: network.sent, sleeps: clock.sleepsBegun)
@@ -176,6 +190,9 @@ final class Fleet: Sendable {
         }
         return true
     }
+
+    /// How long `settle` waits, per step of virtual time, for the process's other threads to be idle.
+    static let confirmLimit = Duration.milliseconds(20)
 
     /// Scheduler turns in a row in which only sleeps begin before `settle` calls the fleet stuck.
     static let spinLimit = 100_000

@@ -67,6 +67,7 @@ extension Coordinator {
                 throw WireError(.unexpected, "\(header.sender) trains \(hello.architecture), not \(settings.model)")
             }
             try membership.onHello(hello.clients, from: header.sender)
+            joinWaker?.yield()
             logger.info("node joined", metadata: ["fedz.node": "\(header.sender)", "fedz.clients": "\(hello.clients.count)"])
             await sendToNode(header.sender, kind: .welcome, body: Welcome(incarnation: header.incarnation))
         case .heartbeat:

@@ -28,6 +28,8 @@ actor Coordinator {
     var membership: Membership
     /// Signs of life taken off the inbound lanes that the actor may not have handled yet.
     let arrivals = ArrivalLedger()
+    /// Wakes `waitForClients` when a node joins.
+    var joinWaker: AsyncStream<Void>.Continuation?
     var rejections = RejectionCounter()
     /// Each peer's message and model-request rate.
     var quota = RequestQuota()
@@ -159,10 +161,24 @@ actor Coordinator {
 
     // MARK: - Rounds
 
+    /// Waits until `wanted` clients are registered, waking at each join and at the start
+    /// timeout; fails if fewer than the minimum are there by then.
     func waitForClients(_ wanted: Int) async throws {
         let deadline = clock.now + settings.startTimeout
-        while membership.registeredClients < wanted && clock.now < deadline {
-            try await clock.sleep(for: .milliseconds(100))
+        if membership.registeredClients < wanted {
+            let (joins, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            joinWaker = waker
+            defer { joinWaker = nil }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try? await self.clock.sleep(until: deadline)
+                    waker.yield()
+                }
+                defer { group.cancelAll() }
+                var wakes = joins.makeAsyncIterator()
+                while membership.registeredClients < wanted, clock.now < deadline, await wakes.next() != nil {}
+            }
+            try Task.checkCancellation()
         }
         let registered = membership.registeredClients
         guard registered >= max(1, min(wanted, settings.minimumClients)) else {
