@@ -98,10 +98,9 @@ extension RoundRunner {
     /// Sends each client its message of the stage that opened, or records the outcome.
     private func carryOut(_ directive: SecAggServerDirective, closing stage: SecAggServer.Stage) async {
         guard open?.secure != nil, directive != .wait else { return }
-        let (incarnation, version, round) = (incarnation, published.version, open?.round)
-        let requests = open?.secure?.onDirective(directive, closing: stage, now: clock.now) { kind in
-            Header(kind: kind, sender: Coordinator.senderID, incarnation: incarnation, round: round, modelVersion: version)
-        } ?? []
+        let round = open?.round
+        let header = { kind in self.header(kind, round: round) }
+        let requests = open?.secure?.onDirective(directive, closing: stage, now: clock.now, header: header) ?? []
         logger.info(
             "secure aggregation stage closed",
             metadata: [
