@@ -17,10 +17,21 @@ extension ActorsClusteredTests {
                 // Nobody reads the bulk lane: 6 updates fill its buffer (limit 4) and pause it.
                 for i in 0..<6 { try await bulk.send([report, indexFrame(i)], timeout: .seconds(5)) }
                 try await Task.sleep(for: .milliseconds(200))
-                // A heartbeat still gets through at once, on its own lane.
+                // A heartbeat still gets through at once, on its own lane, stamped when the loop
+                // read it; it counts as unfinished while in the consumer's hands.
+                let sent = ContinuousClock.now
+                #expect(control.unfinishedSince == nil)
                 try await heartbeats.send([bytes(Topic.control.rawValue), bytes("beat")], timeout: .seconds(5))
-                let beat = try await control.collect(1, within: .seconds(5))
-                #expect(beat.first?.last == bytes("beat"))
+                let beat = try await within(.seconds(5), "the heartbeat") {
+                    var lane = control.withPeers.makeAsyncIterator()
+                    return await lane.next()
+                }
+                #expect(beat?.frames.last == bytes("beat"))
+                let arrival = try #require(beat?.arrival)
+                #expect(arrival >= sent && arrival <= ContinuousClock.now)
+                #expect(control.unfinishedSince == arrival)
+                let oldestUpdate = try #require(puller.messages.unfinishedSince, "the updates wait unread")
+                #expect(oldestUpdate < arrival)
 
                 // The backlog is all there, in order, and none of it went to the control lane.
                 let updates = try await puller.messages.collect(6)

@@ -14,7 +14,7 @@ import Testing
     static func frames(_ topic: Topic, _ body: String = "x") -> Multipart { [Array(topic.rawValue.utf8), Array(body.utf8)] }
 
     @Test func publishingReachesSubscribersByTopicPrefixOnly() async {
-        let fleet = InMemoryFleet()
+        let fleet = InMemoryFleet(clock: SystemClock())
         let one = fleet.connect("node-1", topics: [.node("node-1"), .round])
         let ten = fleet.connect("node-10", topics: [.node("node-10")])
         let coordinator = fleet.coordinatorChannel
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func pushesCarryTheConnectionsNameAndControlTrafficHasItsOwnLane() async throws {
-        let fleet = InMemoryFleet()
+        let fleet = InMemoryFleet(clock: SystemClock())
         let node = fleet.connect("node-3", topics: [])
         try await node.push(Self.frames(.report, "update"), control: false, timeout: .seconds(1))
         try await node.push(Self.frames(.control, "heartbeat"), control: true, timeout: .seconds(1))
@@ -45,7 +45,7 @@ import Testing
         #expect(update.peer == "node-3" && String(decoding: update.frames[1], as: UTF8.self) == "update")
         #expect(heartbeat.peer == "node-3" && String(decoding: heartbeat.frames[1], as: UTF8.self) == "heartbeat")
         // Plain text: the transport vouches for nobody.
-        let plain = InMemoryFleet(authenticates: false)
+        let plain = InMemoryFleet(authenticates: false, clock: SystemClock())
         try await plain.connect("node-3", topics: []).push(Self.frames(.report), control: false, timeout: .seconds(1))
         var plainBulk = plain.coordinatorChannel.lanes[0].makeAsyncIterator()
         #expect(try #require(await plainBulk.next(isolation: nil)).peer == nil)
@@ -60,9 +60,34 @@ import Testing
         #expect(mailbox.count == 2, "one waiting, one in the consumer's hands")
         #expect(await mailbox.next() == 2)
         #expect(mailbox.count == 1)
+        #expect(mailbox.oldestUnfinished == 2, "taken, not finished with")
         mailbox.close()
         #expect(await mailbox.next() == nil)
-        #expect(mailbox.count == 0)
+        #expect(mailbox.count == 0 && mailbox.oldestUnfinished == nil)
+    }
+
+    /// The coordinator's control backlog: from the arrival of the oldest control message it has
+    /// not finished with, which the fleet stamps on its clock; updates do not count.
+    @Test func theControlBacklogRunsFromTheOldestControlMessageNotFinishedWith() async throws {
+        let clock = VirtualClock()
+        let fleet = InMemoryFleet(clock: clock)
+        let coordinator = fleet.coordinatorChannel
+        let node = fleet.connect("node-0", topics: [])
+        let start = clock.now
+        try await node.push(Self.frames(.report, "update"), control: false, timeout: .seconds(1))
+        #expect(coordinator.controlBacklogSince == nil, "an update waiting is no control backlog")
+        try await node.push(Self.frames(.control, "first"), control: true, timeout: .seconds(1))
+        clock.advance(by: .seconds(2))
+        try await node.push(Self.frames(.control, "second"), control: true, timeout: .seconds(1))
+        #expect(coordinator.controlBacklogSince == start)
+        var control = coordinator.lanes[1].makeAsyncIterator()
+        #expect(try #require(await control.next(isolation: nil)).arrival == start)
+        #expect(coordinator.controlBacklogSince == start, "the first is in hand until the consumer asks again")
+        #expect(try #require(await control.next(isolation: nil)).arrival == start + .seconds(2))
+        #expect(coordinator.controlBacklogSince == start + .seconds(2))
+        fleet.close()
+        #expect(await control.next(isolation: nil) == nil)
+        #expect(coordinator.controlBacklogSince == nil)
     }
 
     @Test func aVirtualClockWakesSleepersInDeadlineOrderOnlyWhenAdvanced() async throws {
@@ -96,7 +121,7 @@ import Testing
     }
 
     @Test func aFaultyChannelDropsAndDuplicatesAsItsPlanSays() async throws {
-        let fleet = InMemoryFleet()
+        let fleet = InMemoryFleet(clock: SystemClock())
         let node = fleet.connect("node-0", topics: [.node("node-0")])
         var duplicate = FaultPlan()
         duplicate.duplicate = 1

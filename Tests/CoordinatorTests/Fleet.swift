@@ -12,8 +12,8 @@ import Testing
 /// `VirtualClock`: time moves only when every task waits on the clock, so a test runs minutes of
 /// protocol time (heartbeats, deadlines, failure detection) in milliseconds, with no sleep.
 final class Fleet: Sendable {
-    let clock = VirtualClock()
-    let network = InMemoryFleet()
+    let clock: VirtualClock
+    let network: InMemoryFleet
     let stateDirectory: URL
     let model: String
     let specs: [ParameterSpec]
@@ -24,6 +24,8 @@ final class Fleet: Sendable {
     /// A fleet whose registry lives in `stateDirectory` (a fresh temporary one by default).
     init(stateDirectory: URL? = nil, model: String = "perceptron") throws {
         self.model = model
+        clock = VirtualClock()
+        network = InMemoryFleet(clock: clock)
         self.stateDirectory = stateDirectory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("fedz-coordinator-tests-\(UUID().uuidString)")
         specs = try ModelZoo.learner(model, seed: 1).parameterSpecs

@@ -17,7 +17,7 @@ import Testing
         let desk = ModelOpsDesk(
             registry: try ModelRegistry.open(directory: fleet.stateDirectory),
             settings: fleet.settings(rounds: 1, expectedClients: 1), logger: Logger(label: "fedz.desk-tests"),
-            specs: fleet.specs, incarnation: 1, channel: InMemoryFleet().coordinatorChannel)
+            specs: fleet.specs, incarnation: 1, channel: InMemoryFleet(clock: SystemClock()).coordinatorChannel)
         try await desk.beginFresh()
         let weights = try fleet.initialWeights()
         for round in 0..<3 {

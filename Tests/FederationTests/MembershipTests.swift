@@ -34,7 +34,7 @@ import Testing
             try membership.onHello(clients(ids), from: node)
         }
         _ = membership.clientDirectory()
-        #expect(membership.nextCheck(now: start) == start + .seconds(3) + .nanoseconds(1))
+        #expect(membership.nextCheck(now: start, unreadSince: nil) == start + .seconds(3) + .nanoseconds(1))
         // node-1 keeps heart-beating, stamped on arrival; node-0 falls silent.
         membership.onSignOfLife(from: "node-1", incarnation: 1, arrival: start + .seconds(2))
         #expect(membership.onTick(now: start + .seconds(3)).isEmpty, "silent for exactly the timeout: not yet")
@@ -51,5 +51,27 @@ import Testing
         #expect(membership.onMessage(from: "node-1", incarnation: 3, signOfLife: true, now: start + .seconds(11)) == .restarted("node-1"))
         #expect(!membership.isMember("node-1") && membership.registeredClients == 0)
         #expect(membership.detector.incarnation(of: "node-1") == 3, "alive, but a member again only after its hello")
+    }
+
+    /// A node whose heartbeats wait unread (the coordinator is behind on its control lanes) is
+    /// judged only up to the oldest unread message: silence it has not read is no silence.
+    @Test func silenceIsMeasuredOnlyUpToTheControlTrafficRead() throws {
+        var membership = Membership(interval: .seconds(1), liveness: 3)
+        _ = membership.onMessage(from: "node-0", incarnation: 1, signOfLife: true, now: start)
+        try membership.onHello(clients(0...1), from: "node-0")
+        let late = start + .seconds(10)
+        // Traffic unread since 2 s: node-0's heartbeat may be in it.
+        #expect(membership.nextCheck(now: late, unreadSince: start + .seconds(2)) == late + .milliseconds(100),
+            "the overdue verdict waits, looked at again a tenth of an interval later")
+        #expect(membership.onTick(now: late, unreadSince: start + .seconds(2)).isEmpty)
+        #expect(membership.onTick(now: late, unreadSince: start + .seconds(3)).isEmpty, "exactly the timeout: not yet")
+        // Read up to a point past the timeout, with no sign of life from node-0 in it: dead.
+        #expect(membership.nextCheck(now: late, unreadSince: start + .seconds(4)) == start + .seconds(3) + .nanoseconds(1))
+        #expect(membership.onTick(now: late, unreadSince: start + .seconds(4)) == ["node-0"])
+        #expect(!membership.isMember("node-0"))
+        // Nothing unread: judged at now.
+        _ = membership.onMessage(from: "node-1", incarnation: 1, signOfLife: true, now: late)
+        #expect(membership.nextCheck(now: late, unreadSince: nil) == late + .seconds(3) + .nanoseconds(1))
+        #expect(membership.onTick(now: late + .seconds(4), unreadSince: nil) == ["node-1"])
     }
 }

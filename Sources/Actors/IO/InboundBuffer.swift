@@ -20,6 +20,8 @@ final class InboundBuffer: @unchecked Sendable {
     private var receivedByteCount = 0
     private var overLimitCount = 0
     private var lastWaiterID: UInt64 = 0
+    /// The arrival of the message the consumer took last, until it comes back for the next.
+    private var inHand: ContinuousClock.Instant?
 
     init(limit: Int, resumeReading: @escaping @Sendable () -> Void) {
         precondition(limit >= 1, "inboundBufferLimit must be at least 1")
@@ -43,6 +45,12 @@ final class InboundBuffer: @unchecked Sendable {
         lock.withLock { overLimitCount += 1 }
     }
 
+    /// When the oldest message the consumer has not finished with arrived: the one it took last
+    /// (until it asks for the next), else the first waiting; nil when it has finished with all.
+    var unfinishedSince: ContinuousClock.Instant? {
+        lock.withLock { inHand ?? (count > 0 ? messages[head].arrival : nil) }
+    }
+
     /// Whether the loop should poll for more messages.
     var wantsMore: Bool { lock.withLock { !paused && !finished } }
 
@@ -55,7 +63,10 @@ final class InboundBuffer: @unchecked Sendable {
         let (waiter, more): (CheckedContinuation<ReceivedMessage?, Never>?, Bool) = lock.withLock {
             receivedCount += 1
             receivedByteCount += message.frames.byteCount
-            if !waiters.isEmpty { return (waiters.removeFirst().continuation, true) }
+            if !waiters.isEmpty {
+                inHand = message.arrival
+                return (waiters.removeFirst().continuation, true)
+            }
             messages.append(message)
             if count >= limit { paused = true }
             return (nil, !paused)
@@ -83,7 +94,12 @@ final class InboundBuffer: @unchecked Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let (message, resume) = lock.withLock { () -> (ReceivedMessage??, Bool) in
-                    if count > 0 { return (popLocked(), unpauseIfCaughtUpLocked()) }
+                    inHand = nil
+                    if count > 0 {
+                        let message = popLocked()
+                        inHand = message.arrival
+                        return (message, unpauseIfCaughtUpLocked())
+                    }
                     if finished || Task.isCancelled { return (.some(nil), false) }
                     waiters.append((id, continuation))
                     return (nil, false)

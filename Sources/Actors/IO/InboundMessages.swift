@@ -27,6 +27,10 @@ public struct InboundMessages: AsyncSequence, Sendable {
     /// Messages dropped unread so far for passing the socket's `MessageLimits`.
     public var overLimit: Int { buffer.overLimit }
 
+    /// When the oldest message its consumer has not finished with arrived: the one taken last
+    /// (until the consumer asks for the next), else the first waiting; nil when none is left.
+    public var unfinishedSince: ContinuousClock.Instant? { buffer.unfinishedSince }
+
     /// The same messages with the peer each came from (see `ReceivedMessage`); iterate one view
     /// of a socket's messages, not both.
     public var withPeers: ReceivedMessages { ReceivedMessages(buffer: buffer) }

@@ -26,6 +26,11 @@ public struct ZMQFederationChannel: FederationChannel {
         [puller.messages.withPeers] + [puller.priorityMessages, control?.messages].compactMap { $0?.withPeers }
     }
 
+    /// Over the PULL socket's priority lane and the control socket.
+    public var controlBacklogSince: ContinuousClock.Instant? {
+        [puller.priorityMessages, control?.messages].compactMap { $0?.unfinishedSince }.min()
+    }
+
     public func send(_ frames: Multipart) async throws { try await publisher.send(frames) }
 
     public var refusals: ChannelRefusals {

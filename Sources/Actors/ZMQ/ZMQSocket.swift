@@ -119,7 +119,7 @@ final class ZMQSocket {
             if !overLimit { frames.append(Frame(UnsafeRawBufferPointer(start: zmq_msg_data(&part), count: size))) }
             if zmq_msg_more(&part) == 0 {
                 return .processed(overLimit ? .overLimit(frames: count, bytes: bytes, peer: peer)
-                    : .message(ReceivedMessage(frames: frames, peer: peer)))
+                    : .message(ReceivedMessage(frames: frames, peer: peer, arrival: .now)))
             }
         }
     }

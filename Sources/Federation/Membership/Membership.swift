@@ -16,6 +16,8 @@ public struct Membership: Sendable {
     }
 
     public private(set) var detector: FailureDetector
+    /// The heartbeat interval.
+    let interval: Duration
     /// Members and the clients each hosts.
     public private(set) var nodes: [String: [ClientInfo]] = [:]
     /// The node hosting each client.
@@ -25,14 +27,19 @@ public struct Membership: Sendable {
 
     public init(interval: Duration, liveness: Int) {
         detector = FailureDetector(interval: interval, liveness: liveness)
+        self.interval = interval
     }
 
     /// Clients hosted by members.
     public var registeredClients: Int { owners.count }
 
-    /// When a peer may next be found silent for too long, checking at `now`.
-    public func nextCheck(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
-        detector.nextDeath ?? now + detector.timeout
+    /// When a peer may next be found silent for too long, checking at `now` with control traffic
+    /// unread since `unreadSince`: when the first live peer's timeout runs out, or, while that
+    /// verdict waits for traffic not read yet, a tenth of a heartbeat interval from `now`.
+    public func nextCheck(now: ContinuousClock.Instant, unreadSince: ContinuousClock.Instant?) -> ContinuousClock.Instant {
+        guard let death = detector.nextDeath else { return now + detector.timeout }
+        if death <= now, let unreadSince, death > unreadSince { return now + interval / 10 }
+        return death
     }
 
     /// A message from `peer`; `signOfLife` if its kind keeps the peer alive.
@@ -72,9 +79,11 @@ public struct Membership: Sendable {
     /// Whether `peer` is a member (welcomed, hosting clients).
     public func isMember(_ peer: String) -> Bool { nodes[peer] != nil }
 
-    /// Peers silent for the whole timeout at `now`: they leave, and their ids are returned.
-    public mutating func onTick(now: ContinuousClock.Instant) -> [String] {
-        detector.onTick(now: now).compactMap { change in
+    /// Peers silent for the whole timeout at `now`, judged only on what was read: while control
+    /// traffic that arrived at `unreadSince` waits unread (a heartbeat may be among it), silence
+    /// is measured up to then. They leave, and their ids are returned.
+    public mutating func onTick(now: ContinuousClock.Instant, unreadSince: ContinuousClock.Instant? = nil) -> [String] {
+        detector.onTick(now: min(now, unreadSince ?? now)).compactMap { change in
             guard case .died(let id, _) = change else { return nil }
             leave(id)
             return id

@@ -72,6 +72,9 @@ public final class FaultyChannel<Generator: RandomNumberGenerator & Sendable>: F
 
     public var refusals: ChannelRefusals { base.refusals }
 
+    /// The base channel's: a message a delay holds is still on its way, not unread.
+    public var controlBacklogSince: ContinuousClock.Instant? { base.controlBacklogSince }
+
     public func traffic() async -> [SocketCounters] { await base.traffic() }
 
     public func serve() async { await base.serve() }
@@ -79,20 +82,23 @@ public final class FaultyChannel<Generator: RandomNumberGenerator & Sendable>: F
     public func close() async { await base.close() }
 }
 
-/// What a faulty lane carries: frames, alone or with their peer.
+/// What a faulty lane carries: frames, alone or with their peer and arrival.
 protocol CarriesFrames: Sendable {
     var frames: Multipart { get }
-    /// The same message with `frames` in place of its own.
-    func carrying(_ frames: Multipart) -> Self
+    /// The same message with `frames` in place of its own; `delayedTo`, when a delay held it,
+    /// is when it arrives instead.
+    func carrying(_ frames: Multipart, delayedTo: ContinuousClock.Instant?) -> Self
 }
 
 extension ReceivedMessage: CarriesFrames {
-    func carrying(_ frames: Multipart) -> ReceivedMessage { ReceivedMessage(frames: frames, peer: peer) }
+    func carrying(_ frames: Multipart, delayedTo: ContinuousClock.Instant?) -> ReceivedMessage {
+        ReceivedMessage(frames: frames, peer: peer, arrival: delayedTo ?? arrival)
+    }
 }
 
 extension Array: CarriesFrames where Element == Frame {
     var frames: Multipart { self }
-    func carrying(_ frames: Multipart) -> Multipart { frames }
+    func carrying(_ frames: Multipart, delayedTo: ContinuousClock.Instant?) -> Multipart { frames }
 }
 
 /// One inbound lane of a faulty channel: the base lane's messages as the fault plan delivers
@@ -120,10 +126,9 @@ struct FaultyLane<Message: CarriesFrames>: AsyncSequence, Sendable {
             while true {
                 if !pending.isEmpty {
                     let (delivery, message) = pending.removeFirst()
-                    if delivery.delay > .zero {
-                        do { try await clock.sleep(for: delivery.delay) } catch { return nil }
-                    }
-                    return message.carrying(delivery.frames)
+                    guard delivery.delay > .zero else { return message.carrying(delivery.frames, delayedTo: nil) }
+                    do { try await clock.sleep(for: delivery.delay) } catch { return nil }
+                    return message.carrying(delivery.frames, delayedTo: clock.now)
                 }
                 guard let message = await base.next(isolation: nil) else { return nil }
                 pending = deliveries(message.frames).map { ($0, message) }

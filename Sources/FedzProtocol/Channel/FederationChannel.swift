@@ -8,6 +8,12 @@ public protocol FederationChannel: Sendable {
     /// ends when the channel closes.
     var lanes: [any AsyncSequence<ReceivedMessage, Never> & Sendable] { get }
 
+    /// When the oldest message on the control lanes that the coordinator has not finished with
+    /// arrived: one waiting, or the one a lane's consumer took last, until it comes back for the
+    /// next. Nil when it has caught up. Liveness is judged only up to here: a peer whose
+    /// heartbeat waits unread is not silent.
+    var controlBacklogSince: ContinuousClock.Instant? { get }
+
     /// Publishes `frames` to every subscriber of their topic (the first frame).
     func send(_ frames: Multipart) async throws
 

@@ -23,9 +23,12 @@ public final class InMemoryFleet: Sendable {
     let control = Mailbox<ReceivedMessage>()
     /// Whether connections authenticate their peers (as CURVE does); false models plain text.
     let authenticates: Bool
+    /// What stamps a message's arrival at the coordinator: the clock the federation runs on.
+    let clock: any FederationClock
 
-    public init(authenticates: Bool = true) {
+    public init(authenticates: Bool = true, clock: any FederationClock) {
         self.authenticates = authenticates
+        self.clock = clock
     }
 
     /// The coordinator's end.
@@ -81,7 +84,7 @@ public final class InMemoryFleet: Sendable {
 
     func push(_ frames: Multipart, from name: String) {
         state.withLock { $0.sent += 1 }
-        let message = ReceivedMessage(frames: frames, peer: authenticates ? name : nil)
+        let message = ReceivedMessage(frames: frames, peer: authenticates ? name : nil, arrival: clock.now)
         let isControl = frames.first.map { $0.starts(with: Array(Topic.control.rawValue.utf8)) } ?? false
         (isControl ? control : bulk).put(message)
     }
@@ -103,6 +106,8 @@ public struct InMemoryCoordinatorChannel: FederationChannel {
     public func send(_ frames: Multipart) async throws { fleet.publish(frames) }
 
     public var refusals: ChannelRefusals { ChannelRefusals() }
+
+    public var controlBacklogSince: ContinuousClock.Instant? { fleet.control.oldestUnfinished?.arrival }
 
     public func traffic() async -> [SocketCounters] { [] }
 

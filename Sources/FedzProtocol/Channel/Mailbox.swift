@@ -12,8 +12,8 @@ public final class Mailbox<Item: Sendable>: Sendable {
         var head = 0
         var waiter: CheckedContinuation<Item?, Never>?
         var closed = false
-        /// The consumer holds an element it took and has not come back for the next one.
-        var inHand = false
+        /// The element the consumer took and has not come back after for the next one.
+        var inHand: Item?
     }
 
     private let state = Mutex(State())
@@ -22,7 +22,12 @@ public final class Mailbox<Item: Sendable>: Sendable {
 
     /// Elements put and not handled yet: waiting, or taken by a consumer that has not asked for
     /// the next one.
-    public var count: Int { state.withLock { $0.items.count - $0.head + ($0.inHand ? 1 : 0) } }
+    public var count: Int { state.withLock { $0.items.count - $0.head + ($0.inHand == nil ? 0 : 1) } }
+
+    /// The oldest element not handled yet: the one in the consumer's hands, else the first waiting.
+    public var oldestUnfinished: Item? {
+        state.withLock { $0.inHand ?? ($0.head < $0.items.count ? $0.items[$0.head] : nil) }
+    }
 
     /// Adds `element`, or drops it when the mailbox is closed.
     public func put(_ element: Item) {
@@ -30,7 +35,7 @@ public final class Mailbox<Item: Sendable>: Sendable {
             guard !state.closed else { return nil }
             if let waiter = state.waiter {
                 state.waiter = nil
-                state.inHand = true
+                state.inHand = element
                 return waiter
             }
             state.items.append(element)
@@ -53,9 +58,9 @@ public final class Mailbox<Item: Sendable>: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Item?, Never>) in
                 let ready: Item?? = state.withLock { state in
-                    state.inHand = false
+                    state.inHand = nil
                     if state.head < state.items.count {
-                        state.inHand = true
+                        state.inHand = state.items[state.head]
                         defer {
                             state.head += 1
                             if state.head == state.items.count { (state.items, state.head) = ([], 0) }

@@ -50,10 +50,10 @@ struct Inbound: Sendable {
 }
 
 extension Coordinator {
-    /// Takes a message off one of the inbound lanes: stamps its arrival, decodes it and records
-    /// the sender's sign of life, all before the actor.
+    /// Takes a message off one of the inbound lanes: decodes it and records the sender's sign of
+    /// life, stamped when the transport received it, all before the actor.
     nonisolated func admit(_ message: ReceivedMessage) async {
-        let arrival = clock.now
+        let arrival = message.arrival
         let inbound = Inbound.decode(message.frames, peer: message.peer, specs: specs, arrival: arrival)
         if case .success(let decoded) = inbound, decoded.envelope.header.kind.isSignOfLife {
             arrivals.record(decoded.envelope.header.sender, incarnation: decoded.envelope.header.incarnation, at: arrival)

@@ -193,13 +193,19 @@ actor Coordinator {
     // MARK: - Liveness
 
     /// When a node may next be found silent for too long: no fixed polling cadence.
-    var nextLivenessCheck: ContinuousClock.Instant { membership.nextCheck(now: clock.now) }
+    var nextLivenessCheck: ContinuousClock.Instant {
+        membership.nextCheck(now: clock.now, unreadSince: channel.controlBacklogSince)
+    }
 
+    /// Declares dead the nodes silent for too long, judged on the control traffic read so far:
+    /// the backlog is looked at before the signs of life are drained, so that none it excludes
+    /// is missed.
     func tick() async {
+        let unreadSince = channel.controlBacklogSince
         for (sender, incarnation, arrival) in arrivals.drain() {
             membership.onSignOfLife(from: sender, incarnation: incarnation, arrival: arrival)
         }
-        for id in membership.onTick(now: clock.now) {
+        for id in membership.onTick(now: clock.now, unreadSince: unreadSince) {
             logger.warning("node silent, considered dead", metadata: ["fedz.node": "\(id)"])
             await nodeLost(id)
         }
