@@ -1,7 +1,8 @@
 import FedzProtocol
 
-/// The process's ZeroMQ I/O loop: one dedicated OS thread that owns the ZMQ context and every
-/// socket. Swift code never calls libzmq; it queues commands for the thread and awaits answers.
+/// A ZeroMQ I/O loop: one dedicated OS thread that owns a ZMQ context and its sockets (a process
+/// may run more than one: the coordinator gives its control socket a loop of its own).
+/// Swift code never calls libzmq; it queues commands for the thread and awaits answers.
 public final class IOLoop: Sendable {
     let inbox: IOInbox
     let security: SecurityLedger

@@ -12,9 +12,15 @@ enum CoordinatorSockets {
         _ settings: CoordinatorSettings, modelBytes: Int, logger: Logger
     ) async throws -> (ZMQFederationChannel, CoordinatorEndpoints) {
         let loop = try await IOLoop.start(name: "fedz-coordinator-io")
+        // Control traffic on a loop of its own: neither that loop's thread nor its libzmq I/O
+        // thread ever copies an update, so heartbeats are read when they come.
+        var controlLoop: IOLoop?
         do {
+            if settings.controlEndpoint != nil { controlLoop = try await IOLoop.start(name: "fedz-control-io") }
             if let security = settings.security {
-                try await loop.installAuthenticator(allowList: security.allowList)
+                for each in [loop] + (controlLoop.map { [$0] } ?? []) {
+                    try await each.installAuthenticator(allowList: security.allowList)
+                }
                 for entry in security.allowList.entries where entry.name == nil {
                     logger.warning(
                         "allow-listed key without a name: its messages are refused unless their sender is the key itself",
@@ -27,11 +33,11 @@ enum CoordinatorSockets {
             let puller = try await Puller(
                 loop: loop, bind: settings.pullEndpoint, settings: inbound, priorityTopics: [.control])
             var control: Puller?
-            if let endpoint = settings.controlEndpoint {
-                control = try await Puller(loop: loop, bind: endpoint, settings: inbound)
+            if let endpoint = settings.controlEndpoint, let controlLoop {
+                control = try await Puller(loop: controlLoop, bind: endpoint, settings: inbound)
             }
             let channel = ZMQFederationChannel(
-                loop: loop, publisher: publisher, puller: puller, control: control
+                loop: loop, publisher: publisher, puller: puller, control: control, controlLoop: controlLoop
             ) { event in
                 logger.warning("transport security", metadata: ["event": "\(event)"])
                 if case .refused(let publicKey, _) = event { CoordinatorEvent.refused(publicKey: publicKey).emit() }
@@ -39,6 +45,7 @@ enum CoordinatorSockets {
             return (channel, CoordinatorEndpoints(publish: publisher.endpoint, pull: puller.endpoint, control: control?.endpoint))
         } catch {
             await loop.shutdown()
+            await controlLoop?.shutdown()
             throw error
         }
     }
