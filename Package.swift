@@ -90,6 +90,7 @@ let package = Package(
                 "Actors", "FedzProtocol", "Learning", "Federation", "ModelOps", "CommandSupport", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "FedzProtocol"], swiftSettings: strict),
@@ -110,7 +111,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Actors", "FedzProtocol"], swiftSettings: strict),
         .testTarget(
-            name: "OrchestratorTests", dependencies: ["Orchestrator", "Federation", "ModelOps", "Telemetry"], swiftSettings: strict),
+            name: "OrchestratorTests", dependencies: ["Orchestrator", "Federation", "ModelOps", "Telemetry", "Learning", "CommandSupport"], swiftSettings: strict),
         // The coordinator in process: an in-memory fleet of simulated and real nodes on virtual time.
         .testTarget(
             name: "CoordinatorTests",

@@ -28,7 +28,7 @@ declare -A allowed=(
     # CoreMetrics is a module of swift-metrics' Metrics product.
     [Telemetry]="Actors FedzProtocol ArgumentParser Hummingbird Logging Metrics CoreMetrics Prometheus ServiceLifecycle"
     [Node]="Actors FedzProtocol Learning Federation CommandSupport Telemetry ArgumentParser Logging"
-    [Orchestrator]="Actors FedzProtocol Learning Federation ModelOps CommandSupport Telemetry ArgumentParser Logging"
+    [Orchestrator]="Actors FedzProtocol Learning Federation ModelOps CommandSupport Telemetry ArgumentParser Logging TOMLKit"
 )
 
 # System-library targets: a module map and a C header, no Swift files.

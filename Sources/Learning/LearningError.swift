@@ -30,6 +30,10 @@ public struct LearningError: Error, CustomStringConvertible, Sendable, Equatable
         case malformedFile(path: String, reason: String)
         /// Work was submitted to a `ComputeThread` after `stop()`.
         case computeThreadStopped(name: String)
+        /// A model definition asks for something out of bounds or shapes that do not fit;
+        /// `layer` is the 0-based index of the layer at fault and `part` its type, or, for the
+        /// model as a whole, `layer` is nil and `part` the field at fault (name, input, head, layers).
+        case modelDefinition(layer: Int?, part: String?, reason: String)
     }
 
     /// What went wrong, with its facts.
@@ -69,6 +73,10 @@ public struct LearningError: Error, CustomStringConvertible, Sendable, Equatable
             return "file \(path): \(reason)"
         case let .computeThreadStopped(name):
             return "compute thread '\(name)' was stopped"
+        case let .modelDefinition(layer?, part, reason):
+            return "layer \(layer + 1)\(part.map { " (\($0))" } ?? ""): \(reason)"
+        case let .modelDefinition(nil, _, reason):
+            return "model definition: \(reason)"
         }
     }
 }

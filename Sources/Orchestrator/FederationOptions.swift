@@ -9,7 +9,7 @@ struct FederationOptions: ParsableArguments, Sendable {
     @Option(help: "Model architecture: \(ModelZoo.names.joined(separator: ", ")).")
     var model = "mlp"
 
-    @Option(help: "Data set: mnist (for mlp, cnn, perceptron, som, competitive) or shakespeare (for char-lstm).")
+    @Option(help: "Data set: mnist (for mlp, cnn, lenet5, perceptron, som, competitive) or shakespeare (for char-lstm).")
     var dataset = "mnist"
 
     @Option(help: "Directory holding the data set files (default: the project's data/ folder).")

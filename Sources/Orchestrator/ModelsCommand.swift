@@ -7,7 +7,7 @@ import ModelOps
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models", abstract: "Inspect the model registry and move the production alias.",
-        subcommands: [List.self, Show.self, Promote.self, Rollback.self, Export.self, Render.self])
+        subcommands: [List.self, Show.self, Promote.self, Rollback.self, Export.self, Render.self, Describe.self])
 
     /// Where the registry lives. The subcommands are synchronous on purpose: SQLite calls
     /// block, so they run on the main thread rather than on Swift's cooperative pool.

@@ -1,4 +1,5 @@
 @testable import Learning
+import Foundation
 import Testing
 
 /// Finite-difference checks of the convolutional, pooling, reshaping and recurrent layers.
@@ -176,6 +177,18 @@ extension LearningTests {
             // Token 1 appears twice, so its row's gradient sums two positions.
             let input = Tensor(shape: [2, 4], values: [1, 0, 4, 1, 2, 1, 3, 3])
             Check.checkLayer(layer, input: input, checkInput: false, generator: &generator)
+        }
+
+        /// tanh and the sigmoid, over a length that leaves a tail past the eight vector lanes.
+        @Test(arguments: [Squashing.Function.tanh, .sigmoid]) func squashingActivations(function: Squashing.Function) {
+            var generator = SeededGenerator(seed: 31)
+            let layer = Squashing(function)
+            let input = Fixtures.randomTensor([2, 11], generator: &generator)
+            var output = Tensor(zeros: [0])
+            layer.forward(input, into: &output)
+            let exact = input.values.map { x in function == .tanh ? Float(Foundation.tanh(Double(x))) : Float(1 / (1 + Foundation.exp(-Double(x)))) }
+            #expect(zip(output.values, exact).allSatisfy { abs($0 - $1) < 1e-6 })
+            Check.checkLayer(layer, input: input, generator: &generator)
         }
 
         @Test func rnnThroughTime() {

@@ -17,7 +17,7 @@ extension LearningTests {
                 ParameterSpec(name: "dense2.bias", shape: [10]),
             ])
             #expect(model.parameters().map(\.shape) == model.parameterSpecs.map(\.shape))
-            #expect(ModelZoo.sequentialNames == ["mlp", "cnn", "char-lstm", "rnn-lm"])
+            #expect(ModelZoo.sequentialNames == ["mlp", "cnn", "lenet5", "char-lstm", "rnn-lm"])
             #expect(ModelZoo.names == ModelZoo.sequentialNames + ["perceptron", "som", "competitive"])
         }
 

@@ -1,13 +1,14 @@
 /// How a dense or convolution layer draws its weights: uniformly in ±limit, the limit set by
-/// the layer's fan-in (inputs per output) and fan-out. Biases start at zero.
-enum WeightInitialization {
+/// the layer's fan-in (inputs per output) and fan-out. Biases start at zero. The raw values are
+/// the names model definitions use.
+public enum WeightInitialization: String, Codable, Sendable, CaseIterable {
     /// ±sqrt(6 / fan-in) (He): keeps the activations' variance through ReLU layers.
-    case heUniform
+    case heUniform = "he-uniform"
     /// ±sqrt(6 / (fan-in + fan-out)) (Glorot).
-    case glorotUniform
+    case glorotUniform = "glorot-uniform"
     /// ±sqrt(1 / fan-in): PyTorch's default for linear and convolution layers. Smaller than
     /// He's by √6, it starts a deep ReLU network with small logits.
-    case fanInUniform
+    case fanInUniform = "fan-in-uniform"
 
     func limit(fanIn: Int, fanOut: Int) -> Float {
         switch self {

@@ -3,7 +3,7 @@ public enum ModelZoo {
     /// Every name `learner` accepts.
     public static let names = sequentialNames + ["perceptron", "som", "competitive"]
     /// Every name `make` accepts: the networks trained by backpropagation.
-    public static let sequentialNames = ["mlp", "cnn", "char-lstm", "rnn-lm"]
+    public static let sequentialNames = ["mlp", "cnn", "lenet5", "char-lstm", "rnn-lm"]
     /// The models whose clients send prototype statistics, which the coordinator merges
     /// (`PrototypeLearner.merge`) rather than averaging deltas.
     public static let prototypeNames: Set = ["som", "competitive"]
@@ -21,7 +21,7 @@ public enum ModelZoo {
     /// The data set model `name` trains on in a federation; throws for models without one (`rnn-lm`).
     public static func dataset(for name: String) throws -> Dataset {
         switch name {
-        case "mlp", "cnn", "perceptron", "som", "competitive": return .mnist
+        case "mlp", "cnn", "lenet5", "perceptron", "som", "competitive": return .mnist
         case "char-lstm": return .shakespeare
         case "rnn-lm": throw LearningError(.noDataset(model: name))
         default: throw LearningError(.unknownModel(name: name, known: names))
@@ -60,62 +60,18 @@ public enum ModelZoo {
         name == "char-lstm" ? (5, 10, 1.47) : (5, 5, 0.05)
     }
 
-    /// Builds network `name` (any of `sequentialNames`) with weights drawn from `seed`.
-    ///
-    /// - "mlp", the FedAvg paper's 2NN: 784-200-200-10 with ReLU (199,210 parameters) on 28×28 inputs.
-    /// - "cnn", the FedAvg paper's CNN on 28×28 inputs: 5×5 conv 32 ('same'), ReLU, 2×2 max pool,
-    ///   5×5 conv 64 ('same'), ReLU, 2×2 max pool, dense 512 ReLU, dense 10 (1,663,370 parameters).
-    /// - "char-lstm", the paper's Shakespeare model: [80] character ids → 8-dim embedding → LSTM 256
-    ///   → LSTM 256 → dense over the `Shakespeare.vocabulary` characters at every step.
-    /// - "rnn-lm", a small word-level language model: [8] word ids (< 1,000) → 32-dim embedding →
-    ///   tanh RNN 64 → dense over the 1,000 words at every step.
-    ///
-    /// The CNN's layers are uniform in ±1/sqrt(fan-in) (PyTorch's default: with He-uniform, its
-    /// first round at lr 0.05 collapsed to 11 % test accuracy; with this, 94.7 %); elsewhere,
-    /// layers followed by ReLU are He-uniform, other dense layers Glorot-uniform, recurrent layers
-    /// uniform in ±1/sqrt(hidden) (LSTM forget-gate bias 1), embeddings uniform in ±1; other biases 0.
+    /// Builds network `name` (any of `sequentialNames`) from its definition
+    /// (`ModelDefinition.builtIn`, the files in `models/`) with weights drawn from `seed`: "mlp"
+    /// and "cnn" (the FedAvg paper's 2NN and CNN on 28×28 inputs), "char-lstm" (its Shakespeare
+    /// LSTM), "rnn-lm" (a small word-level language model), "lenet5" (LeNet-5 with average
+    /// pooling). Layers followed by ReLU are He-uniform and other dense layers Glorot-uniform
+    /// unless the definition says otherwise (the CNN's layers are uniform in ±1/sqrt(fan-in),
+    /// PyTorch's default); recurrent layers are uniform in ±1/sqrt(hidden) (LSTM forget-gate
+    /// bias 1), embeddings uniform in ±1; biases 0.
     public static func make(_ name: String, seed: UInt64) throws -> Sequential {
-        var generator = SeededGenerator(seed: seed)
-        switch name {
-        case "mlp":
-            return try Sequential(inputShape: [28, 28], layers: [
-                Dense(inputs: 784, outputs: 200, initialization: .heUniform, generator: &generator),
-                ReLU(),
-                Dense(inputs: 200, outputs: 200, initialization: .heUniform, generator: &generator),
-                ReLU(),
-                Dense(inputs: 200, outputs: 10, initialization: .glorotUniform, generator: &generator),
-            ])
-        case "cnn":
-            return try Sequential(inputShape: [28, 28], layers: [
-                Conv2D(inputChannels: 1, outputChannels: 32, kernel: (5, 5), padding: .same,
-                       initialization: .fanInUniform, generator: &generator),
-                ReLU(),
-                MaxPool2D(size: (2, 2)),
-                Conv2D(inputChannels: 32, outputChannels: 64, kernel: (5, 5), padding: .same,
-                       initialization: .fanInUniform, generator: &generator),
-                ReLU(),
-                MaxPool2D(size: (2, 2)),
-                Flatten(),
-                Dense(inputs: 7 * 7 * 64, outputs: 512, initialization: .fanInUniform, generator: &generator),
-                ReLU(),
-                Dense(inputs: 512, outputs: 10, initialization: .fanInUniform, generator: &generator),
-            ])
-        case "char-lstm":
-            let characters = Shakespeare.vocabulary.count
-            return try Sequential(inputShape: [characterSteps], layers: [
-                Embedding(vocabulary: characters, dimensions: 8, generator: &generator),
-                LSTM(inputs: 8, hidden: 256, generator: &generator),
-                LSTM(inputs: 256, hidden: 256, generator: &generator),
-                Dense(inputs: 256, outputs: characters, initialization: .glorotUniform, generator: &generator),
-            ])
-        case "rnn-lm":
-            return try Sequential(inputShape: [wordSteps], layers: [
-                Embedding(vocabulary: wordVocabulary, dimensions: 32, generator: &generator),
-                RNN(inputs: 32, hidden: 64, generator: &generator),
-                Dense(inputs: 64, outputs: wordVocabulary, initialization: .glorotUniform, generator: &generator),
-            ])
-        default:
+        guard let definition = ModelDefinition.builtIn[name] else {
             throw LearningError(.unknownModel(name: name, known: sequentialNames))
         }
+        return try definition.build(seed: seed)
     }
 }
