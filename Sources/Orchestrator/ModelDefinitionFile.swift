@@ -30,14 +30,7 @@ public enum ModelDefinitionFile {
 
     /// Parses and checks `text`, read from `path`.
     public static func parse(_ text: String, path: String) throws(ConfigProblem) -> ModelDefinition {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigProblem(file: path, line: error.source.begin.line, message: error.description)
-        } catch {
-            throw ConfigProblem(file: path, message: "\(error)")
-        }
+        let table = try ConfigFile.table(text, path: path)
         let lines = DefinitionLines(text)
         let reader = Reader(path: path, lines: lines)
         for key in table.keys where !topLevel.contains(key) {

@@ -29,14 +29,7 @@ public struct ConfigFile: Sendable, Equatable {
     /// Parses `text`; syntax errors, unknown tables and values that are neither a string,
     /// a number, a boolean nor an array of those are problems with their line.
     public init(text: String, path: String) throws(ConfigProblem) {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigProblem(file: path, line: error.source.begin.line, message: error.description)
-        } catch {
-            throw ConfigProblem(file: path, message: "\(error)")
-        }
+        let table = try Self.table(text, path: path)
         let lines = KeyLines(text)
         self.path = path
         shared = []
@@ -60,6 +53,17 @@ public struct ConfigFile: Sendable, Equatable {
             }
         }
         shared.sort { $0.line < $1.line }
+    }
+
+    /// `text` (read from `path`) as TOML; a syntax error is a problem with its line.
+    public static func table(_ text: String, path: String) throws(ConfigProblem) -> TOMLTable {
+        do {
+            return try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigProblem(file: path, line: error.source.begin.line, message: error.description)
+        } catch {
+            throw ConfigProblem(file: path, message: "\(error)")
+        }
     }
 
     /// The keys a command with table `section` reads: the shared ones it `knows`, then its table's.
