@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "CommandSupport",
             dependencies: [
-                "Actors", "FedzProtocol",
+                "Actors", "FedzProtocol", "Learning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,7 +90,6 @@ let package = Package(
                 "Actors", "FedzProtocol", "Learning", "Federation", "ModelOps", "CommandSupport", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "FedzProtocol"], swiftSettings: strict),

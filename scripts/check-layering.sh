@@ -24,11 +24,11 @@ declare -A allowed=(
     # Pure federated learning: links no libzmq.
     [Federation]="FedzProtocol Learning Crypto"
     [ModelOps]="Learning GRDB Crypto"
-    [CommandSupport]="Actors FedzProtocol ArgumentParser Logging ServiceLifecycle TOMLKit"
+    [CommandSupport]="Actors FedzProtocol Learning ArgumentParser Logging ServiceLifecycle TOMLKit"
     # CoreMetrics is a module of swift-metrics' Metrics product.
     [Telemetry]="Actors FedzProtocol ArgumentParser Hummingbird Logging Metrics CoreMetrics Prometheus ServiceLifecycle"
     [Node]="Actors FedzProtocol Learning Federation CommandSupport Telemetry ArgumentParser Logging"
-    [Orchestrator]="Actors FedzProtocol Learning Federation ModelOps CommandSupport Telemetry ArgumentParser Logging TOMLKit"
+    [Orchestrator]="Actors FedzProtocol Learning Federation ModelOps CommandSupport Telemetry ArgumentParser Logging"
 )
 
 # System-library targets: a module map and a C header, no Swift files.

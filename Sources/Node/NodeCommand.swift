@@ -27,7 +27,7 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "The coordinator's control endpoint (its --control), for hellos, heartbeats and requests; default: the PULL endpoint.")
     var coordinatorControl: String?
 
-    @Option(help: "Model architecture: \(ModelZoo.names.joined(separator: ", ")).")
+    @Option(help: ArgumentHelp(stringLiteral: ModelArgument.help))
     var model = "mlp"
 
     @Option(help: "Data set: mnist or shakespeare.")
@@ -83,9 +83,7 @@ struct NodeCommand: AsyncParsableCommand {
         guard Dataset(rawValue: dataset) != nil else {
             throw ValidationError("unknown data set '\(dataset)'; known: \(Dataset.names.joined(separator: ", "))")
         }
-        guard ModelZoo.names.contains(model) else {
-            throw ValidationError("unknown model '\(model)'; known: \(ModelZoo.names.joined(separator: ", "))")
-        }
+        _ = try ModelArgument.architecture(model)
         guard WireBounds.isValidSender(id) else {
             throw ValidationError("--id must be 1–64 characters of A–Z a–z 0–9 . _ -, not '\(id)'")
         }
@@ -112,7 +110,7 @@ struct NodeCommand: AsyncParsableCommand {
         let driftSpec = try drift.map(DriftSpec.init(parsing:)).flatMap { $0.affects(node: nodeIndex, of: nodeCount) ? $0 : nil }
         let settings = NodeSettings(
             id: id, coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull,
-            coordinatorControl: coordinatorControl ?? coordinatorPull, model: model,
+            coordinatorControl: coordinatorControl ?? coordinatorPull, model: try ModelArgument.architecture(model),
             heartbeatInterval: heartbeat.interval, heartbeatLiveness: heartbeat.heartbeatLiveness, parent: parentPid,
             curve: try security.store?.client(name: id), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan(),
             fieldInterval: .seconds(fieldInterval), fieldBatch: fieldBatch,

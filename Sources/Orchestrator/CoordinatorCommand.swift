@@ -69,7 +69,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let logger = logging.bootstrap(label: "fedz.coordinator")
         security.warnIfPlaintext(logger)
         let settings = CoordinatorSettings(
-            publishEndpoint: publish, pullEndpoint: pull, controlEndpoint: control, model: federation.model,
+            publishEndpoint: publish, pullEndpoint: pull, controlEndpoint: control, model: federation.architecture,
             dataDirectory: DataDirectory.resolve(federation.dataDir, dataset: federation.dataset), strategy: federation.strategySpec,
             rounds: federation.rounds, targetAccuracy: federation.targetAccuracy, fraction: federation.fraction,
             sampling: federation.sampling, minimumClients: federation.minClients,

@@ -6,8 +6,14 @@ import ModelOps
 
 /// The knobs of a federation shared by `fedz run` and `fedz coordinator`.
 struct FederationOptions: ParsableArguments, Sendable {
-    @Option(help: "Model architecture: \(ModelZoo.names.joined(separator: ", ")).")
+    @Option(help: ArgumentHelp(stringLiteral: ModelArgument.help))
     var model = "mlp"
+
+    /// The architecture `--model` stands for: a built-in name, or a definition file's name and hash.
+    var architecture: String { (try? ModelArgument.architecture(model)) ?? model }
+
+    /// `--model` for a child process: a definition file by its absolute path.
+    var modelForChildren: String { ModelArgument.forChildren(model) }
 
     @Option(help: "Data set: mnist (for mlp, cnn, lenet5, perceptron, som, competitive) or shakespeare (for char-lstm).")
     var dataset = "mnist"
@@ -71,10 +77,8 @@ struct FederationOptions: ParsableArguments, Sendable {
         guard Dataset(rawValue: dataset) != nil else {
             throw ValidationError("unknown data set '\(dataset)'; known: \(Dataset.names.joined(separator: ", "))")
         }
-        guard ModelZoo.names.contains(model) else {
-            throw ValidationError("unknown model '\(model)'; known: \(ModelZoo.names.joined(separator: ", "))")
-        }
-        guard let trainsOn = try? ModelZoo.dataset(for: model), trainsOn.rawValue == dataset else {
+        let architecture = try ModelArgument.architecture(model)
+        guard let trainsOn = try? ModelZoo.dataset(for: architecture), trainsOn.rawValue == dataset else {
             throw ValidationError("model \(model) does not train on \(dataset)")
         }
         do {
@@ -104,7 +108,7 @@ struct FederationOptions: ParsableArguments, Sendable {
     /// These options as command-line arguments, to hand them on to a child process.
     var arguments: [String] {
         [
-            "--model", model, "--dataset", dataset, "--rounds", "\(rounds)", "--fraction", "\(fraction)",
+            "--model", modelForChildren, "--dataset", dataset, "--rounds", "\(rounds)", "--fraction", "\(fraction)",
             "--sampling", sampling.rawValue,
             "--local-epochs", "\(localEpochs)", "--batch-size", "\(batchSize)", "--lr", "\(lr)",
             "--strategy", strategySpec.name, "--min-clients", "\(minClients)", "--round-timeout", "\(roundTimeout)",

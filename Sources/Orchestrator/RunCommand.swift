@@ -280,7 +280,7 @@ struct RunCommand: AsyncParsableCommand {
 
     private func nodeArguments(coordinator: [String], security: [String]) -> (Int) -> [String] {
         let common = coordinator + [
-            "--model", federation.model,
+            "--model", federation.modelForChildren,
             "--dataset", federation.dataset, "--clients", "\(clients)", "--node-count", "\(nodes)",
             "--partition", partition, "--seed", "\(federation.seed)",
             "--parent-pid", "\(getpid())",

@@ -24,7 +24,9 @@ public enum ModelZoo {
         case "mlp", "cnn", "lenet5", "perceptron", "som", "competitive": return .mnist
         case "char-lstm": return .shakespeare
         case "rnn-lm": throw LearningError(.noDataset(model: name))
-        default: throw LearningError(.unknownModel(name: name, known: names))
+        default:
+            guard let definition = registered(name) else { throw LearningError(.unknownModel(name: name, known: names)) }
+            return try definition.builtInDataset()
         }
     }
 
@@ -45,7 +47,7 @@ public enum ModelZoo {
         case "competitive":
             return PrototypeLearner(rows: 10, columns: 10, features: 784, classCount: 10,
                                     schedule: MapSchedule(initialRadius: 0, finalRadius: 0, steps: 1), spread: 0.1, seed: seed)
-        case _ where sequentialNames.contains(name):
+        case _ where sequentialNames.contains(name) || registered(name) != nil:
             return try make(name, seed: seed)
         default:
             throw LearningError(.unknownModel(name: name, known: names))
@@ -69,7 +71,7 @@ public enum ModelZoo {
     /// PyTorch's default); recurrent layers are uniform in ±1/sqrt(hidden) (LSTM forget-gate
     /// bias 1), embeddings uniform in ±1; biases 0.
     public static func make(_ name: String, seed: UInt64) throws -> Sequential {
-        guard let definition = ModelDefinition.builtIn[name] else {
+        guard let definition = ModelDefinition.builtIn[name] ?? registered(name) else {
             throw LearningError(.unknownModel(name: name, known: sequentialNames))
         }
         return try definition.build(seed: seed)
