@@ -72,7 +72,8 @@ public final class FaultyChannel<Generator: RandomNumberGenerator & Sendable>: F
 
     public var refusals: ChannelRefusals { base.refusals }
 
-    /// The base channel's: a message a delay holds is still on its way, not unread.
+    /// The base channel's: a message a delay holds stays in the faulty lane's hands, so it counts
+    /// as unread, and a delay alone never makes a peer look silent (drops and partitions do).
     public var controlBacklogSince: ContinuousClock.Instant? { base.controlBacklogSince }
 
     public func traffic() async -> [SocketCounters] { await base.traffic() }
