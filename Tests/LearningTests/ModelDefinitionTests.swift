@@ -106,7 +106,8 @@ extension LearningTests {
                 == "layer 1 (conv2d): kernel must be [height, width], not [3]")
             #expect(Self.refusal(Self.image([.dropout(rate: 1), .dense(outputs: 10)]))?.description
                 == "layer 1 (dropout): rate must be in [0, 1), not 1.0")
-            #expect(Self.refusal(Self.image([.dropout(rate: .nan), .dense(outputs: 10)])) != nil)
+            #expect(Self.refusal(Self.image([.dropout(rate: .nan), .dense(outputs: 10)]))?.description
+                == "layer 1 (dropout): rate must be in [0, 1), not nan")
             #expect(Self.refusal(Self.image([.dense(outputs: 10)], input: [0, 28]))?.description
                 == "model definition: input must be 1 to 3 sizes in 1...65536, at most 16777216 values in all; got [0, 28]")
             #expect(Self.refusal(Self.image([]))?.description == "model definition: a model has 1 to 64 layers, not 0")
