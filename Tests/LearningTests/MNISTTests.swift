@@ -96,7 +96,10 @@ extension LearningTests {
             #expect(file.dimensions == [3])
             #expect(Array(file.payload) == [7, 8, 9])
             #expect(throws: LearningError.self) { try IDXFile(bytes: Array(valid.dropLast()), path: "short") }
-            #expect(throws: LearningError.self) { try IDXFile(bytes: [0, 0, 0x0D, 1, 0, 0, 0, 0], path: "float") }
+            #expect(throws: LearningError.self) { try IDXFile(bytes: [0, 0, 0x07, 1, 0, 0, 0, 0], path: "unknown type") }
+            // A float file: one value, 1.5, big-endian.
+            let float = try IDXFile(bytes: [0, 0, 0x0D, 1, 0, 0, 0, 1, 0x3F, 0xC0, 0, 0], path: "float")
+            #expect(float.array == NumericArray(shape: [1], values: [1.5], element: .float))
         }
     }
 }

@@ -53,6 +53,9 @@ public enum MNIST {
         }
         let images = try IDXFile(bytes: contents(imagesPath, names.images), path: imagesPath)
         let labels = try IDXFile(bytes: contents(labelsPath, names.labels), path: labelsPath)
+        for (file, path) in [(images, imagesPath), (labels, labelsPath)] where file.type != .unsignedByte {
+            throw LearningError(.malformedFile(path: path, reason: "IDX: expected unsigned bytes, found \(file.type)"))
+        }
         guard images.dimensions.count == 3, images.dimensions[1] == 28, images.dimensions[2] == 28 else {
             throw LearningError(.malformedFile(path: imagesPath,
                                                reason: "expected n×28×28 images, found \(images.dimensions)"))
@@ -84,30 +87,5 @@ public enum MNIST {
             initialized = chosen.count * size
         }
         return LabeledData(features: features, labels: chosen.map { allLabels[$0] }, featureShape: [28, 28], classCount: 10)
-    }
-}
-
-/// An IDX file of unsigned bytes: big-endian header with dimensions, then the values.
-struct IDXFile {
-    let dimensions: [Int]
-    let payload: ArraySlice<UInt8>
-
-    init(bytes: [UInt8], path: String) throws {
-        func failure(_ reason: String) -> LearningError {
-            LearningError(.malformedFile(path: path, reason: "IDX: \(reason)"))
-        }
-        guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else { throw failure("bad magic number") }
-        guard bytes[2] == 0x08 else { throw failure("element type 0x\(String(bytes[2], radix: 16)) is not unsigned byte") }
-        let rank = Int(bytes[3])
-        let headerSize = 4 + 4 * rank
-        guard bytes.count >= headerSize else { throw failure("header cut short") }
-        dimensions = (0..<rank).map { axis in
-            bytes[(4 + 4 * axis)..<(8 + 4 * axis)].reduce(0) { $0 << 8 | Int($1) }
-        }
-        let expected = headerSize + dimensions.elementCount
-        guard bytes.count == expected else {
-            throw failure("\(bytes.count) bytes, expected \(expected) for dimensions \(dimensions)")
-        }
-        payload = bytes[headerSize...]
     }
 }
