@@ -75,11 +75,13 @@ extension DeviceWorker {
         workSignal.yield()
     }
 
-    /// `fieldBatch` samples drawn at random from the node's clients' data as it is now; nil
-    /// when the node hosts no samples.
+    /// `fieldBatch` samples drawn at random, as they are now, from the node's held-out samples
+    /// (its own data, `--data`), else from its clients' share of a built-in data set; nil when
+    /// there are none.
     private func fieldBatch() -> LabeledData? {
-        let count = store.shared.count
+        let field = store.heldOut ?? store.shared
+        let count = field.count
         guard count > 0 else { return nil }
-        return store.shared.subset((0..<settings.fieldBatch).map { _ in Int.random(in: 0..<count, using: &generator) })
+        return field.subset((0..<settings.fieldBatch).map { _ in Int.random(in: 0..<count, using: &generator) })
     }
 }

@@ -30,8 +30,17 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp(stringLiteral: ModelArgument.help))
     var model = "mlp"
 
-    @Option(help: "Data set: mnist or shakespeare.")
+    @Option(help: "Data set: mnist or shakespeare (a share of the built-in set; ignored with --data).")
     var dataset = "mnist"
+
+    @Option(help: ArgumentHelp(stringLiteral: "This node's own data: \(DataFile.formats). It never leaves the node: --holdout of it is kept for evaluation, the rest shared among the node's clients by --partition."))
+    var data: String?
+
+    @Option(help: "The label column of a CSV file given to --data (or to the coordinator's --test-data).")
+    var labelColumn = "label"
+
+    @Option(help: "The share of --data held out for evaluation (field accuracy), never trained on: in [0, 1).")
+    var holdout = 0.1
 
     @Option(help: "Directory holding the data set files (default: the project's data/ folder).")
     var dataDir: String?
@@ -91,6 +100,7 @@ struct NodeCommand: AsyncParsableCommand {
             throw ValidationError("need --clients > 0 and 0 ≤ --node-index < --node-count")
         }
         _ = try DataPlan.Partition(partition)
+        guard (0..<1).contains(holdout) else { throw ValidationError("--holdout must be in [0, 1)") }
         if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
         if let drift { _ = try DriftSpec(parsing: drift) }
         guard fieldInterval > 0, fieldBatch > 0 else { throw ValidationError("--field-interval and --field-batch must be positive") }
@@ -118,7 +128,11 @@ struct NodeCommand: AsyncParsableCommand {
             driftReplacement: try driftSpec?.shift.replacement(from: DataDirectory.resolve(nil, dataset: "fashion-mnist")),
             byzantine: behavior)
         let worker = try await DeviceWorker.start(settings: settings, clients: store, logger: logger)
-        logger.info("node started", metadata: ["fedz.clients": "\(store.clients.count)", "fedz.byzantine": "\(byzantine ?? "no")"])
+        logger.info("node started", metadata: [
+            "fedz.clients": "\(store.clients.count)", "fedz.samples": "\(store.shared.count)",
+            "fedz.held_out": "\(store.heldOut?.count ?? 0)", "fedz.data": "\(data ?? dataset)",
+            "fedz.byzantine": "\(byzantine ?? "no")",
+        ])
 
         let recorder = MetricsRecorder()
         let telemetry = await TelemetryServer.serve(
@@ -132,10 +146,16 @@ struct NodeCommand: AsyncParsableCommand {
         await worker.shutdown()
     }
 
-    /// This node's clients over their samples of the training set, the only ones loaded.
+    /// This node's clients over their samples: of its own `--data`, else of the built-in data set
+    /// (only those samples are loaded).
     private func loadClients() throws -> ClientStore {
         let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
         let hosted = plan.clients(ofNode: nodeIndex, count: nodeCount)
+        if let data {
+            let shape = try ModelZoo.sampleShape(for: ModelArgument.architecture(model))
+            let samples = try DataFile.load(path: data, labelColumn: labelColumn, featureShape: shape.features, classCount: shape.classes)
+            return try LocalSplit.split(samples, clients: hosted, partition: plan.partition, holdout: holdout, seed: seed)
+        }
         var indices: [[Int]] = []
         let samples = try Dataset(rawValue: dataset)!.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset)) {
             labels, groups in

@@ -70,7 +70,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
         security.warnIfPlaintext(logger)
         let settings = CoordinatorSettings(
             publishEndpoint: publish, pullEndpoint: pull, controlEndpoint: control, model: federation.architecture,
-            dataDirectory: DataDirectory.resolve(federation.dataDir, dataset: federation.dataset), strategy: federation.strategySpec,
+            dataDirectory: DataDirectory.resolve(federation.dataDir, dataset: federation.dataset),
+            testData: federation.testData, labelColumn: federation.labelColumn, strategy: federation.strategySpec,
             rounds: federation.rounds, targetAccuracy: federation.targetAccuracy, fraction: federation.fraction,
             sampling: federation.sampling, minimumClients: federation.minClients,
             expectedClients: expectClients, startTimeout: .seconds(startTimeout),

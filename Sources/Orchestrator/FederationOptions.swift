@@ -1,6 +1,7 @@
 import ArgumentParser
 import CommandSupport
 import Federation
+import Foundation
 import Learning
 import ModelOps
 
@@ -20,6 +21,12 @@ struct FederationOptions: ParsableArguments, Sendable {
 
     @Option(help: "Directory holding the data set files (default: the project's data/ folder).")
     var dataDir: String?
+
+    @Option(help: ArgumentHelp(stringLiteral: "The test set each version is evaluated on: \(DataFile.formats) (default: the built-in data set's test split)."))
+    var testData: String?
+
+    @Option(help: "The label column of CSV files (--test-data, and the nodes' own data).")
+    var labelColumn = "label"
 
     @Option(help: "Number of federated rounds.")
     var rounds = 20
@@ -78,8 +85,16 @@ struct FederationOptions: ParsableArguments, Sendable {
             throw ValidationError("unknown data set '\(dataset)'; known: \(Dataset.names.joined(separator: ", "))")
         }
         let architecture = try ModelArgument.architecture(model)
-        guard let trainsOn = try? ModelZoo.dataset(for: architecture), trainsOn.rawValue == dataset else {
-            throw ValidationError("model \(model) does not train on \(dataset)")
+        if testData == nil {
+            guard let trainsOn = try? ModelZoo.dataset(for: architecture), trainsOn.rawValue == dataset else {
+                throw ValidationError("model \(model) does not train on \(dataset); give its test set with --test-data")
+            }
+        } else {
+            do {
+                _ = try ModelZoo.sampleShape(for: architecture)
+            } catch {
+                throw ValidationError("model \(model) does not classify labelled samples: \(error)")
+            }
         }
         do {
             _ = try strategySpec.make()
@@ -115,6 +130,7 @@ struct FederationOptions: ParsableArguments, Sendable {
             "--seed", "\(seed)", "--promotion", promotion.rawValue,
         ] + heartbeat.arguments + strategyFlags.arguments + privacy.arguments + (dataDir.map { ["--data-dir", $0] } ?? [])
             + (targetAccuracy.map { ["--target-accuracy", "\($0)"] } ?? [])
+            + (testData.map { ["--test-data", URL(fileURLWithPath: $0).path] } ?? []) + ["--label-column", labelColumn]
     }
 }
 

@@ -2,6 +2,7 @@ import Actors
 import ArgumentParser
 import CommandSupport
 import Federation
+import Learning
 import FedzProtocol
 import Foundation
 import Logging
@@ -23,6 +24,12 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "How the training set is split into clients: \(DataPlan.Partition.forms) (roles: shakespeare only).")
     var partition = "iid"
+
+    @Option(help: ArgumentHelp(stringLiteral: "A folder of the nodes' own data instead of a built-in data set: node i reads only DIR/node-i, which holds \(DataFile.formats). Needs --test-data."))
+    var data: String?
+
+    @Option(help: "The share of each node's --data held out for evaluation, never trained on: in [0, 1).")
+    var holdout = 0.1
 
     @Option(help: "Make round(F·nodes) nodes, chosen from the seed, corrupt their updates: fraction=F,kind=scale:FACTOR|noise[:SIGMA]|flip-labels.")
     var byzantine: String?
@@ -69,6 +76,15 @@ struct RunCommand: AsyncParsableCommand {
         if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
         if let drift { _ = try DriftSpec(parsing: drift) }
         _ = try byzantinePlan
+        if let data {
+            guard federation.testData != nil else {
+                throw ValidationError("--data needs --test-data: the coordinator evaluates each version on a test set of yours")
+            }
+            guard (0..<1).contains(holdout) else { throw ValidationError("--holdout must be in [0, 1)") }
+            for index in 0..<nodes where !FileManager.default.fileExists(atPath: nodeData(data, index)) {
+                throw ValidationError("--data \(data): no folder node-\(index) for node \(index) of \(nodes)")
+            }
+        }
         for port in [publishPort, pullPort] where !(0...65535).contains(port) {
             throw ValidationError("port \(port) is not in 0…65535")
         }
@@ -206,7 +222,7 @@ struct RunCommand: AsyncParsableCommand {
                         + metrics.arguments(port: ports?.nodes[index])
                 })
                 show("fedz run: coordinator on \(publish) and \(pull); \(nodes) node processes, \(clients) clients, "
-                    + "\(federation.model) on \(federation.dataset); a drift monitor; logs in \(logs.path)")
+                    + "\(federation.model) on \(dataDescription); a drift monitor; logs in \(logs.path)")
                 show("fedz run: move production while it runs with fedz models promote VERSION|rollback "
                     + (["--coordinator-publish", publish, "--coordinator-control", control] + security).joined(separator: " "))
                 if let ports { show(telemetryLine(ports)) }
@@ -278,6 +294,16 @@ struct RunCommand: AsyncParsableCommand {
         return ["--keys", directory]
     }
 
+    /// What the nodes train on: the built-in data set, or the folder of their own data.
+    private var dataDescription: String {
+        data.map { "their own data in \($0) (test set \(federation.testData ?? ""))" } ?? federation.dataset
+    }
+
+    /// Node `index`'s own data under `--data`, as an absolute path for the child process.
+    private func nodeData(_ data: String, _ index: Int) -> String {
+        URL(fileURLWithPath: data).appendingPathComponent("node-\(index)").path
+    }
+
     private func nodeArguments(coordinator: [String], security: [String]) -> (Int) -> [String] {
         let common = coordinator + [
             "--model", federation.modelForChildren,
@@ -286,9 +312,11 @@ struct RunCommand: AsyncParsableCommand {
             "--parent-pid", "\(getpid())",
         ] + logging.arguments + federation.heartbeat.arguments + (federation.dataDir.map { ["--data-dir", $0] } ?? [])
             + (faultPlan.map { ["--fault-plan", $0] } ?? []) + (drift.map { ["--drift", $0] } ?? []) + security
-        let (plan, corrupted) = ((try? byzantinePlan) ?? nil, Set(byzantineNodes))
+            + (data == nil ? [] : ["--label-column", federation.labelColumn, "--holdout", "\(holdout)"])
+        let (plan, corrupted, data) = ((try? byzantinePlan) ?? nil, Set(byzantineNodes), data)
         return { index in
             ["--id", "node-\(index)", "--node-index", "\(index)"] + common
+                + (data.map { ["--data", nodeData($0, index)] } ?? [])
                 + (plan.map { corrupted.contains(index) ? ["--byzantine", $0.behavior.description] : [] } ?? [])
         }
     }
@@ -305,7 +333,7 @@ struct RunCommand: AsyncParsableCommand {
 
     private var summaryConfig: [String: String] {
         [
-            "model": federation.model, "dataset": federation.dataset, "nodes": "\(nodes)", "clients": "\(clients)",
+            "model": federation.model, "dataset": dataDescription, "nodes": "\(nodes)", "clients": "\(clients)",
             "rounds": "\(federation.rounds)", "fraction": "\(federation.fraction)",
             "sampling": "\(federation.sampling)",
             "local_epochs": "\(federation.localEpochs)", "batch_size": "\(federation.batchSize)",

@@ -31,6 +31,14 @@ extension LearningTests {
             #expect(ModelDefinition.wordRNN.layers.first == .embedding(vocabulary: ModelZoo.wordVocabulary, dimensions: 32))
         }
 
+        @Test func aClassifiersSamplesAreItsInputAndItsOutputsClasses() throws {
+            #expect(try ModelZoo.sampleShape(for: "mlp") == ([28, 28], 10))
+            #expect(try ModelZoo.sampleShape(for: "perceptron") == ([28, 28], 10))
+            let blobs = ModelDefinition(name: "blobs", input: [8], head: .classification, layers: [.dense(outputs: 3)])
+            #expect(try ModelZoo.sampleShape(for: ModelZoo.register(blobs)) == ([8], 3))
+            #expect(throws: LearningError(.noDataset(model: "char-lstm"))) { try ModelZoo.sampleShape(for: "char-lstm") }
+        }
+
         @Test func describeListsEveryLayersShapeAndParameters() throws {
             let rows = try ModelDefinition.leNet5.describe()
             #expect(rows.map(\.name) == [

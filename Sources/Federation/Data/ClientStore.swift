@@ -10,6 +10,9 @@ public struct ClientStore: Sendable {
     private let rows: [Int: Range<Int>]
     /// The hosted clients' ids, ascending.
     public let clients: [Int]
+    /// Samples of the node's own data that no client trains on, for evaluation (`LocalSplit`);
+    /// nil when the node's data is a built-in data set's share.
+    public internal(set) var heldOut: LabeledData?
 
     /// The samples of `clients` out of `data`, each client's at `indices[client]`.
     public init(clients: [Int], indices: [[Int]], of data: LabeledData) {
@@ -47,12 +50,14 @@ public struct ClientStore: Sendable {
         rows[client].map { shared.subset(Array($0)) }
     }
 
-    /// The same clients over data changed sample by sample (drift, corrupted labels); `transform`
-    /// must keep the number of samples.
+    /// The same clients over data changed sample by sample (drift, corrupted labels), the
+    /// held-out samples too; `transform` must keep the number of samples.
     public func mapShared<Failure: Error>(_ transform: (LabeledData) throws(Failure) -> LabeledData) throws(Failure) -> ClientStore {
         var store = self
         store.shared = try transform(shared)
-        precondition(store.shared.count == shared.count, "ClientStore: a transform changed the number of samples")
+        store.heldOut = try heldOut.map(transform)
+        precondition(store.shared.count == shared.count && store.heldOut?.count == heldOut?.count,
+                     "ClientStore: a transform changed the number of samples")
         return store
     }
 }

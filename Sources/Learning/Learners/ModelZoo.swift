@@ -30,6 +30,20 @@ public enum ModelZoo {
         }
     }
 
+    /// What a sample of model `name`'s data must be: its per-sample feature shape and, for a
+    /// classifier, the number of classes its labels index. Throws for a next-token model, whose
+    /// data is text, not labelled samples.
+    public static func sampleShape(for name: String) throws -> (features: [Int], classes: Int) {
+        if ["perceptron", "som", "competitive"].contains(name) { return ([28, 28], 10) }
+        guard let definition = ModelDefinition.builtIn[name] ?? registered(name) else {
+            throw LearningError(.unknownModel(name: name, known: names))
+        }
+        guard definition.head == .classification, let classes = try definition.describe().last?.outputShape.last else {
+            throw LearningError(.noDataset(model: name))
+        }
+        return (definition.input, classes)
+    }
+
     /// Builds model `name` (any of `names`) with weights drawn from `seed`:
     ///
     /// - the networks of `make`, trained by mini-batch SGD;

@@ -61,7 +61,7 @@ actor Coordinator {
         model: any Learner
     ) async throws -> Coordinator {
         let strategy = try settings.strategy.make()
-        let testData = try ModelZoo.dataset(for: settings.model).load(.test, from: settings.dataDirectory)
+        let testData = try settings.loadTestData()
         let registry = try ModelRegistry.open(directory: URL(fileURLWithPath: settings.stateDirectory))
         var channel = channel
         if settings.faultPlan.injectsFaults {

@@ -16,7 +16,11 @@ struct CoordinatorSettings: Sendable {
     /// priority lane).
     var controlEndpoint: String?
     var model: String
+    /// The folder of the built-in data set whose test split evaluates each version, unless `testData` is given.
     var dataDirectory: String
+    /// The test set in a file or folder of the user's (`DataFile`), and its CSV label column.
+    var testData: String? = nil
+    var labelColumn = "label"
     var strategy: StrategySpec
     var rounds: Int
     /// Stop after the first round whose test accuracy reaches this; nil to run every round.
@@ -59,5 +63,15 @@ struct CoordinatorSettings: Sendable {
         {"model":"\(model)","strategy":"\(strategy.name)","strategy_parameters":"\(strategy.parameterSummary)","fraction":\(fraction),"sampling":"\(sampling)","epochs":\(training.epochs),\
         "batch_size":\(training.batchSize),"lr":\(training.learningRate),"seed":\(seed)}
         """
+    }
+}
+
+extension CoordinatorSettings {
+    /// The samples each new version is evaluated on: `testData`, checked against the model, else
+    /// the test split of the built-in data set the model trains on.
+    func loadTestData() throws -> LabeledData {
+        guard let testData else { return try ModelZoo.dataset(for: model).load(.test, from: dataDirectory) }
+        let shape = try ModelZoo.sampleShape(for: model)
+        return try DataFile.load(path: testData, labelColumn: labelColumn, featureShape: shape.features, classCount: shape.classes)
     }
 }

@@ -3,6 +3,8 @@ import Foundation
 /// A child process started by `fedz run`, stopped by its handle (never by name).
 final class ChildProcess: Sendable {
     let name: String
+    /// When the process was started.
+    let started = ContinuousClock.now
     private let process: SendableProcess
 
     /// Starts `executable` with `arguments`; standard error (and standard output
@@ -26,6 +28,11 @@ final class ChildProcess: Sendable {
 
     var pid: Int32 { process.process.processIdentifier }
     var isRunning: Bool { process.process.isRunning }
+
+    /// Whether the process has exited by itself with a non-zero status (not killed by a signal).
+    var exitedWithError: Bool {
+        !isRunning && process.process.terminationReason == .exit && process.process.terminationStatus != 0
+    }
 
     /// The exit status once the process has exited, waiting up to `timeout`; nil if it
     /// is still running then.

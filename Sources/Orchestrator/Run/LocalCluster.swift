@@ -41,19 +41,33 @@ actor LocalCluster {
     /// Restarts the monitor and any node that has died, until cancelled, as a device
     /// restarts after a crash: training never waits for them (a node is written off
     /// and re-joins with a new incarnation; a monitor resumes from the registry). Calls
-    /// `onRestart` with the process's name each time.
+    /// `onRestart` with the process's name each time. Throws when a process fails at start
+    /// again and again (`CrashLoop`), with the last line of its log.
     func keepAlive(onRestart: @Sendable (String) -> Void) async throws {
+        var crashLoop = CrashLoop()
         while true {
             try await Task.sleep(for: .milliseconds(500))
-            if let monitor, !monitor.isRunning {
-                self.monitor = try restart(monitor.name)
-                onRestart(monitor.name)
-            }
-            for (index, node) in nodes.enumerated() where !node.isRunning {
-                nodes[index] = try restart(node.name)
-                onRestart(node.name)
+            let exited = ([monitor].compactMap { $0 } + nodes).filter { !$0.isRunning }
+            for process in exited {
+                guard crashLoop.onExit(process.name, ran: process.started.duration(to: .now), failed: process.exitedWithError) else {
+                    throw FedzError(
+                        "\(process.name) exited at start \(crashLoop.limit) times in a row; its log ends: \(lastLine(of: process.name))")
+                }
+                let restarted = try restart(process.name)
+                if process.name == "monitor" {
+                    monitor = restarted
+                } else if let index = nodes.firstIndex(where: { $0.name == process.name }) {
+                    nodes[index] = restarted
+                }
+                onRestart(process.name)
             }
         }
+    }
+
+    /// The last non-empty line of `name`'s log.
+    private func lastLine(of name: String) -> String {
+        let text = (try? String(contentsOf: logs.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").last.map(String.init) ?? "(empty)"
     }
 
     /// Starts one `fedz-node` per argument list, logging to `logs/node-<index>.log`; indices
