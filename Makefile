@@ -1,7 +1,7 @@
 # The README's two commands: `make run` and `make test`.
 ARGS ?=
 
-.PHONY: setup build release run test bench
+.PHONY: setup build release run test bench bench-fashion
 
 setup:
 	./deploy/install-deps.sh
@@ -25,3 +25,15 @@ test: setup
 ## Training throughput side by side with PyTorch on CPU (see bench/run.sh for THREADS, SAMPLES, PYTHON).
 bench: setup
 	bench/run.sh
+
+## Test accuracy per round of fedz on the nodes' own files (Fashion-MNIST, models/mlp.toml, one file per
+## node) beside a PyTorch FedAvg reference on the same split (pass flags with ARGS="--rounds 20").
+## Needs fedz-node too, hence the whole release build; PYTHON as in bench/run.sh.
+bench-fashion: release
+	@PYTHON=$${PYTHON:-python3}; \
+	if ! "$$PYTHON" -c "import torch" 2>/dev/null; then \
+	    venv=$${TMPDIR:-/tmp}/fedz-bench-venv; \
+	    [ -x "$$venv/bin/python" ] || { python3 -m venv "$$venv" && "$$venv/bin/pip" install -q torch numpy; }; \
+	    PYTHON=$$venv/bin/python; \
+	fi; \
+	"$$PYTHON" bench/own_data_fashion.py --fedz .build/release/fedz $(ARGS)

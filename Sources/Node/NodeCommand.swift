@@ -27,11 +27,11 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "The coordinator's control endpoint (its --control), for hellos, heartbeats and requests; default: the PULL endpoint.")
     var coordinatorControl: String?
 
-    @Option(help: ArgumentHelp(stringLiteral: ModelArgument.help))
-    var model = "mlp"
+    @Option(help: ArgumentHelp(stringLiteral: ModelArgument.help + " Default: the coordinator's, asked of it at start (a definition file's content comes with the answer)."))
+    var model: String?
 
-    @Option(help: "Data set: mnist or shakespeare (a share of the built-in set; ignored with --data).")
-    var dataset = "mnist"
+    @Option(help: "Data set: mnist or shakespeare (a share of the built-in set; default: the one the model trains on; ignored with --data).")
+    var dataset: String?
 
     @Option(help: ArgumentHelp(stringLiteral: "This node's own data: \(DataFile.formats). It never leaves the node: --holdout of it is kept for evaluation, the rest shared among the node's clients by --partition."))
     var data: String?
@@ -89,10 +89,10 @@ struct NodeCommand: AsyncParsableCommand {
     @OptionGroup var config: ConfigOptions
 
     func validate() throws {
-        guard Dataset(rawValue: dataset) != nil else {
+        if let dataset, Dataset(rawValue: dataset) == nil {
             throw ValidationError("unknown data set '\(dataset)'; known: \(Dataset.names.joined(separator: ", "))")
         }
-        _ = try ModelArgument.architecture(model)
+        if let model { _ = try ModelArgument.architecture(model) }
         guard WireBounds.isValidSender(id) else {
             throw ValidationError("--id must be 1–64 characters of A–Z a–z 0–9 . _ -, not '\(id)'")
         }
@@ -116,21 +116,25 @@ struct NodeCommand: AsyncParsableCommand {
         security.warnIfPlaintext(logger)
 
         let behavior = try byzantine.map { text throws(PlanError) in try ByzantineBehavior(text) }
-        let store = try loadClients().mapShared { behavior?.corrupt($0) ?? $0 }
         let driftSpec = try drift.map(DriftSpec.init(parsing:)).flatMap { $0.affects(node: nodeIndex, of: nodeCount) ? $0 : nil }
-        let settings = NodeSettings(
+        var settings = NodeSettings(
             id: id, coordinatorPublish: coordinatorPublish, coordinatorPull: coordinatorPull,
-            coordinatorControl: coordinatorControl ?? coordinatorPull, model: try ModelArgument.architecture(model),
+            coordinatorControl: coordinatorControl ?? coordinatorPull, model: try model.map(ModelArgument.architecture) ?? "",
             heartbeatInterval: heartbeat.interval, heartbeatLiveness: heartbeat.heartbeatLiveness, parent: parentPid,
             curve: try security.store?.client(name: id), faultPlan: try faultPlan.map(FaultPlan.init(parsing:)) ?? FaultPlan(),
             fieldInterval: .seconds(fieldInterval), fieldBatch: fieldBatch,
             drift: driftSpec,
             driftReplacement: try driftSpec?.shift.replacement(from: DataDirectory.resolve(nil, dataset: "fashion-mnist")),
             byzantine: behavior)
+        if model == nil {
+            settings.model = try await ModelDiscovery.ask(settings: settings, logger: logger)
+            logger.info("the federation trains \(settings.model)")
+        }
+        let store = try loadClients(architecture: settings.model).mapShared { behavior?.corrupt($0) ?? $0 }
         let worker = try await DeviceWorker.start(settings: settings, clients: store, logger: logger)
         logger.info("node started", metadata: [
             "fedz.clients": "\(store.clients.count)", "fedz.samples": "\(store.shared.count)",
-            "fedz.held_out": "\(store.heldOut?.count ?? 0)", "fedz.data": "\(data ?? dataset)",
+            "fedz.held_out": "\(store.heldOut?.count ?? 0)", "fedz.data": "\(data ?? dataset ?? "the model's data set")",
             "fedz.byzantine": "\(byzantine ?? "no")",
         ])
 
@@ -148,16 +152,17 @@ struct NodeCommand: AsyncParsableCommand {
 
     /// This node's clients over their samples: of its own `--data`, else of the built-in data set
     /// (only those samples are loaded).
-    private func loadClients() throws -> ClientStore {
+    private func loadClients(architecture: String) throws -> ClientStore {
         let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
         let hosted = plan.clients(ofNode: nodeIndex, count: nodeCount)
         if let data {
-            let shape = try ModelZoo.sampleShape(for: ModelArgument.architecture(model))
+            let shape = try ModelZoo.sampleShape(for: architecture)
             let samples = try DataFile.load(path: data, labelColumn: labelColumn, featureShape: shape.features, classCount: shape.classes)
             return try LocalSplit.split(samples, clients: hosted, partition: plan.partition, holdout: holdout, seed: seed)
         }
         var indices: [[Int]] = []
-        let samples = try Dataset(rawValue: dataset)!.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset)) {
+        let dataset = try dataset.flatMap(Dataset.init(rawValue:)) ?? ModelZoo.dataset(for: architecture)
+        let samples = try dataset.load(.train, from: DataDirectory.resolve(dataDir, dataset: dataset.rawValue)) {
             labels, groups in
             indices = try plan.clientIndices(labels: labels, groups: groups)
             return ClientStore.rows(of: hosted, in: indices)

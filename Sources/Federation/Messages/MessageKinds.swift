@@ -15,6 +15,12 @@ extension MessageKind {
     public static let roundStart = MessageKind("round_start")
     /// Coordinator → all (or one node topic): a global model version and its weights.
     public static let model = MessageKind("model")
+    /// Node → coordinator: which model does this federation train? Sent by a node started
+    /// without a model, before its hello; answered with `model_definition`.
+    public static let definitionRequest = MessageKind("definition_request")
+    /// Coordinator → node topic: the federation's architecture and, for one defined in a file,
+    /// the definition itself (`ModelDefinitionBody`).
+    public static let modelDefinition = MessageKind("model_definition")
     /// Node → coordinator: please (re)send this model version to me.
     public static let modelRequest = MessageKind("model_request")
     /// Node → coordinator: one client's update (tensor frames hold the weight delta).
@@ -40,6 +46,7 @@ extension MessageKind {
 
 extension MessageKind {
     /// Whether a message of this kind tells the coordinator its sender is alive: every kind but
-    /// an operator's one-off `production_change`, whose sender is no member of the federation.
-    public var isSignOfLife: Bool { self != .productionChange }
+    /// the one-off `production_change` of an operator and `definition_request` of a node that
+    /// has not joined yet, neither of whom is a member of the federation.
+    public var isSignOfLife: Bool { self != .productionChange && self != .definitionRequest }
 }

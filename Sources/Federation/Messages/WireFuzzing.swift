@@ -42,6 +42,10 @@ public enum WireFuzzing {
             try Envelope(topic: .model, header: header(.model),
                          body: ModelAnnouncement(architecture: "mlp", hash: "ab"), tensors: tensors),
             try Envelope(topic: .node(sender), header: header(.welcome), body: Welcome(incarnation: 7)),
+            try Envelope(topic: .control, header: header(.definitionRequest), body: Empty()),
+            try Envelope(topic: .node(sender), header: header(.modelDefinition), body: ModelDefinitionBody(
+                architecture: "tiny#000000000000",
+                definition: ModelDefinition(name: "tiny", input: [4], head: .classification, layers: [.dense(outputs: 3), .relu]))),
         ]
         return envelopes.map(WireFormat.encode)
     }
@@ -73,7 +77,8 @@ public enum WireFuzzing {
             switch envelope.header.kind {
             case .hello: _ = try envelope.body(Hello.self)
             case .welcome: _ = try envelope.body(Welcome.self)
-            case .heartbeat, .rejoin: _ = try envelope.body(Empty.self)
+            case .heartbeat, .rejoin, .definitionRequest: _ = try envelope.body(Empty.self)
+            case .modelDefinition: _ = try envelope.body(ModelDefinitionBody.self)
             case .roundStart: _ = try envelope.body(RoundStart.self)
             case .model: _ = try envelope.body(ModelAnnouncement.self)
             case .modelRequest: _ = try envelope.body(ModelRequest.self)

@@ -31,6 +31,12 @@ extension ModelZoo {
     static func registered(_ architecture: String) -> ModelDefinition? {
         definitions.withLock { $0[architecture] }
     }
+
+    /// The definition registered under `architecture` (from a file this process loaded or a
+    /// coordinator sent); nil for built-in names and unknown ones.
+    public static func registeredDefinition(_ architecture: String) -> ModelDefinition? {
+        registered(architecture)
+    }
 }
 
 extension ModelDefinition {

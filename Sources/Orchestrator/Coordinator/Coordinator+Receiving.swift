@@ -70,6 +70,8 @@ extension Coordinator {
             joinWaker?.yield()
             logger.info("node joined", metadata: ["fedz.node": "\(header.sender)", "fedz.clients": "\(hello.clients.count)"])
             await sendToNode(header.sender, kind: .welcome, body: Welcome(incarnation: header.incarnation))
+        case .definitionRequest:
+            await sendToNode(header.sender, kind: .modelDefinition, body: ModelDefinitionBody(architecture: settings.model))
         case .heartbeat:
             if !membership.isMember(header.sender), header.sender != Self.monitorID {
                 await sendToNode(header.sender, kind: .rejoin, body: Empty())
