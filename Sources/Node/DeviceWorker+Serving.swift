@@ -19,6 +19,29 @@ extension DeviceWorker {
                 await push(kind: .modelRequest, body: ModelRequest(version: version))
             }
         }
+        await evaluateLatest()
+    }
+
+    /// Federated evaluation: once the node holds the coordinator's newest version, evaluates it
+    /// on each client's held-out samples (on the compute thread) and reports it, once a version.
+    func evaluateLatest() async {
+        guard store.heldOut != nil, let latest = shelf.latestModel(), latest.version > evaluatedVersion else { return }
+        evaluatedVersion = latest.version
+        let (architecture, store) = (settings.model, store)
+        do {
+            let clients = try await compute.run {
+                let model = try ModelZoo.learner(architecture, seed: 0)
+                try model.setParameters(latest.weights)
+                return store.clients.compactMap { client -> EvaluationReport.Client? in
+                    guard let heldOut = store.heldOutData(of: client) else { return nil }
+                    let result = model.evaluate(on: heldOut)
+                    return EvaluationReport.Client(client: client, samples: heldOut.count, loss: result.loss, accuracy: result.accuracy)
+                }
+            }
+            await push(kind: .evaluationReport, body: EvaluationReport(version: latest.version, clients: clients))
+        } catch {
+            logger.warning("federated evaluation failed", metadata: ["fedz.version": "\(latest.version)", "error": "\(error)"])
+        }
     }
 
     /// Evaluates the served model(s) on a fresh batch of local data and reports it.

@@ -38,6 +38,8 @@ actor DeviceWorker {
     var rejections = RejectionCounter()
     /// The latest field evaluation (production, and the candidate when one is deployed).
     var lastField: FieldObservation?
+    /// The newest version evaluated on the held-out samples (or being evaluated).
+    var evaluatedVersion = 0
 
     /// The topics a node subscribes to: round starts and status, models, and its own.
     static func topics(of id: String) -> [Topic] { [.round, .model, .node(id)] }
@@ -84,7 +86,7 @@ actor DeviceWorker {
         let envelopes = NodeEnvelopes(node: settings.id, incarnation: Incarnation.now(), specs: specs)
         self.envelopes = envelopes
         self.nodeRound = NodeRound(node: settings.id, resendAfter: settings.heartbeatInterval * 2)
-        self.shelf = ModelShelf(architecture: settings.model, specs: specs)
+        self.shelf = ModelShelf(architecture: settings.model, specs: specs, evaluatesLatest: clients.heldOut != nil)
         self.secure = SecureParticipant(
             envelopes: envelopes, mergesPrototypes: ModelZoo.prototypeNames.contains(settings.model),
             resendAfter: settings.heartbeatInterval * 2)
@@ -136,7 +138,10 @@ actor DeviceWorker {
         case .heartbeat:
             await push(kind: .heartbeat, body: Empty())
         case .hello:
-            let infos = store.clients.map { ClientInfo(id: $0, samples: store.sampleCount(of: $0) ?? 0) }
+            let infos = store.clients.map { client in
+                let heldOut = store.heldOutCount(of: client)
+                return ClientInfo(id: client, samples: store.sampleCount(of: client) ?? 0, heldOut: heldOut > 0 ? heldOut : nil)
+            }
             await push(kind: .hello, body: Hello(clients: infos, architecture: settings.model))
         case nil:
             break
@@ -181,7 +186,10 @@ actor DeviceWorker {
         case .heartbeat:
             await serve(try envelope.body(CoordinatorStatus.self))
         case .model:
-            if try shelf.onModel(envelope, roundVersion: nodeRound.pending?.modelVersion) { workSignal.yield() }
+            if try shelf.onModel(envelope, roundVersion: nodeRound.pending?.modelVersion) {
+                workSignal.yield()
+                await evaluateLatest()
+            }
         case .secaggDirectory, .secaggDelivery, .secaggUnmask:
             try await acceptSecureAggregation(envelope)
         case .roundStart:

@@ -24,6 +24,9 @@ struct ModelShelf: Sendable {
 
     let architecture: String
     let specs: [ParameterSpec]
+    /// Whether the node evaluates each newest version (it holds samples out): then it asks for
+    /// the status's `latest` too.
+    let evaluatesLatest: Bool
     let requestInterval: Duration
     /// Versions received, checked against their announced hashes.
     private(set) var models: [Int: (hash: String, weights: [Tensor])] = [:]
@@ -31,9 +34,10 @@ struct ModelShelf: Sendable {
     private(set) var serving: CoordinatorStatus?
     private var lastRequest: (version: Int, at: ContinuousClock.Instant)?
 
-    init(architecture: String, specs: [ParameterSpec], requestInterval: Duration = .seconds(1)) {
+    init(architecture: String, specs: [ParameterSpec], evaluatesLatest: Bool = false, requestInterval: Duration = .seconds(1)) {
         self.architecture = architecture
         self.specs = specs
+        self.evaluatesLatest = evaluatesLatest
         self.requestInterval = requestInterval
     }
 
@@ -68,7 +72,8 @@ struct ModelShelf: Sendable {
         }
         serving = status
         prune(roundVersion: roundVersion)
-        for model in [status.production, status.candidate].compactMap({ $0 }) where models[model.version]?.hash != model.hash {
+        let wanted = [status.production, status.candidate, evaluatesLatest ? status.latest : nil].compactMap { $0 }
+        for model in wanted where models[model.version]?.hash != model.hash {
             if onMissing(version: model.version, now: now) { directives.append(.request(version: model.version)) }
         }
         return directives
@@ -98,11 +103,18 @@ struct ModelShelf: Sendable {
         return (Served(version: production.version, weights: weights), candidate)
     }
 
-    /// Keeps only the versions still needed: the round's, production's, the candidate's and
-    /// the newest received.
+    /// The newest version, to evaluate on the held-out samples, when the node holds it with its hash.
+    func latestModel() -> Served? {
+        guard let latest = serving?.latest, let weights = weights(version: latest.version, hash: latest.hash) else { return nil }
+        return Served(version: latest.version, weights: weights)
+    }
+
+    /// Keeps only the versions still needed: the round's, production's, the candidate's, the
+    /// coordinator's latest and the newest received.
     mutating func prune(roundVersion: Int?) {
         let newest = models.keys.max()
-        let keep = Set([roundVersion, serving?.production?.version, serving?.candidate?.version, newest].compactMap { $0 })
+        let keep = Set([roundVersion, serving?.production?.version, serving?.candidate?.version, serving?.latest?.version, newest]
+            .compactMap { $0 })
         models = models.filter { keep.contains($0.key) }
     }
 }

@@ -71,7 +71,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let settings = CoordinatorSettings(
             publishEndpoint: publish, pullEndpoint: pull, controlEndpoint: control, model: federation.architecture,
             dataDirectory: DataDirectory.resolve(federation.dataDir, dataset: federation.dataset),
-            testData: federation.testData, labelColumn: federation.labelColumn, strategy: federation.strategySpec,
+            testData: federation.testData, labelColumn: federation.labelColumn, noTestSet: federation.noTestSet, strategy: federation.strategySpec,
             rounds: federation.rounds, targetAccuracy: federation.targetAccuracy, fraction: federation.fraction,
             sampling: federation.sampling, minimumClients: federation.minClients,
             expectedClients: expectClients, startTimeout: .seconds(startTimeout),

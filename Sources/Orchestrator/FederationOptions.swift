@@ -28,6 +28,9 @@ struct FederationOptions: ParsableArguments, Sendable {
     @Option(help: "The label column of CSV files (--test-data, and the nodes' own data).")
     var labelColumn = "label"
 
+    @Flag(help: "No test set at the coordinator: each version is evaluated only by the nodes, on their clients' held-out samples (the default for a model no built-in data set fits).")
+    var noTestSet = false
+
     @Option(help: "Number of federated rounds.")
     var rounds = 20
 
@@ -85,16 +88,15 @@ struct FederationOptions: ParsableArguments, Sendable {
             throw ValidationError("unknown data set '\(dataset)'; known: \(Dataset.names.joined(separator: ", "))")
         }
         let architecture = try ModelArgument.architecture(model)
-        if testData == nil {
-            guard let trainsOn = try? ModelZoo.dataset(for: architecture), trainsOn.rawValue == dataset else {
-                throw ValidationError("model \(model) does not train on \(dataset); give its test set with --test-data")
-            }
-        } else {
+        if testData != nil {
+            guard !noTestSet else { throw ValidationError("--test-data and --no-test-set contradict each other") }
             do {
                 _ = try ModelZoo.sampleShape(for: architecture)
             } catch {
                 throw ValidationError("model \(model) does not classify labelled samples: \(error)")
             }
+        } else if !noTestSet, let trainsOn = try? ModelZoo.dataset(for: architecture), trainsOn.rawValue != dataset {
+            throw ValidationError("model \(model) does not train on \(dataset)")
         }
         do {
             _ = try strategySpec.make()
@@ -131,6 +133,7 @@ struct FederationOptions: ParsableArguments, Sendable {
         ] + heartbeat.arguments + strategyFlags.arguments + privacy.arguments + (dataDir.map { ["--data-dir", $0] } ?? [])
             + (targetAccuracy.map { ["--target-accuracy", "\($0)"] } ?? [])
             + (testData.map { ["--test-data", URL(fileURLWithPath: $0).path] } ?? []) + ["--label-column", labelColumn]
+            + (noTestSet ? ["--no-test-set"] : [])
     }
 }
 

@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How the training set is split into clients: \(DataPlan.Partition.forms) (roles: shakespeare only).")
     var partition = "iid"
 
-    @Option(help: ArgumentHelp(stringLiteral: "A folder of the nodes' own data instead of a built-in data set: node i reads only DIR/node-i, which holds \(DataFile.formats). Needs --test-data."))
+    @Option(help: ArgumentHelp(stringLiteral: "A folder of the nodes' own data instead of a built-in data set: node i reads only DIR/node-i, which holds \(DataFile.formats). Each version is evaluated by the nodes on their held-out samples (and on --test-data, if given)."))
     var data: String?
 
     @Option(help: "The share of each node's --data held out for evaluation, never trained on: in [0, 1).")
@@ -77,9 +77,6 @@ struct RunCommand: AsyncParsableCommand {
         if let drift { _ = try DriftSpec(parsing: drift) }
         _ = try byzantinePlan
         if let data {
-            guard federation.testData != nil else {
-                throw ValidationError("--data needs --test-data: the coordinator evaluates each version on a test set of yours")
-            }
             guard (0..<1).contains(holdout) else { throw ValidationError("--holdout must be in [0, 1)") }
             for index in 0..<nodes where !FileManager.default.fileExists(atPath: nodeData(data, index)) {
                 throw ValidationError("--data \(data): no folder node-\(index) for node \(index) of \(nodes)")
@@ -128,7 +125,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let (report, roundsFinishedAt) = try result.get()
 
-        show((report.failure == nil ? "done" : "gave up") + ": \(report.rounds.count) rounds, final test accuracy \(percent(report.finalTestAccuracy)), "
+        let finalAccuracy = report.rounds.last?.centralTest == false ? "final federated accuracy" : "final test accuracy"
+        show((report.failure == nil ? "done" : "gave up") + ": \(report.rounds.count) rounds, \(finalAccuracy) \(percent(report.finalTestAccuracy)), "
             + "production version \(report.productionVersion.map(String.init) ?? "none"), \(report.alerts.count) alert(s), "
             + "\(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s; logs in \(logs.path)")
         if let summary {
@@ -162,6 +160,7 @@ struct RunCommand: AsyncParsableCommand {
                              "--control", endpoints.control,
                              "--expect-clients", "\(clients)", "--parent-pid", "\(getpid())", "--state-dir", stateDir]
                 + logging.arguments + federation.arguments + security + resume
+                + (data != nil && federation.testData == nil && !federation.noTestSet ? ["--no-test-set"] : [])
                 + metrics.arguments(port: ports?.coordinator) + ["--linger", "\(linger)"]
             let events = try await cluster.startCoordinator(arguments)
             switch try await follow(events: events, cluster: cluster, logs: logs, security: security, ports: ports, &following) {
@@ -267,10 +266,15 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func progressLine(_ result: RoundResult) -> String {
-        String(
-            format: "round %3d/%d  participants %d/%d  train loss %.4f  test accuracy %@  %.2f s",
+        let federated = result.federated.map {
+            "federated accuracy \(percent($0.accuracy)) (clients \(percent($0.minimum))–\(percent($0.maximum)), median \(percent($0.median)))"
+        }
+        let accuracy = result.centralTest == false ? federated ?? "no evaluation" : "test accuracy \(percent(result.testAccuracy))"
+            + (federated.map { "  \($0)" } ?? "")
+        return String(
+            format: "round %3d/%d  participants %d/%d  train loss %.4f  %@  %.2f s",
             result.round, federation.rounds, result.participants, result.sampled, result.trainLoss,
-            percent(result.testAccuracy), result.seconds)
+            accuracy, result.seconds)
             + (result.epsilon.map { String(format: "  ε %.3f (δ %g)", $0, federation.privacy.privacy?.delta ?? 0) } ?? "")
             + (result.epsilonKnownSample.map { String(format: ", %.3f to a node", $0) } ?? "")
             + (result.quantizationError.map { String(format: "  quantization error %.4f", $0) } ?? "")

@@ -55,6 +55,20 @@ import Testing
         #expect(shelf.models.keys.sorted() == [5])
     }
 
+    @Test func aNodeThatEvaluatesAsksForAndKeepsTheLatestVersion() throws {
+        let (production, latest) = (Self.served(2, Self.weights(2)), Self.served(4, Self.weights(4)))
+        let status = CoordinatorStatus(round: 4, production: production, candidate: nil, latest: latest)
+        var evaluating = ModelShelf(architecture: "mlp", specs: Self.specs, evaluatesLatest: true)
+        #expect(evaluating.onStatus(status, roundVersion: nil, now: start) == [.newProduction(version: 2), .request(version: 2), .request(version: 4)])
+        #expect(evaluating.latestModel() == nil)
+        for version in [4, 2, 3] { _ = try evaluating.onModel(Self.publication(version: version, weights: Self.weights(Float(version))), roundVersion: nil) }
+        #expect(evaluating.latestModel() == ModelShelf.Served(version: 4, weights: Self.weights(4)))
+        #expect(evaluating.models.keys.sorted() == [2, 4], "production and the latest; 3, older than the latest, is dropped")
+        // A node holding nothing out does not ask for it.
+        var serving = fresh()
+        #expect(serving.onStatus(status, roundVersion: nil, now: start) == [.newProduction(version: 2), .request(version: 2)])
+    }
+
     @Test func asksForAMissingVersionAtMostOnceASecond() {
         var shelf = fresh()
         func ask(_ version: Int, atMilliseconds offset: Int) -> Bool {

@@ -11,16 +11,18 @@ import Testing
     }
 
     @Test func everySampleIsHeldOutOrTrainedOnByExactlyOneHostedClient() throws {
-        let store = try LocalSplit.split(Self.data(100), clients: [7, 3, 11], partition: .iid, holdout: 0.1, seed: 5)
+        let store = try LocalSplit.split(Self.data(120), clients: [7, 3, 11], partition: .iid, holdout: 0.1, seed: 5)
         #expect(store.clients == [3, 7, 11])
-        let heldOut = try #require(store.heldOut)
-        #expect(heldOut.count == 10)
+        // 40 samples a client, 4 of them held out.
+        #expect(store.clients.map { store.sampleCount(of: $0)! } == [36, 36, 36])
+        #expect(store.clients.map { store.heldOutCount(of: $0) } == [4, 4, 4])
         let trained = try store.clients.flatMap { try #require(store.data(of: $0)).features }
-        #expect(Set(trained).count == 90 && trained.count == 90)
-        #expect(Set(trained).isDisjoint(with: heldOut.features))
-        #expect(Set(trained + heldOut.features) == Set((0..<100).map(Float.init)))
-        #expect(store.clients.map { store.sampleCount(of: $0)! } == [30, 30, 30])
-        #expect(store.sampleCount(of: 0) == nil)
+        let heldOut = try store.clients.flatMap { try #require(store.heldOutData(of: $0)).features }
+        #expect(Set(trained).count == 108 && trained.count == 108 && heldOut.count == 12)
+        #expect(Set(trained).isDisjoint(with: heldOut))
+        #expect(Set(trained + heldOut) == Set((0..<120).map(Float.init)))
+        #expect(try #require(store.heldOut).features == heldOut, "all held-out samples, client after client")
+        #expect(store.sampleCount(of: 0) == nil && store.heldOutCount(of: 0) == 0 && store.heldOutData(of: 0) == nil)
     }
 
     @Test func theSplitIsSeeded() throws {
@@ -42,7 +44,7 @@ import Testing
     }
 
     @Test func tooFewSamplesOrABadShareAreRefused() {
-        #expect(throws: PlanError.self) { try LocalSplit.split(Self.data(4), clients: [0, 1, 2, 3], partition: .iid, holdout: 0.25, seed: 1) }
+        #expect(throws: PlanError.self) { try LocalSplit.split(Self.data(7), clients: [0, 1, 2, 3], partition: .iid, holdout: 0.25, seed: 1) }
         #expect(throws: PlanError.self) { try LocalSplit.split(Self.data(40), clients: [0], partition: .iid, holdout: 1, seed: 1) }
         #expect(throws: PlanError.self) { try LocalSplit.split(Self.data(40), clients: [], partition: .iid, holdout: 0.1, seed: 1) }
     }

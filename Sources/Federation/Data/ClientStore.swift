@@ -10,9 +10,12 @@ public struct ClientStore: Sendable {
     private let rows: [Int: Range<Int>]
     /// The hosted clients' ids, ascending.
     public let clients: [Int]
-    /// Samples of the node's own data that no client trains on, for evaluation (`LocalSplit`);
-    /// nil when the node's data is a built-in data set's share.
-    public internal(set) var heldOut: LabeledData?
+    /// Samples of the node's own data that no client trains on, client after client in id
+    /// order, for federated evaluation and field accuracy (`LocalSplit`); nil when the node's
+    /// data is a built-in data set's share.
+    public private(set) var heldOut: LabeledData?
+    /// Each client's rows of `heldOut`.
+    private var heldOutRows: [Int: Range<Int>] = [:]
 
     /// The samples of `clients` out of `data`, each client's at `indices[client]`.
     public init(clients: [Int], indices: [[Int]], of data: LabeledData) {
@@ -34,6 +37,30 @@ public struct ClientStore: Sendable {
         self.rows = rows
         self.clients = clients
     }
+
+    /// The same store with `heldOut[i]` (the rows of `data` at those indices, by client id) held
+    /// out for evaluation.
+    func holdingOut(_ heldOut: [Int: [Int]], of data: LabeledData) -> ClientStore {
+        var store = self
+        var (rows, next) = ([Int](), 0)
+        for client in clients {
+            let indices = heldOut[client] ?? []
+            store.heldOutRows[client] = next..<(next + indices.count)
+            rows += indices
+            next += indices.count
+        }
+        store.heldOut = rows.isEmpty ? nil : data.subset(rows)
+        return store
+    }
+
+    /// `client`'s held-out samples; nil when it holds none out or is not hosted here.
+    public func heldOutData(of client: Int) -> LabeledData? {
+        guard let heldOut, let rows = heldOutRows[client], !rows.isEmpty else { return nil }
+        return heldOut.subset(Array(rows))
+    }
+
+    /// The number of samples `client` holds out (0 when none or not hosted here).
+    public func heldOutCount(of client: Int) -> Int { heldOutRows[client]?.count ?? 0 }
 
     /// The data set rows a store of `clients` keeps, client after client in id order.
     public static func rows(of clients: [Int], in indices: [[Int]]) -> [Int] {

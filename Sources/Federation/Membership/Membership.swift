@@ -76,6 +76,14 @@ public struct Membership: Sendable {
         for client in clients { owners[client.id] = node }
     }
 
+    /// The members whose clients hold samples out for federated evaluation.
+    public var evaluators: Set<String> {
+        Set(nodes.filter { $0.value.contains { ($0.heldOut ?? 0) > 0 } }.keys)
+    }
+
+    /// Whether member `node` hosts `client`.
+    public func hosts(_ client: Int, node: String) -> Bool { owners[client] == node }
+
     /// Whether `peer` is a member (welcomed, hosting clients).
     public func isMember(_ peer: String) -> Bool { nodes[peer] != nil }
 

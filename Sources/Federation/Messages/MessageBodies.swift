@@ -4,10 +4,13 @@ import Learning
 public struct ClientInfo: Codable, Sendable, Equatable {
     public var id: Int
     public var samples: Int
+    /// Samples the client holds out for federated evaluation, never trained on (absent: none).
+    public var heldOut: Int?
 
-    public init(id: Int, samples: Int) {
+    public init(id: Int, samples: Int, heldOut: Int? = nil) {
         self.id = id
         self.samples = samples
+        self.heldOut = heldOut
     }
 }
 
@@ -148,6 +151,11 @@ public struct RoundResult: Codable, Sendable, Equatable {
     public var quantizationError: Double?
     /// For a self-organising map: the test set's topographic error.
     public var topographicError: Double?
+    /// The version evaluated by the nodes on their clients' held-out samples, when any reported.
+    public var federated: EvaluationSummary?
+    /// Whether `testLoss` and `testAccuracy` come from the coordinator's test set, else from
+    /// the federated evaluation.
+    public var centralTest: Bool?
 
     public init(
         round: Int, modelVersion: Int, participants: Int, sampled: Int,
@@ -182,5 +190,7 @@ public struct RoundResult: Codable, Sendable, Equatable {
         case testAccuracy = "test_accuracy"
         case quantizationError = "quantization_error"
         case topographicError = "topographic_error"
+        case federated = "federated_evaluation"
+        case centralTest = "central_test"
     }
 }

@@ -13,6 +13,7 @@ extension Hello {
         for client in clients {
             try WireBounds.check(client.id, in: WireBounds.clientID, "client id")
             try WireBounds.check(client.samples, in: WireBounds.samples, "samples of client \(client.id)")
+            if let heldOut = client.heldOut { try WireBounds.check(heldOut, in: 0...WireBounds.samples.upperBound, "held-out samples of client \(client.id)") }
             guard seen.insert(client.id).inserted else { throw WireError(.badBody, "client \(client.id) listed twice") }
         }
     }

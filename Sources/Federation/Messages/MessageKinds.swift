@@ -29,6 +29,8 @@ extension MessageKind {
     public static let trainingFailed = MessageKind("training_failed")
     /// Coordinator → metrics topic: the outcome of a round.
     public static let roundResult = MessageKind("round_result")
+    /// Node → coordinator: the newest version's loss and accuracy on each client's held-out samples.
+    public static let evaluationReport = MessageKind("evaluation_report")
     /// Node → coordinator: accuracy of the served model(s) on a fresh batch of field data.
     public static let fieldReport = MessageKind("field_report")
     /// Coordinator → metrics topic: a node's field report, republished for the monitor.

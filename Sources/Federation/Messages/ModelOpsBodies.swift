@@ -17,11 +17,14 @@ public struct CoordinatorStatus: Codable, Sendable, Equatable {
     public var production: ServedModel?
     /// A retrained version under evaluation: nodes report its field accuracy too.
     public var candidate: ServedModel?
+    /// The newest version, which nodes holding samples out evaluate on them (`evaluation_report`).
+    public var latest: ServedModel?
 
-    public init(round: Int, production: ServedModel?, candidate: ServedModel?) {
+    public init(round: Int, production: ServedModel?, candidate: ServedModel?, latest: ServedModel? = nil) {
         self.round = round
         self.production = production
         self.candidate = candidate
+        self.latest = latest
     }
 }
 

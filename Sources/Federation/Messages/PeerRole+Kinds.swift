@@ -13,7 +13,7 @@ extension PeerRole {
     }
 
     private static let nodeKinds: Set<MessageKind> = [
-        .definitionRequest, .hello, .heartbeat, .modelRequest, .update, .trainingFailed, .fieldReport,
+        .definitionRequest, .hello, .heartbeat, .modelRequest, .update, .trainingFailed, .fieldReport, .evaluationReport,
         .secaggKeys, .secaggShares, .secaggMaskedInput, .secaggReveal,
     ]
 }

@@ -70,6 +70,10 @@ extension Coordinator {
             joinWaker?.yield()
             logger.info("node joined", metadata: ["fedz.node": "\(header.sender)", "fedz.clients": "\(hello.clients.count)"])
             await sendToNode(header.sender, kind: .welcome, body: Welcome(incarnation: header.incarnation))
+        case .evaluationReport:
+            let report = try envelope.body(EvaluationReport.self)
+            let hosted = Set(report.clients.lazy.map(\.client).filter { self.membership.hosts($0, node: header.sender) })
+            try await recorder.acceptEvaluation(report, from: header.sender, hosted: hosted)
         case .definitionRequest:
             await sendToNode(header.sender, kind: .modelDefinition, body: ModelDefinitionBody(architecture: settings.model))
         case .heartbeat:

@@ -54,6 +54,13 @@ actor CoordinatorMetrics {
             await recorder.value(.testLoss, last.testLoss)
             await recorder.value(.trainLoss, last.trainLoss)
         }
+        if let federated = snapshot.history.last(where: { $0.federated != nil })?.federated {
+            await recorder.value(.federatedAccuracy, federated.accuracy)
+            await recorder.value(.federatedLoss, federated.loss)
+            for (quantile, value) in [("0", federated.minimum), ("0.5", federated.median), ("1", federated.maximum)] {
+                await recorder.value(.federatedAccuracy, value, labels: [("quantile", quantile)])
+            }
+        }
         for result in snapshot.history where !phasesRecorded.contains(result.round) {
             phasesRecorded.insert(result.round)
             for (phase, seconds) in result.phases?.named ?? [] {

@@ -75,12 +75,13 @@ actor Coordinator {
             strategy: strategy, specs: model.parameterSpecs, global: model.parameters(), testData: testData,
             registry: registry)
         try await coordinator.runner.prepare(initialWeights: model.parameters())
+        await coordinator.recorder.expectEvaluations { [weak coordinator] in await coordinator?.membership.evaluators ?? [] }
         return coordinator
     }
 
     init(
         settings: CoordinatorSettings, logger: Logger, channel: any FederationChannel, clock: any FederationClock,
-        strategy: any Strategy, specs: [ParameterSpec], global: [Tensor], testData: LabeledData,
+        strategy: any Strategy, specs: [ParameterSpec], global: [Tensor], testData: LabeledData?,
         registry: ModelRegistry
     ) throws {
         (self.settings, self.logger, self.channel, self.clock, self.specs) = (settings, logger, channel, clock, specs)

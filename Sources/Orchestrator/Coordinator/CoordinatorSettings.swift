@@ -21,6 +21,9 @@ struct CoordinatorSettings: Sendable {
     /// The test set in a file or folder of the user's (`DataFile`), and its CSV label column.
     var testData: String? = nil
     var labelColumn = "label"
+    /// No test set at the coordinator: versions are evaluated only by the nodes, on their
+    /// clients' held-out samples.
+    var noTestSet = false
     var strategy: StrategySpec
     var rounds: Int
     /// Stop after the first round whose test accuracy reaches this; nil to run every round.
@@ -67,10 +70,14 @@ struct CoordinatorSettings: Sendable {
 }
 
 extension CoordinatorSettings {
-    /// The samples each new version is evaluated on: `testData`, checked against the model, else
-    /// the test split of the built-in data set the model trains on.
-    func loadTestData() throws -> LabeledData {
-        guard let testData else { return try ModelZoo.dataset(for: model).load(.test, from: dataDirectory) }
+    /// The samples each new version is evaluated on at the coordinator: `testData`, checked
+    /// against the model, else the test split of the built-in data set the model trains on; nil
+    /// with `noTestSet` or for a model no built-in data set fits (then the nodes evaluate).
+    func loadTestData() throws -> LabeledData? {
+        guard let testData else {
+            guard !noTestSet, let dataset = try? ModelZoo.dataset(for: model) else { return nil }
+            return try dataset.load(.test, from: dataDirectory)
+        }
         let shape = try ModelZoo.sampleShape(for: model)
         return try DataFile.load(path: testData, labelColumn: labelColumn, featureShape: shape.features, classCount: shape.classes)
     }

@@ -53,10 +53,13 @@ extension ModelOpsDesk {
         }
     }
 
-    /// Tells nodes at once what to serve (the coordinator's heartbeat repeats it every interval).
+    /// Tells nodes at once what to serve and the newest version to evaluate (the coordinator's
+    /// heartbeat repeats it every interval).
     func announce(round: Int) async {
         let served = self.served
-        await send(.round, .heartbeat, CoordinatorStatus(round: round, production: served.production, candidate: served.candidate))
+        let status = CoordinatorStatus(
+            round: round, production: served.production, candidate: served.candidate, latest: servable[latest]?.served)
+        await send(.round, .heartbeat, status)
     }
 
     private func send<Body: Encodable>(_ topic: Topic, _ kind: MessageKind, _ body: Body) async {

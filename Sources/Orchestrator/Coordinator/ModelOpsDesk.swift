@@ -41,7 +41,7 @@ actor ModelOpsDesk {
     /// The latest version: the one rounds train from.
     private(set) var latest = 0
     /// Versions nodes may ask for, encoded: the latest, production and the candidate.
-    private var servable: [Int: PublishedModel] = [:]
+    private(set) var servable: [Int: PublishedModel] = [:]
     /// Versions being read from the registry, so that nodes asking together cause one read.
     private var loading: [Int: Task<PublishedModel, any Error>] = [:]
     /// Whether a production change (by field data, an admin or the registry watch) is under

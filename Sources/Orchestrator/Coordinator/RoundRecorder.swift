@@ -24,7 +24,12 @@ struct ClosedRound: Sendable {
 actor RoundRecorder {
     private let settings: CoordinatorSettings
     private let logger: Logger
-    private let testData: LabeledData
+    /// The coordinator's test set; nil when versions are evaluated only by the nodes.
+    private let testData: LabeledData?
+    /// The nodes' evaluations of each version on their clients' held-out samples.
+    private var evaluations = FederatedEvaluation()
+    /// The members expected to evaluate each version (those whose clients hold samples out).
+    private var evaluators: @Sendable () async -> Set<String> = { [] }
     private let modelOps: ModelOpsDesk
     private let channel: any FederationChannel
     private let clock: any FederationClock
@@ -39,11 +44,23 @@ actor RoundRecorder {
     private(set) var lastCheckpoint: RoundCheckpoint?
 
     init(
-        settings: CoordinatorSettings, logger: Logger, testData: LabeledData, modelOps: ModelOpsDesk,
+        settings: CoordinatorSettings, logger: Logger, testData: LabeledData?, modelOps: ModelOpsDesk,
         channel: any FederationChannel, clock: any FederationClock, incarnation: UInt64
     ) {
         (self.settings, self.logger, self.testData, self.modelOps) = (settings, logger, testData, modelOps)
         (self.channel, self.clock, self.incarnation) = (channel, clock, incarnation)
+    }
+
+    /// Tells the recorder whom to wait for: `evaluators` gives the members expected to evaluate
+    /// a version, asked again while it waits (a node that dies is no longer waited for).
+    func expectEvaluations(from evaluators: @escaping @Sendable () async -> Set<String>) {
+        self.evaluators = evaluators
+    }
+
+    /// A node's evaluation of a version on its clients' held-out samples; `hosted` names the
+    /// clients of the report that the node hosts.
+    func acceptEvaluation(_ report: EvaluationReport, from node: String, hosted: Set<Int>) throws(WireError) {
+        try evaluations.onReport(report, from: node, hosts: hosted.contains)
     }
 
     /// Starts from `history` (empty in a fresh run) and the run's state as `checkpoint` holds it.
@@ -91,16 +108,26 @@ actor RoundRecorder {
     ) async throws {
         let began = clock.now
         let (architecture, weights, testData) = (settings.model, closed.weights, self.testData)
-        let evaluation = try await evaluator.run {
-            let model = try ModelZoo.learner(architecture, seed: 0)
-            try model.setParameters(weights)
-            return model.evaluate(on: testData)
+        var evaluation: Evaluation?
+        if let testData {
+            evaluation = try await evaluator.run {
+                let model = try ModelZoo.learner(architecture, seed: 0)
+                try model.setParameters(weights)
+                return model.evaluate(on: testData)
+            }
         }
         var result = closed.result
-        (result.testLoss, result.testAccuracy) = (evaluation.loss, evaluation.accuracy)
-        (result.quantizationError, result.topographicError) = (evaluation.quantizationError, evaluation.topographicError)
+        result.federated = await federatedEvaluation(of: result.modelVersion)
+        result.centralTest = evaluation != nil
+        if let evaluation {
+            (result.testLoss, result.testAccuracy) = (evaluation.loss, evaluation.accuracy)
+            (result.quantizationError, result.topographicError) = (evaluation.quantizationError, evaluation.topographicError)
+        } else {
+            (result.testLoss, result.testAccuracy) = (result.federated?.loss ?? 0, result.federated?.accuracy ?? 0)
+            if result.federated == nil { logger.warning("no evaluation of the round's version", metadata: ["fedz.round": "\(result.round)"]) }
+        }
         try await modelOps.recordMetrics(
-            TrainingMetrics(testAccuracy: evaluation.accuracy, loss: evaluation.loss), of: result.modelVersion)
+            TrainingMetrics(testAccuracy: result.testAccuracy, loss: result.testLoss), of: result.modelVersion)
         result.phases?.evaluation = (clock.now - began).seconds
 
         history.append(result)
@@ -127,6 +154,21 @@ actor RoundRecorder {
             ])
         onRound(result)
         if let target = settings.targetAccuracy, result.testAccuracy >= target { await onTarget() }
+    }
+}
+
+extension RoundRecorder {
+    /// `version`'s federated evaluation, once every expected evaluator has reported it or a round
+    /// timeout has passed (a report lost on the way costs that wait, not the result); nil when no
+    /// client reported.
+    private func federatedEvaluation(of version: Int) async -> EvaluationSummary? {
+        let deadline = clock.now + settings.roundTimeout
+        while clock.now < deadline {
+            let expected = await evaluators()
+            if expected.isEmpty || evaluations.isComplete(version, expected: expected) { break }
+            try? await clock.sleep(for: .milliseconds(50))
+        }
+        return evaluations.close(version)
     }
 }
 

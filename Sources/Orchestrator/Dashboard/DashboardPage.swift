@@ -28,7 +28,7 @@ enum DashboardPage {
     <body>
     <h1>fedz <span id="status" class="muted">connecting…</span></h1>
     <div class="grid">
-      <div class="card"><h2>Test accuracy per round</h2><svg id="accuracy" width="560" height="220"></svg></div>
+      <div class="card"><h2>Accuracy per round</h2><p class="muted">solid: test set (or, without one, the federated evaluation); dashed: federated evaluation, sample-weighted and the worst client</p><svg id="accuracy" width="560" height="220"></svg></div>
       <div class="card"><h2>Loss per round <span class="muted">(— test, - - train)</span></h2><svg id="loss" width="560" height="220"></svg></div>
       <div class="card"><h2>Current round</h2><div id="progress" class="muted">no round open</div></div>
       <div class="card"><h2>Live nodes</h2><table id="nodes"></table></div>
@@ -77,7 +77,7 @@ enum DashboardPage {
       }
       const step = Math.max(1, Math.ceil(maxRound / 10));
       for (let r = 1; r <= maxRound; r += step) svg.appendChild(el("text", {x: x(r) - 4, y: height - 10, class: "round-label"}, r));
-      const colors = ["#2b7bb9", "#d9822b"];
+      const colors = ["#2b7bb9", "#d9822b", "#6a9f3a"];
       series.forEach((s, index) => {
         const color = colors[index % colors.length];
         const path = s.rounds.map((p, i) => (i ? "L" : "M") + x(p[0]).toFixed(1) + " " + y(p[1]).toFixed(1)).join(" ");
@@ -94,7 +94,11 @@ enum DashboardPage {
         (done ? ", test accuracy " + fmt(100 * state.rounds[done - 1].test_accuracy, 2) + " %" : "") +
         (state.production !== null && state.production !== undefined ? ", production v" + state.production : "");
       document.body.dataset.rounds = done;
-      chart("accuracy", [{key: "accuracy", rounds: state.rounds.map(r => [r.round, r.test_accuracy])}], state.planned_rounds, 1);
+      const federated = state.rounds.filter(r => r.federated_accuracy !== null && r.federated_accuracy !== undefined);
+      chart("accuracy", [{key: "accuracy", rounds: state.rounds.map(r => [r.round, r.test_accuracy])}].concat(federated.length ? [
+        {key: "federated-accuracy", rounds: federated.map(r => [r.round, r.federated_accuracy]), dash: "5 4"},
+        {key: "federated-worst-client", rounds: federated.map(r => [r.round, r.federated_minimum]), dash: "2 3"}] : []),
+        state.planned_rounds, 1);
       chart("loss", [
         {key: "test-loss", rounds: state.rounds.map(r => [r.round, r.test_loss])},
         {key: "train-loss", rounds: state.rounds.map(r => [r.round, r.train_loss]), dash: "5 4"}], state.planned_rounds);

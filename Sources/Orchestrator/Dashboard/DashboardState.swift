@@ -15,6 +15,9 @@ struct DashboardState: Codable, Sendable, Equatable {
         var trainLoss: Double
         var testLoss: Double
         var testAccuracy: Double
+        /// The nodes' evaluation on their clients' held-out samples: sample-weighted, and the worst client's.
+        var federatedAccuracy: Double?
+        var federatedMinimum: Double?
         var seconds: Double
         /// Seconds per phase, by the names of `RoundPhaseSeconds.named`; empty if not measured.
         var phases: [String: Double]
@@ -59,7 +62,8 @@ struct DashboardState: Codable, Sendable, Equatable {
             Round(
                 round: result.round, modelVersion: result.modelVersion, participants: result.participants,
                 sampled: result.sampled, trainLoss: result.trainLoss, testLoss: result.testLoss,
-                testAccuracy: result.testAccuracy, seconds: result.seconds,
+                testAccuracy: result.testAccuracy, federatedAccuracy: result.federated?.accuracy,
+                federatedMinimum: result.federated?.minimum, seconds: result.seconds,
                 phases: Dictionary(uniqueKeysWithValues: (result.phases?.named ?? []).map { ($0.phase, $0.seconds) }))
         }
         current = snapshot.current
