@@ -33,7 +33,9 @@ from torch import nn
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 MODEL = os.path.join(ROOT, "models", "mlp.toml")
-FASHION = "/work/shared/data/fashion-mnist"
+# Where fedz looks for Fashion-MNIST too (it does not ship it): $FEDZ_DATA_DIR/fashion-mnist, else data/fashion-mnist.
+FASHION = os.path.join(os.environ["FEDZ_DATA_DIR"], "fashion-mnist") if "FEDZ_DATA_DIR" in os.environ \
+    else os.path.join(ROOT, "data", "fashion-mnist")
 # SHA-256 of the four files, from the README.md beside them.
 SHA256 = {
     "train-images-idx3-ubyte.gz": "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
