@@ -19,6 +19,7 @@ run: release
 ## The whole test suite: unit, clustered (real libzmq) and integration (real processes),
 ## one test at a time so that multi-process tests do not compete for the two cores.
 test: setup
+	deploy/python-env.sh
 	swift build --build-tests
 	swift test --no-parallel
 

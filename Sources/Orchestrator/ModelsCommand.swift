@@ -136,32 +136,6 @@ struct ModelsCommand: AsyncParsableCommand {
             print("production: \(move.previous.map(String.init) ?? "unset") -> \(move.version.map(String.init) ?? "unset")")
         }
     }
-
-    struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Write a version's weights to a file.",
-            discussion: """
-                The file is the registry's artifact, checked against its sha256, in the format \
-                "fedz tensors v1" (little-endian): 8 bytes magic FEDZTNS1; u32 tensor count T; T times \
-                (u32 rank R, R x u32 dimensions); then each tensor's values as float32, row-major. \
-                In Python: T = struct.unpack_from("<I", b, 8)[0], then the shapes, then \
-                numpy.frombuffer(b, "<f4", count, offset) per tensor.
-                """)
-
-        @Argument(help: "Version number.")
-        var version: Int
-
-        @Option(help: "File to write.")
-        var out: String
-
-        @OptionGroup var state: StateOptions
-
-        func run() throws {
-            let registry = try state.registry()
-            try registry.export(version, to: URL(fileURLWithPath: out))
-            print("version \(version) (sha256 \(try registry.version(version).hash)) written to \(out)")
-        }
-    }
 }
 
 private func percent(_ value: Double?) -> String {

@@ -104,6 +104,31 @@ struct OwnDataIntegrationTests {
         let federatedAccuracy = try #require(federated["accuracy"] as? Double)
         #expect(abs(federatedAccuracy - accuracy) < 0.1, "federated \(federatedAccuracy), test set \(accuracy)")
         #expect(last["central_test"] as? Bool == true)
+        // The last version, exported as ONNX, classifies test.csv in onnxruntime as fedz did.
+        let version = try #require(last["model_version"] as? Int)
+        let onnx = root.appendingPathComponent("model.onnx")
+        let export = Process()
+        export.executableURL = binDirectory.appendingPathComponent("fedz")
+        export.arguments = ["models", "export", "\(version)", "--format", "onnx", "--out", onnx.path, "--state-dir", run.stateDirectory.path]
+        try export.run()
+        export.waitUntilExit()
+        #expect(export.terminationStatus == 0)
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: try ONNXExportIntegrationTests.python())
+        check.arguments = ["-c", """
+            import sys, numpy as np, onnxruntime as ort
+            rows = np.loadtxt(sys.argv[2], delimiter=",", skiprows=1, dtype=np.float32)
+            x, y = np.delete(rows, 4, axis=1), rows[:, 4].astype(int)
+            logits = ort.InferenceSession(sys.argv[1]).run(["logits"], {"input": x})[0]
+            print((logits.argmax(1) == y).mean())
+            """, onnx.path, root.appendingPathComponent("test.csv").path]
+        let output = Pipe()
+        check.standardOutput = output
+        try check.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        check.waitUntilExit()
+        let onnxAccuracy = try #require(Double(printed.trimmingCharacters(in: .whitespacesAndNewlines)), "\(printed)")
+        #expect(abs(onnxAccuracy - accuracy) < 1e-9, "onnxruntime \(onnxAccuracy), fedz \(accuracy)")
         // Each node loaded its own file only, 10 % held out.
         let logs = run.stateDirectory.appendingPathComponent("logs")
         let node0 = try String(contentsOf: logs.appendingPathComponent("node-0.log"), encoding: .utf8)

@@ -1,6 +1,7 @@
 import Actors
 import Federation
 import FedzProtocol
+import Foundation
 import Learning
 import ModelOps
 
@@ -60,12 +61,25 @@ struct CoordinatorSettings: Sendable {
     /// Who promotes a candidate to production: field data, or only an admin.
     var promotion: Deployment.Policy = .field
 
-    /// The settings that shape a model version, as recorded with it in the registry.
+    /// The settings that shape a model version, as recorded with it in the registry, with the
+    /// model's definition for one from a file (`"definition"`), so that a version can be
+    /// exported (ONNX, safetensors) without the file.
     var describedConfig: String {
-        """
+        let definition = ModelZoo.registeredDefinition(model).flatMap { try? JSONEncoder.sorted.encode($0) }
+            .map { ",\"definition\":" + String(decoding: $0, as: UTF8.self) } ?? ""
+        return """
         {"model":"\(model)","strategy":"\(strategy.name)","strategy_parameters":"\(strategy.parameterSummary)","fraction":\(fraction),"sampling":"\(sampling)","epochs":\(training.epochs),\
-        "batch_size":\(training.batchSize),"lr":\(training.learningRate),"seed":\(seed)}
+        "batch_size":\(training.batchSize),"lr":\(training.learningRate),"seed":\(seed)\(definition)}
         """
+    }
+}
+
+private extension JSONEncoder {
+    /// Keys sorted: the canonical JSON an architecture name hashes.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
     }
 }
 
