@@ -71,7 +71,8 @@ import Testing
                     outcomes = ["over_quota", header.incarnation < known ? "unexpected" : Self.outcome(of: inbound.envelope)]
                 } else if !PeerRole.node.maySend(header.kind) {
                     outcomes = ["forbidden"]
-                } else if detector.onHeartbeat(from: header.sender, incarnation: header.incarnation, now: .now) == .stale {
+                } else if header.kind.isSignOfLife,
+                          detector.onHeartbeat(from: header.sender, incarnation: header.incarnation, now: .now) == .stale {
                     outcomes = ["unexpected"]
                 } else {
                     outcomes = [Self.outcome(of: inbound.envelope)]
@@ -185,7 +186,11 @@ import Testing
                 try hello.validate()
                 let victim = Set(FuzzCast.victimClients.map(\.id))
                 guard hello.architecture == "mlp", !hello.clients.contains(where: { victim.contains($0.id) }) else { return "unexpected" }
-            case .heartbeat: break
+            case .heartbeat, .definitionRequest: break
+            case .evaluationReport:
+                // Checked, then refused: no key hosts the clients it reports on (`AdversarialMessages`).
+                try envelope.body(EvaluationReport.self).validate()
+                return "unexpected"
             case .modelRequest:
                 guard try envelope.body(ModelRequest.self).version == 1 else { return "unexpected" }
             case .fieldReport:

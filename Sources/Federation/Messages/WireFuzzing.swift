@@ -43,6 +43,8 @@ public enum WireFuzzing {
                          body: ModelAnnouncement(architecture: "mlp", hash: "ab"), tensors: tensors),
             try Envelope(topic: .node(sender), header: header(.welcome), body: Welcome(incarnation: 7)),
             try Envelope(topic: .control, header: header(.definitionRequest), body: Empty()),
+            try Envelope(topic: .control, header: header(.evaluationReport), body: EvaluationReport(
+                version: 3, clients: [EvaluationReport.Client(client: 1, samples: 66, loss: 0.4, accuracy: 0.9)])),
             try Envelope(topic: .node(sender), header: header(.modelDefinition), body: ModelDefinitionBody(
                 architecture: "tiny#000000000000",
                 definition: ModelDefinition(name: "tiny", input: [4], head: .classification, layers: [.dense(outputs: 3), .relu]))),
@@ -79,6 +81,7 @@ public enum WireFuzzing {
             case .welcome: _ = try envelope.body(Welcome.self)
             case .heartbeat, .rejoin, .definitionRequest: _ = try envelope.body(Empty.self)
             case .modelDefinition: _ = try envelope.body(ModelDefinitionBody.self)
+            case .evaluationReport: try envelope.body(EvaluationReport.self).validate()
             case .roundStart: _ = try envelope.body(RoundStart.self)
             case .model: _ = try envelope.body(ModelAnnouncement.self)
             case .modelRequest: _ = try envelope.body(ModelRequest.self)

@@ -37,7 +37,7 @@ struct AdversarialMessages {
     var kinds: [(Int, MessageKind)] {
         let control: [(Int, MessageKind)] = [
             (18, .hello), (22, .heartbeat), (12, .modelRequest), (18, .fieldReport), (14, .trainingFailed),
-            (8, .retrainRequest),
+            (8, .retrainRequest), (10, .evaluationReport), (4, .definitionRequest),
         ]
         guard topic == .report else { return control + Self.foreignKinds.map { (2, $0) } }
         return control.map { ($0.0 / 2, $0.1) } + [
@@ -98,18 +98,12 @@ struct AdversarialMessages {
         return round ?? version
     }
 
-    /// The kinds a node's key may send: those of a node's life (`fedz keys generate` lists every
-    /// node key with the node role).
-    static let nodeKinds: Set<MessageKind> = [
-        .hello, .heartbeat, .modelRequest, .update, .trainingFailed, .fieldReport,
-        .secaggKeys, .secaggShares, .secaggMaskedInput, .secaggReveal,
-    ]
 
     /// What the coordinator's actor makes of a message that arrived intact in this key's name:
     /// the quota (model requests only: every key sends far fewer messages than its burst, and
     /// the first model requests fit the burst of theirs), the key's role (a node's key may not
-    /// ask for retraining nor send the coordinator's kinds), the failure detector (an older
-    /// incarnation than the one held is refused), then the kind.
+    /// ask for retraining nor send the coordinator's kinds), the failure detector (for a sign of
+    /// life, an older incarnation than the one held is refused), then the kind.
     private mutating func reachActor(
         _ kind: MessageKind, incarnation: UInt64, body: AdversarialMessage.Outcome
     ) -> Set<AdversarialMessage.Outcome> {
@@ -118,17 +112,20 @@ struct AdversarialMessages {
             modelRequests += 1
             if Double(modelRequests) > RequestQuota.modelRequests.burst { outcomes.insert(WireError.Reason.overQuota.rawValue) }
         }
-        guard Self.nodeKinds.contains(kind) else {
+        guard PeerRole.node.maySend(kind) else {
             outcomes.insert(WireError.Reason.forbidden.rawValue)
             return outcomes
         }
-        if let known, incarnation < known {
-            outcomes.insert(WireError.Reason.unexpected.rawValue)
-            return outcomes
+        // A definition request is no sign of life: the detector neither checks nor keeps its incarnation.
+        if kind.isSignOfLife {
+            if let known, incarnation < known {
+                outcomes.insert(WireError.Reason.unexpected.rawValue)
+                return outcomes
+            }
+            // A model request keeps to the held incarnation or an older one (`pickIncarnation`):
+            // past its burst, whether or not the quota lets it through, the detector holds the same.
+            known = max(known ?? incarnation, incarnation)
         }
-        // A model request keeps to the held incarnation or an older one (`pickIncarnation`):
-        // past its burst, whether or not the quota lets it through, the detector holds the same.
-        known = max(known ?? incarnation, incarnation)
         switch kind {
         case .update, .secaggKeys, .secaggShares, .secaggMaskedInput, .secaggReveal:
             outcomes.insert(WireError.Reason.staleUpdate.rawValue)  // no round, no secure round is open
