@@ -29,10 +29,13 @@ extension ModelsCommand {
             print(Self.table(rows))
         }
 
-        /// The definition in file `model`, or the built-in network of that name.
+        /// The definition in file `model` (a definition file or an ONNX export), or the built-in network of that name.
         static func definition(_ model: String) throws -> ModelDefinition {
             if let builtIn = ModelDefinition.builtIn[model], !FileManager.default.fileExists(atPath: model) { return builtIn }
-            return try ModelDefinitionFile.load(path: model)
+            guard let definition = ModelZoo.registeredDefinition(try ModelArgument.architecture(model)) else {
+                throw FedzError("\(model) is no network of layers")
+            }
+            return definition
         }
 
         /// The layer table, right-aligned numbers, and the total.

@@ -87,9 +87,9 @@ public enum ONNXExport {
                 case let .explicit(rows, columns): pads = [rows, columns, rows, columns]
                 }
                 toChannelsFirst(name, height: height, width: width, channels: channels)
-                let filtersFirst = Self.permute(w, dims: [kernel[0], kernel[1], channels, filters], order: [3, 2, 0, 1])
+                let filtersFirst = w.permuted([3, 2, 0, 1])
                 node("Conv", "\(name).conv", extra: [
-                    constant("\(name).weight", filtersFirst, [filters, channels, kernel[0], kernel[1]]),
+                    constant("\(name).weight", filtersFirst.values, filtersFirst.shape),
                     constant("\(name).bias", b.values, [filters]),
                 ], [.ints("kernel_shape", kernel), .ints("strides", [stride, stride]), .ints("pads", pads)])
                 node("Transpose", name, [.ints("perm", [0, 2, 3, 1])])
@@ -148,25 +148,6 @@ public enum ONNXExport {
             return order.flatMap { block in
                 (0..<hidden).flatMap { unit in (0..<rows).map { row in tensor.values[row * columns + block * hidden + unit] } }
             }
-        }
-
-        /// The values of `tensor` (of `dims`) with its axes in `order`.
-        static func permute(_ tensor: Tensor, dims: [Int], order: [Int]) -> [Float] {
-            let strides = dims.indices.map { axis in dims[(axis + 1)...].reduce(1, *) }
-            let target = order.map { dims[$0] }
-            var values = [Float](repeating: 0, count: tensor.values.count)
-            var index = [Int](repeating: 0, count: dims.count)
-            for position in values.indices {
-                values[position] = tensor.values[zip(order, index).reduce(0) { $0 + strides[$1.0] * $1.1 }]
-                var axis = target.count - 1
-                while axis >= 0 {
-                    index[axis] += 1
-                    if index[axis] < target[axis] { break }
-                    index[axis] = 0
-                    axis -= 1
-                }
-            }
-            return values
         }
     }
 }
