@@ -81,6 +81,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
             stateDirectory: stateDir, resume: resume, secureAggregation: federation.privacy.secureAggregationSettings,
             privacy: federation.privacy.privacy, promotion: federation.promotion)
         let model = try ModelZoo.learner(settings.model, seed: settings.seed)
+        if let path = federation.initialWeights {
+            // Registered as version 1 by a fresh run; a resumed run keeps its checkpoint's.
+            try model.setParameters(InitialWeights.load(path: path, architecture: settings.model))
+            logger.notice("starting from the weights in \(path)")
+        }
         let (channel, endpoints) = try await CoordinatorSockets.bind(
             settings, modelBytes: model.parameterSpecs.reduce(0) { $0 + 4 * $1.count }, logger: logger)
         let coordinator: Coordinator

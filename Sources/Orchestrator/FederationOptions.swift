@@ -83,6 +83,9 @@ struct FederationOptions: ParsableArguments, Sendable {
     @Option(help: "Seed for model initialisation, client sampling and local shuffling.")
     var seed: UInt64 = 1
 
+    @Option(name: .customLong("init"), help: "Start from the weights in this safetensors file (PyTorch's names and layouts, as fedz models export --format safetensors writes them) instead of seeded random ones; its tensor names and shapes must be the model's exactly.")
+    var initialWeights: String?
+
     func validate() throws {
         guard Dataset(rawValue: dataset) != nil else {
             throw ValidationError("unknown data set '\(dataset)'; known: \(Dataset.names.joined(separator: ", "))")
@@ -113,6 +116,7 @@ struct FederationOptions: ParsableArguments, Sendable {
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number") }
         guard minClients > 0 else { throw ValidationError("--min-clients must be positive") }
         guard roundTimeout > 0 else { throw ValidationError("--round-timeout must be positive") }
+        if let initialWeights { _ = try InitialWeights.load(path: initialWeights, architecture: architecture) }
     }
 
     var training: TrainingConfig {
@@ -134,6 +138,7 @@ struct FederationOptions: ParsableArguments, Sendable {
             + (targetAccuracy.map { ["--target-accuracy", "\($0)"] } ?? [])
             + (testData.map { ["--test-data", URL(fileURLWithPath: $0).path] } ?? []) + ["--label-column", labelColumn]
             + (noTestSet ? ["--no-test-set"] : [])
+            + (initialWeights.map { ["--init", URL(fileURLWithPath: $0).standardizedFileURL.path] } ?? [])
     }
 }
 

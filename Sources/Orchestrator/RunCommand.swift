@@ -348,6 +348,7 @@ struct RunCommand: AsyncParsableCommand {
             "promotion": federation.promotion.rawValue,
             "byzantine": byzantine ?? "none",
             "byzantine_nodes": byzantineNodes.map { "node-\($0)" }.joined(separator: ","),
+            "init": federation.initialWeights ?? "none",
         ].merging(federation.privacy.summary) { first, _ in first }
     }
 }
