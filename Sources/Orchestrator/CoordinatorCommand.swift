@@ -85,6 +85,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
             // Registered as version 1 by a fresh run; a resumed run keeps its checkpoint's.
             try model.setParameters(InitialWeights.load(path: path, architecture: settings.model))
             logger.notice("starting from the weights in \(path)")
+        } else if let weights = ModelArgument.importedWeights(federation.model) {
+            // An ONNX file's network starts from the weights it came with.
+            try model.setParameters(weights)
+            logger.notice("starting from the weights in \(federation.model)")
         }
         let (channel, endpoints) = try await CoordinatorSockets.bind(
             settings, modelBytes: model.parameterSpecs.reduce(0) { $0 + 4 * $1.count }, logger: logger)

@@ -20,10 +20,15 @@ extension ModelsCommand {
                 (channels last; token ids as floats), output "logits" [batch, classes] or [batch, steps, \
                 vocabulary]. For the networks of model definitions (built-in or from a file, whose \
                 definition the registry keeps with each version).
+
+                --format safetensors: the version's weights under the names and in the layouts of the \
+                equivalent torch.nn modules (Linear [out, in], Conv2d [out, in, kh, kw], LSTM weight_ih_l0 \
+                ...; layer names as fedz models describe prints them), the definition in the metadata; \
+                what fedz run --init reads back.
                 """)
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
-            case fedz, onnx
+            case fedz, onnx, safetensors
         }
 
         @Argument(help: "Version number.")
@@ -32,7 +37,7 @@ extension ModelsCommand {
         @Option(help: "File to write.")
         var out: String
 
-        @Option(help: "fedz (weights) or onnx (the network).")
+        @Option(help: "fedz (weights), onnx (the network) or safetensors (weights, PyTorch's names and layouts).")
         var format: Format = .fedz
 
         @OptionGroup var state: StateOptions
@@ -46,6 +51,10 @@ extension ModelsCommand {
             case .onnx:
                 let definition = try ExportedDefinition.of(record)
                 try Data(ONNXExport.model(definition, weights: registry.weights(of: version))).write(to: URL(fileURLWithPath: out))
+            case .safetensors:
+                try SafetensorsExport.write(
+                    registry.weights(of: version), of: ExportedDefinition.of(record), to: URL(fileURLWithPath: out),
+                    metadata: ["fedz.version": "\(version)", "fedz.sha256": record.hash])
             }
             print("version \(version) (sha256 \(record.hash)) written to \(out) as \(format.rawValue)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Learning
+import ModelOps
 import Testing
 
 /// `ONNXImport`: a CNN written in PyTorch (`examples/pytorch/mnist_cnn.py`) and exported with
@@ -54,5 +55,42 @@ struct ONNXImportIntegrationTests {
         #expect(ours.count == theirs.count && ours.count == 2_000)
         let delta = zip(ours, theirs).map { abs($0 - $1) }.max() ?? .infinity
         #expect(delta <= 1e-4, "max |Δlogit| \(delta)")
+    }
+
+    /// The acceptance path: the PyTorch CNN's file trains in a federation of real processes,
+    /// starting from its own weights; the trained version, exported as safetensors and loaded
+    /// into the PyTorch module, scores on MNIST's test set what fedz reported.
+    @Test func aPyTorchCNNTrainsInAFederationAndItsWeightsGoBackToPyTorch() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fedz-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let onnx = folder.appendingPathComponent("cnn.onnx")
+        _ = try Self.script(["export", onnx.path])
+
+        let run = try FedzRunProcess(
+            RunIntegrationTests.small + ["--rounds", "2", "--model", onnx.path], binDirectory: ClusterHarness.findBinDirectory())
+        defer { run.tearDown() }
+        #expect(try await run.waitForExit(silentAtMost: .seconds(300)) == 0, "\(run.output.suffix(10))")
+        let summary = try run.summaryJSON()
+        let accuracy = try #require(summary["final_test_accuracy"] as? Double)
+        #expect(accuracy > 0.8, "the imported CNN after 2 rounds: \(accuracy)")
+        let last = try #require((summary["rounds"] as? [[String: Any]])?.last?["model_version"] as? Int)
+
+        // Version 1 is the file's own network.
+        let registry = try ModelRegistry.open(directory: run.stateDirectory)
+        let imported = try ONNXImport.network([UInt8](Data(contentsOf: onnx)), name: "cnn", path: onnx.path)
+        #expect(try registry.weights(of: 1) == imported.weights)
+
+        let trained = folder.appendingPathComponent("trained.safetensors")
+        let export = Process()
+        export.executableURL = try ClusterHarness.findBinDirectory().appendingPathComponent("fedz")
+        export.arguments = ["models", "export", "\(last)", "--format", "safetensors", "--out", trained.path, "--state-dir", run.stateDirectory.path]
+        try export.run()
+        export.waitUntilExit()
+        #expect(export.terminationStatus == 0)
+        let printed = try Self.script(["evaluate", trained.path])
+        let torchAccuracy = try #require(Double(printed.trimmingCharacters(in: .whitespacesAndNewlines)), "\(printed)")
+        // The same weights on the same 10,000 images: logits agree to 1e-6, so at most a near-tie flips.
+        #expect(abs(torchAccuracy - accuracy) <= 0.0003, "PyTorch \(torchAccuracy), fedz \(accuracy)")
     }
 }

@@ -224,15 +224,16 @@ extension LearningTests {
     }
 }
 
-/// The cross-check with real PyTorch, run by hand (the suite never needs torch): with
-/// `FEDZ_TORCH_CHECK_DIR` set, writes for every built-in network its file, one input sample and
-/// fedz's output for it; `bench/safetensors_torch_check.py DIR` then loads each file into the
-/// equivalent `torch.nn` module with `load_state_dict(strict=True)`, compares the outputs and
-/// saves a state dict of a freshly initialised module (`NAME.torch.safetensors`) with its output;
-/// run again, this test reads those into fedz and compares fedz's output with PyTorch's.
+/// The cross-check with real PyTorch, both ways, in the suite (torch and safetensors from PyPI in
+/// `.build/python-env`, `deploy/python-env.sh`, run by `make test`): for every built-in network
+/// the test writes its file, one input sample and fedz's output; `examples/pytorch/safetensors_check.py`
+/// loads each file into the equivalent `torch.nn` module with `load_state_dict(strict=True)`,
+/// compares the outputs (exit status 1 past 1e-4) and saves a freshly initialised module's state
+/// dict with its output, which the test reads back into fedz (`--init`'s path) and compares.
 extension LearningTests {
-    @Suite struct SafetensorsTorchCheck {
-        static let directory = ProcessInfo.processInfo.environment["FEDZ_TORCH_CHECK_DIR"]
+    @Suite(.serialized) struct SafetensorsTorchCheck {
+        static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
 
         static func floats(_ values: [Float]) -> Data {
             Data(values.flatMap { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { Array($0) } })
@@ -245,30 +246,47 @@ extension LearningTests {
             }
         }
 
-        @Test(.enabled(if: directory != nil), arguments: ModelDefinition.builtIn.keys.sorted())
-        func writeOrCheckAgainstPyTorch(_ name: String) throws {
-            let folder = URL(fileURLWithPath: try #require(Self.directory))
+        @Test func pytorchLoadsFedzsWeightsAndFedzLoadsPyTorchs() throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fedz-torch-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let definition = try #require(ModelDefinition.builtIn[name])
-            let network = try PyTorchLayoutTests.network(definition)
-            var generator = SeededGenerator(seed: 21)
-            let sample: [Float] = if case let .embedding(vocabulary, _) = definition.layers.first {
-                (0..<definition.input[0]).map { _ in Float(Int.random(in: 0..<vocabulary, using: &generator)) }
-            } else {
-                (0..<definition.input.reduce(1, *)).map { _ in Float.random(in: 0...1, using: &generator) }
+            defer { try? FileManager.default.removeItem(at: folder) }
+            var networks: [String: (Sequential, [Float])] = [:]
+            for (name, definition) in ModelDefinition.builtIn {
+                let network = try PyTorchLayoutTests.network(definition)
+                var generator = SeededGenerator(seed: 21)
+                let sample: [Float] = if case let .embedding(vocabulary, _) = definition.layers.first {
+                    (0..<definition.input[0]).map { _ in Float(Int.random(in: 0..<vocabulary, using: &generator)) }
+                } else {
+                    (0..<definition.input.reduce(1, *)).map { _ in Float.random(in: 0...1, using: &generator) }
+                }
+                let file = folder.appendingPathComponent(name)
+                try SafetensorsExport.write(network.parameters(), of: definition, to: file.appendingPathExtension("safetensors"))
+                try Self.floats(sample).write(to: file.appendingPathExtension("input.f32"))
+                try Self.floats(network.predict(Tensor(shape: [1] + definition.input, values: sample)).values)
+                    .write(to: file.appendingPathExtension("expected.f32"))
+                networks[name] = (network, sample)
             }
-            let file = { (suffix: String) in folder.appendingPathComponent("\(name).\(suffix)") }
-            try SafetensorsExport.write(network.parameters(), of: definition, to: file("safetensors"))
-            try Self.floats(sample).write(to: file("input.f32"))
-            try Self.floats(network.predict(Tensor(shape: [1] + definition.input, values: sample)).values).write(to: file("expected.f32"))
 
-            guard FileManager.default.fileExists(atPath: file("torch.safetensors").path) else { return }
-            try network.setParameters(SafetensorsExport.read(from: file("torch.safetensors"), of: definition))
-            let fedz = network.predict(Tensor(shape: [1] + definition.input, values: sample)).values
-            let torch = try Self.floats(in: file("torch-output.f32"))
-            let difference = zip(fedz, torch).map { abs($0 - $1) }.max() ?? .infinity
-            print("torch → fedz \(name): \(fedz.count) outputs, max |Δ| \(difference)")
-            #expect(fedz.count == torch.count && difference < 1e-4)
+            let python = ProcessInfo.processInfo.environment["FEDZ_PYTHON"] ?? Self.root.appendingPathComponent(".build/python-env/bin/python").path
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = [Self.root.appendingPathComponent("examples/pytorch/safetensors_check.py").path, folder.path]
+            let output = Pipe()
+            (process.standardOutput, process.standardError) = (output, output)
+            try process.run()
+            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "fedz → torch: \(printed.suffix(3_000))")
+
+            for (name, (network, sample)) in networks {
+                let definition = try #require(ModelDefinition.builtIn[name])
+                let file = folder.appendingPathComponent(name)
+                try network.setParameters(SafetensorsExport.read(from: file.appendingPathExtension("torch.safetensors"), of: definition))
+                let fedz = network.predict(Tensor(shape: [1] + definition.input, values: sample)).values
+                let torch = try Self.floats(in: file.appendingPathExtension("torch-output.f32"))
+                let difference = zip(fedz, torch).map { abs($0 - $1) }.max() ?? .infinity
+                #expect(fedz.count == torch.count && difference < 1e-4, "torch → fedz \(name): max |Δ| \(difference)")
+            }
         }
     }
 }

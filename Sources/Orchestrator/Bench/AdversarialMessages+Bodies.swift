@@ -21,7 +21,7 @@ extension AdversarialMessages {
         case .heartbeat: BodyPlan(random.pick([(60, .object([])), (15, nil), (25, junk())]), nil)  // a heartbeat's body is not read
         case .modelRequest: modelRequestBody()
         case .fieldReport: fieldReportBody()
-        case .evaluationReport: evaluationReportBody()
+        case .evaluationReport: EvaluationReportPlans.body(key: key, random: &random)
         case .definitionRequest: BodyPlan(random.pick([(60, .object([])), (15, nil), (25, junk())]), nil)  // its body is not read
         case .trainingFailed: trainingFailedBody()
         case .retrainRequest: retrainRequestBody()
@@ -135,26 +135,6 @@ extension AdversarialMessages {
             return BodyPlan(replacing(random.pick(["version", "accuracy", "samples"]), with: random.pick([nil, .string("high"), .raw("1e999")])), .badBody)
         default:
             return BodyPlan(random.pick([nil, .null, .array([]), .object([])]), .badBody)
-        }
-    }
-
-    private mutating func evaluationReportBody() -> BodyPlan {
-        // A client of the next key's range: hosted by another key or by no one, never by this one.
-        let foreign = AdversarialJSON.int(FuzzCast.clientRange(of: key + 1).lowerBound)
-        func entry(client: AdversarialJSON? = nil, samples: AdversarialJSON = .int(10), accuracy: AdversarialJSON = .double(0.8)) -> AdversarialJSON {
-            .object([("client", client ?? foreign), ("samples", samples), ("loss", .double(0.5)), ("accuracy", accuracy)])
-        }
-        func report(_ clients: [AdversarialJSON], version: AdversarialJSON = .int(1)) -> AdversarialJSON {
-            .object([("version", version), ("clients", .array(clients))])
-        }
-        switch random.pick([(30, 0), (10, 1), (10, 2), (10, 3), (10, 4), (10, 5), (20, 6)]) {
-        case 0: return BodyPlan(report([entry()]), .unexpected)  // well-formed, for a client the sender does not host
-        case 1: return BodyPlan(report([entry()], version: .int(random.pick([0, -1, Int(Int32.max) + 1, .max, .min]))), .outOfRange)
-        case 2: return BodyPlan(report([entry(samples: .int(random.pick(Self.invalidSamples)))]), .outOfRange)
-        case 3: return BodyPlan(report([entry(accuracy: .double(random.pick([1.5, -0.1, 1e308])))]), .outOfRange)
-        case 4: return BodyPlan(report([entry(client: .int(random.pick(Self.invalidClientIDs)))]), .outOfRange)
-        case 5: return BodyPlan(report([entry(), entry()]), .badBody)  // a client listed twice
-        default: return BodyPlan(random.pick([nil, .object([]), report([entry(client: random.pick(Self.notInts))])]), .badBody)
         }
     }
 

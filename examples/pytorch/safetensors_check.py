@@ -1,18 +1,16 @@
-"""Cross-checks fedz's safetensors files with real PyTorch, both ways (run by hand; the test suite
-never needs torch).
+"""Cross-checks fedz's safetensors files with real PyTorch, both ways; the test suite runs it
+(LearningTests.SafetensorsTorchCheck, with the Python of deploy/python-env.sh):
 
-    FEDZ_TORCH_CHECK_DIR=DIR fedzPackageTests.xctest --testing-library swift-testing --filter SafetensorsTorchCheck
-    python bench/safetensors_torch_check.py DIR
-    FEDZ_TORCH_CHECK_DIR=DIR fedzPackageTests.xctest --testing-library swift-testing --filter SafetensorsTorchCheck
+    python examples/pytorch/safetensors_check.py DIR
 
-The first run writes, for every built-in network, NAME.safetensors, one input sample
+The test first writes, for every built-in network, NAME.safetensors, one input sample
 (NAME.input.f32, fedz's layout) and fedz's output for it (NAME.expected.f32). This script builds
 the equivalent torch.nn module from the definition in the file's metadata (one submodule per fedz
 layer, named as `fedz models describe` names it), loads the file with load_state_dict(strict=True),
 runs the sample (channels moved first) and prints the largest |difference| from fedz's output.
 Then it saves the state dict of a freshly initialised module (PyTorch's own initialisation, so
 the LSTMs' bias_hh is not zero) as NAME.torch.safetensors with its output NAME.torch-output.f32,
-which the second test run reads into fedz (--init's path) and compares.
+which the test then reads into fedz (--init's path) and compares.
 """
 import json, os, sys
 from collections import OrderedDict
