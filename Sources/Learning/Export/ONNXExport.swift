@@ -87,7 +87,7 @@ public enum ONNXExport {
                 case let .explicit(rows, columns): pads = [rows, columns, rows, columns]
                 }
                 toChannelsFirst(name, height: height, width: width, channels: channels)
-                let filtersFirst = w.permuted([3, 2, 0, 1])
+                let filtersFirst = PyTorchLayout.Arrangement.convolution.pytorch(w)  // ONNX's Conv kernels are PyTorch's
                 node("Conv", "\(name).conv", extra: [
                     constant("\(name).weight", filtersFirst.values, filtersFirst.shape),
                     constant("\(name).bias", b.values, [filters]),

@@ -123,7 +123,9 @@ public enum ONNXImport {
                 filters: filters, kernel: [kh, kw], stride: strides[0],
                 padding: pads == [0, 0, 0, 0] ? .valid : .explicit(rows: pads[0], columns: pads[1]), initialization: nil))
             // [filters, channels, kh, kw] → fedz's [kh, kw, channels, filters].
-            weights.append(weight.permuted([2, 3, 1, 0]))
+            var kernel = Tensor(zeros: [kh, kw, channels, filters])
+            PyTorchLayout.Arrangement.convolution.fedz(weight, into: &kernel)
+            weights.append(kernel)
             weights.append(Tensor(shape: [filters], values: bias.values))
             let outHeight = (height + 2 * pads[0] - kh) / strides[0] + 1, outWidth = (width + 2 * pads[1] - kw) / strides[0] + 1
             layout = .image(channels: filters, height: outHeight, width: outWidth)
@@ -157,9 +159,8 @@ public enum ONNXImport {
             }
             var weight = try constant(node.inputs[1], of: node)
             guard weight.shape.count == 2 else { throw fail("Gemm \(node.name): weight of shape \(weight.shape)") }
-            if (node.ints["transB"] ?? [0]) == [1] {
-                weight = weight.permuted([1, 0])
-            }
+            // To fedz's [inputs, outputs]: PyTorch's Linear exports [out, in] with transB.
+            if (node.ints["transB"] ?? [0]) == [1] { weight = PyTorchLayout.Arrangement.transposed.pytorch(weight) }
             let outputs = weight.shape[1]
             let bias = node.inputs.count > 2 ? try constant(node.inputs[2], of: node) : Tensor(zeros: [outputs])
             guard bias.values.count == outputs else { throw fail("Gemm \(node.name): bias of shape \(bias.shape)") }
@@ -170,27 +171,19 @@ public enum ONNXImport {
         /// of an image its rows go from PyTorch's (channel, row, column) order to fedz's.
         mutating func dense(weight: Tensor, bias: Tensor, node: ONNXFile.Node) throws(LearningError) {
             let (inputs, outputs) = (weight.shape[0], weight.shape[1])
-            var values = weight.values
+            var parameter = weight
             switch layout {
             case let .flattenedImage(channels, height, width), let .image(channels, height, width):
                 guard inputs == channels * height * width else {
                     throw fail("\(node.op) \(node.name) takes \(inputs) features, the layer before gives \(channels * height * width)")
                 }
-                // fedz row (y, x, c) holds PyTorch row (c, y, x).
-                values = [Float](repeating: 0, count: values.count)
-                for y in 0..<height {
-                    for x in 0..<width {
-                        for c in 0..<channels {
-                            let (fedzRow, torchRow) = ((y * width + x) * channels + c, (c * height + y) * width + x)
-                            for o in 0..<outputs { values[fedzRow * outputs + o] = weight.values[torchRow * outputs + o] }
-                        }
-                    }
-                }
+                PyTorchLayout.Arrangement.featureMapDense(height: height, width: width, channels: channels)
+                    .fedz(PyTorchLayout.Arrangement.transposed.pytorch(weight), into: &parameter)
             case .flat(let features):
                 guard inputs == features else { throw fail("\(node.op) \(node.name) takes \(inputs) features, the layer before gives \(features)") }
             }
             layers.append(.dense(outputs: outputs, initialization: nil))
-            weights += [Tensor(shape: [inputs, outputs], values: values), bias]
+            weights += [parameter, bias]
             layout = .flat(outputs)
         }
     }
