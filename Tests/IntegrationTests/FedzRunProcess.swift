@@ -121,3 +121,19 @@ final class FedzRunProcess: @unchecked Sendable {
         }
     }
 }
+
+extension FedzRunProcess {
+    /// Runs `fedz arguments…` to its end (for a command that must stop by itself, e.g. on a bad
+    /// file), output discarded; its exit status and standard error.
+    static func outcome(of arguments: [String], binDirectory: URL) throws -> (status: Int32, errors: String) {
+        let process = Process()
+        process.executableURL = binDirectory.appendingPathComponent("fedz")
+        process.arguments = arguments
+        let errors = Pipe()
+        (process.standardOutput, process.standardError) = (FileHandle(forWritingAtPath: "/dev/null"), errors)
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+}

@@ -39,15 +39,8 @@ struct InitIntegrationTests {
 
     @Test func aFileThatDoesNotFitTheModelStopsTheRunNamingTheMismatch() throws {
         let (url, _) = try Self.file(try #require(ModelDefinition.builtIn["lenet5"]), seed: 1)
-        let process = Process()
-        process.executableURL = binDirectory.appendingPathComponent("fedz")
-        process.arguments = ["run", "--model", "cnn", "--init", url.path, "--rounds", "1"]
-        let errors = Pipe()
-        (process.standardOutput, process.standardError) = (FileHandle(forWritingAtPath: "/dev/null"), errors)
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let (status, text) = try FedzRunProcess.outcome(of: ["run", "--model", "cnn", "--init", url.path, "--rounds", "1"], binDirectory: binDirectory)
+        #expect(status != 0)
         #expect(text.contains(
             "--init: file \(url.path): tensor 'conv0.weight' has shape [6, 1, 5, 5]; model cnn needs [32, 1, 5, 5] (PyTorch's layout)"),
             "\(text)")

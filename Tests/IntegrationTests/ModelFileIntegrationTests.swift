@@ -50,15 +50,8 @@ struct ModelFileIntegrationTests {
 
     @Test func aFileWithAShapeErrorStopsTheRunNamingItsLine() throws {
         let file = try Self.write(Self.definition + "\n\n[[layer]]\ntype = \"lstm\"\nhidden = 8\n")
-        let process = Process()
-        process.executableURL = binDirectory.appendingPathComponent("fedz")
-        process.arguments = ["run", "--model", file.path, "--rounds", "1"]
-        let errors = Pipe()
-        (process.standardOutput, process.standardError) = (FileHandle(forWritingAtPath: "/dev/null"), errors)
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let (status, text) = try FedzRunProcess.outcome(of: ["run", "--model", file.path, "--rounds", "1"], binDirectory: binDirectory)
+        #expect(status != 0)
         #expect(text.contains("\(file.path):17: layer 4 (lstm): takes a sequence [steps, features], not [10]"), "\(text)")
     }
 }

@@ -162,15 +162,8 @@ struct OwnDataIntegrationTests {
         let (root, _) = try Self.folder(badRow: true)
         defer { try? FileManager.default.removeItem(at: root) }
         let state = root.appendingPathComponent("state")
-        let process = Process()
-        process.executableURL = binDirectory.appendingPathComponent("fedz")
-        process.arguments = ["run", "--state-dir", state.path, "--no-metrics"] + Self.arguments(root)
-        let errors = Pipe()
-        (process.standardOutput, process.standardError) = (FileHandle(forWritingAtPath: "/dev/null"), errors)
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let (status, text) = try FedzRunProcess.outcome(of: ["run", "--state-dir", state.path, "--no-metrics"] + Self.arguments(root), binDirectory: binDirectory)
+        #expect(status != 0)
         let file = root.appendingPathComponent("node-0/mine.csv").path
         #expect(text.contains("node-0 exited at start 5 times in a row; its log ends: Error: file \(file): line 43: column f5: 'oops' is not a finite number"), "\(text)")
     }
