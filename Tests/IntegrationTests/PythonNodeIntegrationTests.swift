@@ -64,6 +64,51 @@ struct PythonNodeIntegrationTests {
                 "\(cluster.log("node-2.log"))")
     }
 
+    /// A network of dense layers and tanh from a definition file: the Python node, started without
+    /// a model, asks the coordinator, checks the definition's hash and trains it beside a Swift node.
+    @Test func aPythonNodeTrainsTheCoordinatorsDefinitionFile() async throws {
+        try Self.requirePythonModules()
+        let file = try ModelFileIntegrationTests.write("""
+            name = "tanh-net"
+            input = [28, 28]
+            head = "classification"
+
+            [[layer]]
+            type = "dense"
+            outputs = 32
+
+            [[layer]]
+            type = "tanh"
+
+            [[layer]]
+            type = "dense"
+            outputs = 10
+            """)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let cluster = try ClusterHarness(nodes: 2)
+        defer { cluster.tearDown() }
+        try await cluster.startCoordinator(
+            ["--model", file.path, "--rounds", "2", "--fraction", "1.0", "--expect-clients", "4", "--min-clients", "4"]
+                + ClusterIntegrationTests.quick)
+        let split = ["--clients", "4", "--node-count", "2", "--seed", "1", "--keys", cluster.keyDirectory,
+                     "--coordinator-publish", cluster.publish, "--coordinator-pull", cluster.pull]
+        _ = try cluster.startCommand(
+            cluster.binDirectory.appendingPathComponent("fedz-node").path, ["--id", "node-0", "--node-index", "0"] + split,
+            log: "node-0.log")
+        _ = try cluster.startCommand(Self.python, [Self.script, "--id", "node-1", "--node-index", "1"] + split, log: "node-1.log")
+        var accuracies: [Double] = []
+        for round in 1...2 {
+            let result = try await cluster.waitFor("round", silentAtMost: .seconds(240)).result
+            #expect(result["round"] as? Int == round)
+            #expect(result["participants"] as? Int == 4, "both nodes' updates are accepted: \(result)")
+            accuracies.append(try #require(result["test_accuracy"] as? Double))
+        }
+        #expect(accuracies[1] > 0.85, "a 784-32-10 tanh network after 2 rounds of 4 clients: \(accuracies)")
+        let log = try String(contentsOf: cluster.logDirectory.appendingPathComponent("node-1.log"), encoding: .utf8)
+        #expect(log.contains("the federation trains tanh-net#"), "\(log.suffix(2_000))")
+        #expect(log.contains("update sent round=2 client=1 ") && log.contains("update sent round=2 client=3 "))
+    }
+
     /// Fails (never skips) when Debian's Python or its zmq / numpy modules are missing.
     private static func requirePythonModules() throws {
         guard FileManager.default.isExecutableFile(atPath: python) else {

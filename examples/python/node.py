@@ -2,10 +2,13 @@
 """A fedz node in Python: joins a fedz federation next to Swift `fedz-node` processes.
 
 Written from docs/PROTOCOL.md with pyzmq and numpy only (Debian: python3-zmq,
-python3-numpy). It trains the `mlp` model on MNIST and hosts the same clients, with
-the same data, as a Swift node started with the same --clients, --node-index,
---node-count and --seed would: the IID split and the per-client shuffles reproduce
-the Swift code's seeded generator exactly (PROTOCOL.md, "Client data").
+python3-numpy). It trains on MNIST any network the federation trains that is made of
+dense layers and activations (relu, tanh, sigmoid): the built-in `mlp`, or a model
+definition the coordinator sends when asked (`definition_request`; the node checks that
+the definition hashes to its architecture name). It hosts the same clients, with the
+same data, as a Swift node started with the same --clients, --node-index, --node-count
+and --seed would: the IID split and the per-client shuffles reproduce the Swift code's
+seeded generator exactly (PROTOCOL.md, "Client data").
 
     python3 examples/python/node.py --id node-2 --keys keys/ \\
         --coordinator-publish tcp://127.0.0.1:7001 --coordinator-pull tcp://127.0.0.1:7002 \\
@@ -40,17 +43,13 @@ ROUND_TOPIC = TOPIC_PREFIX + "round/"
 MODEL_TOPIC = TOPIC_PREFIX + "model/"
 REPORT_TOPIC = TOPIC_PREFIX + "report/"
 COORDINATOR = "coordinator"
-ARCHITECTURE = "mlp"
 
-# The mlp's tensors, in wire order (PROTOCOL.md, "Model weights").
-MLP_SPECS = [
-    ("dense0.weight", (784, 200)),
-    ("dense0.bias", (200,)),
-    ("dense1.weight", (200, 200)),
-    ("dense1.bias", (200,)),
-    ("dense2.weight", (200, 10)),
-    ("dense2.bias", (10,)),
-]
+# The built-in `mlp` as a model definition (models/mlp.toml): 784-200-200-10 with ReLU.
+MLP = {"name": "mlp", "input": [28, 28], "head": "classification", "layers": [
+    {"dense": {"outputs": 200, "initialization": "he-uniform"}}, {"relu": {}},
+    {"dense": {"outputs": 200, "initialization": "he-uniform"}}, {"relu": {}},
+    {"dense": {"outputs": 10, "initialization": "glorot-uniform"}}]}
+ACTIVATIONS = {"relu", "tanh", "sigmoid"}
 
 # Bounds from PROTOCOL.md, "Rejections".
 MAX_HEADER_BYTES = 1 << 20
@@ -299,14 +298,6 @@ def body_field(message, name, kind):
     return value
 
 
-def mlp_weights(tensors):
-    """The tensors as the mlp's weights, provided names and shapes match MLP_SPECS exactly."""
-    if [(name, values.shape) for name, values in tensors] != MLP_SPECS:
-        raise ProtocolError("bad_shape", "tensors do not fit the mlp: "
-                            + ", ".join(f"{name} {list(values.shape)}" for name, values in tensors))
-    return [values for _, values in tensors]
-
-
 def model_hash(weights):
     """SHA-256 (hex) over each tensor's shape (`784x200`), a zero byte and its little-endian bytes."""
     digest = hashlib.sha256()
@@ -338,29 +329,80 @@ def client_seed(seed, round_number, client):
     return SeededGenerator(mixed).next()
 
 
-def loss_and_gradients(weights, features, labels):
-    """Summed softmax cross-entropy loss of a batch and the gradients of its mean."""
-    w0, b0, w1, b1, w2, b2 = weights
-    hidden0 = np.maximum(features @ w0 + b0, 0)
-    hidden1 = np.maximum(hidden0 @ w1 + b1, 0)
-    logits = hidden1 @ w2 + b2
-    shifted = (logits - logits.max(axis=1, keepdims=True)).astype(np.float64)
-    exponentials = np.exp(shifted)
-    sums = exponentials.sum(axis=1)
-    rows = np.arange(len(labels))
-    loss_sum = float(np.sum(np.log(sums) - shifted[rows, labels]))
-    gradient = (exponentials / sums[:, None]).astype(np.float32) / np.float32(len(labels))
-    gradient[rows, labels] -= np.float32(1) / np.float32(len(labels))
-    grad_hidden1 = (gradient @ w2.T) * (hidden1 > 0)
-    grad_hidden0 = (grad_hidden1 @ w1.T) * (hidden0 > 0)
-    return loss_sum, [
-        features.T @ grad_hidden0, grad_hidden0.sum(axis=0),
-        hidden0.T @ grad_hidden1, grad_hidden1.sum(axis=0),
-        hidden1.T @ gradient, gradient.sum(axis=0),
-    ]
+def architecture_name(definition):
+    """The name fedz registers a definition under: its name, "#" and 12 hex digits of the
+    SHA-256 of its canonical JSON (keys sorted, no spaces), as `ModelZoo.architectureName`."""
+    canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return definition["name"][:51] + "#" + hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
-def sgd_steps(weights, features, labels, config):
+class Network:
+    """A network of dense layers and activations for 784 MNIST features and 10 classes,
+    from a model definition: its tensors in wire order, and the loss and gradients of a batch
+    (softmax cross-entropy, as fedz trains a classifier)."""
+
+    def __init__(self, architecture, definition):
+        self.architecture = architecture
+        if definition.get("head") != "classification" or int(np.prod(definition.get("input", [0]))) != 784:
+            raise ValueError(f"{architecture}: this node trains classifiers of MNIST's 784 features")
+        self.layers, self.specs, features = [], [], 784
+        for layer in definition.get("layers", []):
+            (kind, fields), = layer.items()
+            if kind == "dense":
+                outputs = int(fields["outputs"])
+                index = len(self.specs) // 2
+                self.specs += [(f"dense{index}.weight", (features, outputs)), (f"dense{index}.bias", (outputs,))]
+                features = outputs
+            elif kind not in ACTIVATIONS:
+                raise ValueError(f"{architecture}: a {kind} layer; this node trains dense layers and {sorted(ACTIVATIONS)}")
+            self.layers.append(kind)
+        if features != 10:
+            raise ValueError(f"{architecture}: {features} outputs; MNIST has 10 classes")
+
+    def weights(self, tensors):
+        """The tensors as this network's weights, provided names and shapes match exactly."""
+        if [(name, values.shape) for name, values in tensors] != self.specs:
+            raise ProtocolError("bad_shape", f"tensors do not fit {self.architecture}: "
+                                + ", ".join(f"{name} {list(values.shape)}" for name, values in tensors))
+        return [values for _, values in tensors]
+
+    def loss_and_gradients(self, weights, features, labels):
+        """Summed softmax cross-entropy loss of a batch and the gradients of its mean."""
+        inputs, parameters, x = [], iter(weights), features
+        for kind in self.layers:
+            inputs.append(x)
+            if kind == "dense":
+                x = x @ next(parameters) + next(parameters)
+            elif kind == "relu":
+                x = np.maximum(x, 0)
+            elif kind == "tanh":
+                x = np.tanh(x)
+            else:
+                x = (1 / (1 + np.exp(-x))).astype(np.float32)
+        shifted = (x - x.max(axis=1, keepdims=True)).astype(np.float64)
+        exponentials = np.exp(shifted)
+        sums = exponentials.sum(axis=1)
+        rows = np.arange(len(labels))
+        loss_sum = float(np.sum(np.log(sums) - shifted[rows, labels]))
+        gradient = (exponentials / sums[:, None]).astype(np.float32) / np.float32(len(labels))
+        gradient[rows, labels] -= np.float32(1) / np.float32(len(labels))
+        gradients, index = [], len(weights)
+        for kind, x_in in zip(reversed(self.layers), reversed(inputs)):
+            if kind == "dense":
+                index -= 2
+                gradients = [x_in.T @ gradient, gradient.sum(axis=0)] + gradients
+                gradient = gradient @ weights[index].T
+            elif kind == "relu":
+                gradient = gradient * (x_in > 0)
+            elif kind == "tanh":
+                gradient = gradient * (1 - np.tanh(x_in) ** 2)
+            else:
+                sigmoid = 1 / (1 + np.exp(-x_in))
+                gradient = (gradient * sigmoid * (1 - sigmoid)).astype(np.float32)
+        return loss_sum, gradients
+
+
+def sgd_steps(network, weights, features, labels, config):
     """Trains `weights` in place, one mini-batch SGD step per iteration (this is a
     generator, so that the caller can interleave networking); returns the mean loss over
     every sample processed, each measured before its step. The order is reshuffled every
@@ -372,7 +414,7 @@ def sgd_steps(weights, features, labels, config):
         generator.shuffle(order)
         for start in range(0, len(order), config.batch_size):
             batch = order[start:start + config.batch_size]
-            loss_sum, gradients = loss_and_gradients(weights, features[batch], labels[batch])
+            loss_sum, gradients = network.loss_and_gradients(weights, features[batch], labels[batch])
             if not np.isfinite(loss_sum):
                 raise FloatingPointError("training loss is not finite")
             total += loss_sum
@@ -385,7 +427,8 @@ def sgd_steps(weights, features, labels, config):
 class LocalTraining:
     """One client's training in one round, advanced a slice at a time."""
 
-    def __init__(self, start, client, global_weights, data):
+    def __init__(self, network, start, client, global_weights, data):
+        self.network = network
         self.start = start
         self.client = client
         self.global_weights = global_weights
@@ -395,7 +438,7 @@ class LocalTraining:
             epochs=start.training["epochs"], batch_size=start.training["batchSize"],
             learning_rate=np.float32(start.training["learningRate"]),
             seed=client_seed(start.training["seed"], start.round, client))
-        self.steps = sgd_steps(self.local_weights, data[0], data[1], config)
+        self.steps = sgd_steps(network, self.local_weights, data[0], data[1], config)
         self.mean_loss = None
 
     def advance(self, seconds):
@@ -412,7 +455,7 @@ class LocalTraining:
     def delta(self):
         """The update's tensors: local − global, named like the model's tensors."""
         return [(name, local - old) for (name, _), local, old
-                in zip(MLP_SPECS, self.local_weights, self.global_weights)]
+                in zip(self.network.specs, self.local_weights, self.global_weights)]
 
 
 # ---------------------------------------------------------------------------
@@ -454,6 +497,8 @@ class Node:
 
     def __init__(self, args, clients, context):
         self.id = args.id
+        # The network trained: the built-in mlp when asked for, else what the coordinator says.
+        self.network = Network("mlp", MLP) if args.model == "mlp" else None
         self.interval = args.heartbeat_interval
         self.clients = clients
         self.incarnation = int(time.time() * 1_000_000)
@@ -514,12 +559,16 @@ class Node:
         if self.welcomed and now - self.last_heard > LIVENESS * self.interval:
             log.warning("coordinator silent for %d intervals; joining again", LIVENESS)
             self.welcomed = False
+        if self.network is None:
+            self._push("definition_request", {})
+            self.next_beat = now + self.interval
+            return
         if self.welcomed:
             self._push("heartbeat", {})
             self.next_beat = now + self.interval
             return
         clients = [{"id": client, "samples": len(data[1])} for client, data in sorted(self.clients.items())]
-        self._push("hello", {"clients": clients, "architecture": ARCHITECTURE})
+        self._push("hello", {"clients": clients, "architecture": self.network.architecture})
         step = min(max(self.interval, MAX_HELLO_BACKOFF), self.interval * 2 ** min(self.hello_attempts, 30))
         self.hello_attempts += 1
         self.next_beat = now + step / 2 + step / 2 * random.random()
@@ -558,6 +607,8 @@ class Node:
                 self.hello_attempts = 0
                 self.next_beat = time.monotonic() + self.interval  # not the rest of a hello backoff
                 log.info("joined the federation as %s with clients %s", self.id, sorted(self.clients))
+        elif kind == "model_definition":
+            self._accept_definition(message)
         elif kind == "rejoin":
             self.welcomed = False
         elif kind == "model":
@@ -579,16 +630,34 @@ class Node:
         self.coordinator_incarnation = incarnation
         self.last_heard = time.monotonic()
 
+    def _accept_definition(self, message):
+        """Takes the federation's network from the coordinator's answer: the built-in mlp by
+        name, or a definition whose content hashes to its architecture name."""
+        if self.network is not None:
+            return
+        architecture = body_field(message, "architecture", str)
+        definition = message.body.get("definition")
+        if definition is None and architecture != "mlp":
+            raise ProtocolError("unexpected", f"built-in {architecture} is not made of dense layers")
+        if definition is not None and (not isinstance(definition, dict) or architecture_name(definition) != architecture):
+            raise ProtocolError("checksum", f"the definition does not hash to {architecture}")
+        try:
+            self.network = Network(architecture, definition or MLP)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise ProtocolError("unexpected", f"cannot train {architecture}: {error}")
+        self.next_beat = 0.0  # say hello now
+        log.info("the federation trains %s", architecture)
+
     def _accept_model(self, message):
-        """Keeps the model version just received if its weights fit the mlp and match their hash."""
+        """Keeps the model version just received if its weights fit the network and match their hash."""
         architecture = body_field(message, "architecture", str)
         announced = body_field(message, "hash", str)
         version = message.header.get("modelVersion")
-        if architecture != ARCHITECTURE or version is None:
+        if self.network is None or architecture != self.network.architecture or version is None:
             raise ProtocolError("unexpected", f"model for {architecture}, version {version}")
         if self.model is not None and (version, announced) == self.model[:2]:
             return
-        weights = mlp_weights(message.tensors)
+        weights = self.network.weights(message.tensors)
         if model_hash(weights) != announced:
             raise ProtocolError("checksum", f"model {version} does not match its hash")
         self.model = (version, announced, weights)
@@ -627,7 +696,7 @@ class Node:
         if client not in self.clients:
             self._push_failure(start, client, f"client {client} is not hosted here")
             return True
-        self.training = LocalTraining(start, client, self.model[2], self.clients[client])
+        self.training = LocalTraining(self.network, start, client, self.model[2], self.clients[client])
         return True
 
     def _request_model(self, version):
@@ -686,7 +755,7 @@ def default_data_dir():
 
 def parse_arguments():
     """The command line, mirroring `fedz-node`'s flags."""
-    parser = argparse.ArgumentParser(description="A fedz node in Python (mlp on MNIST, IID split).")
+    parser = argparse.ArgumentParser(description="A fedz node in Python (dense networks on MNIST, IID split).")
     parser.add_argument("--id", required=True, help="this node's id (unique in the federation)")
     parser.add_argument("--coordinator-publish", default="tcp://127.0.0.1:7001", help="the coordinator's PUB endpoint")
     parser.add_argument("--coordinator-pull", default="tcp://127.0.0.1:7002", help="the coordinator's PULL endpoint")
@@ -694,6 +763,7 @@ def parse_arguments():
     parser.add_argument("--node-index", type=int, default=0, help="this node hosts clients index, index+count, …")
     parser.add_argument("--node-count", type=int, default=1, help="number of nodes sharing the clients")
     parser.add_argument("--seed", type=int, default=1, help="seed of the data split (must match across nodes)")
+    parser.add_argument("--model", choices=["mlp"], help="the built-in mlp; default: ask the coordinator")
     parser.add_argument("--data-dir", default=default_data_dir(), help="directory of the MNIST IDX .gz files")
     parser.add_argument("--heartbeat-interval", type=float, default=1.0, help="seconds between heartbeats")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
