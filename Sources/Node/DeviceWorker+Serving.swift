@@ -19,11 +19,12 @@ extension DeviceWorker {
                 await push(kind: .modelRequest, body: ModelRequest(version: version))
             }
         }
-        await evaluateLatest()
+        evaluationSignal.yield()
     }
 
     /// Federated evaluation: once the node holds the coordinator's newest version, evaluates it
     /// on each client's held-out samples (on the compute thread) and reports it, once a version.
+    /// Runs on a task of its own (`evaluationSignal`), never in the receive loop.
     func evaluateLatest() async {
         guard store.heldOut != nil, let latest = shelf.latestModel(), latest.version > evaluatedVersion else { return }
         evaluatedVersion = latest.version

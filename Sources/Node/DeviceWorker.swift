@@ -21,6 +21,9 @@ actor DeviceWorker {
     /// Rounds at which injected drift begins, for the task that shifts the data; the receive
     /// loop hands them over instead of waiting for the shift.
     let (driftRounds, driftRound) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+    /// A new version may be ready to evaluate on the held-out samples: the evaluating task takes
+    /// it, so that the receive loop never waits behind the compute thread.
+    let (evaluationSignals, evaluationSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
     /// The node's name and incarnation on its messages, and their encoding.
     let envelopes: NodeEnvelopes
@@ -104,6 +107,9 @@ actor DeviceWorker {
             group.addTask {
                 for await round in self.driftRounds { await self.shiftData(round: round) }
             }
+            group.addTask {
+                for await _ in self.evaluationSignals { await self.evaluateLatest() }
+            }
             group.addTask { await self.channel.serve() }
             group.addTask {
                 while !Task.isCancelled {
@@ -126,6 +132,7 @@ actor DeviceWorker {
     func shutdown() async {
         workSignal.finish()
         driftRound.finish()
+        evaluationSignal.finish()
         await channel.close()
         compute.stop()
     }
@@ -188,7 +195,7 @@ actor DeviceWorker {
         case .model:
             if try shelf.onModel(envelope, roundVersion: nodeRound.pending?.modelVersion) {
                 workSignal.yield()
-                await evaluateLatest()
+                evaluationSignal.yield()
             }
         case .secaggDirectory, .secaggDelivery, .secaggUnmask:
             try await acceptSecureAggregation(envelope)

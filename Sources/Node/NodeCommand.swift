@@ -156,8 +156,7 @@ struct NodeCommand: AsyncParsableCommand {
         let plan = DataPlan(clients: clients, partition: try DataPlan.Partition(partition), seed: seed)
         let hosted = plan.clients(ofNode: nodeIndex, count: nodeCount)
         if let data {
-            let shape = try ModelZoo.sampleShape(for: architecture)
-            let samples = try DataFile.load(path: data, labelColumn: labelColumn, featureShape: shape.features, classCount: shape.classes)
+            let samples = try DataFile.load(path: data, labelColumn: labelColumn, for: ModelZoo.samples(for: architecture))
             return try LocalSplit.split(samples, clients: hosted, partition: plan.partition, holdout: holdout, seed: seed)
         }
         var indices: [[Int]] = []

@@ -94,9 +94,9 @@ struct FederationOptions: ParsableArguments, Sendable {
         if testData != nil {
             guard !noTestSet else { throw ValidationError("--test-data and --no-test-set contradict each other") }
             do {
-                _ = try ModelZoo.sampleShape(for: architecture)
+                _ = try ModelZoo.samples(for: architecture)
             } catch {
-                throw ValidationError("model \(model) does not classify labelled samples: \(error)")
+                throw ValidationError("model \(model) learns from no data file: \(error)")
             }
         } else if !noTestSet, let trainsOn = try? ModelZoo.dataset(for: architecture), trainsOn.rawValue != dataset {
             throw ValidationError("model \(model) does not train on \(dataset)")

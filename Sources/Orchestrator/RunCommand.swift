@@ -76,6 +76,9 @@ struct RunCommand: AsyncParsableCommand {
         if let faultPlan { _ = try FaultPlan(parsing: faultPlan) }
         if let drift { _ = try DriftSpec(parsing: drift) }
         _ = try byzantinePlan
+        guard data != nil || (try? ModelZoo.dataset(for: federation.architecture)) != nil else {
+            throw ValidationError("model \(federation.model) has no built-in data set: give the nodes' own data with --data DIR")
+        }
         if let data {
             guard (0..<1).contains(holdout) else { throw ValidationError("--holdout must be in [0, 1)") }
             for index in 0..<nodes where !FileManager.default.fileExists(atPath: nodeData(data, index)) {
@@ -271,10 +274,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         let accuracy = result.centralTest == false ? federated ?? "no evaluation" : "test accuracy \(percent(result.testAccuracy))"
             + (federated.map { "  \($0)" } ?? "")
+        // A language model's test loss is its mean cross-entropy per token: exp of it is its perplexity.
+        let perplexity = isLanguageModel ? String(format: "  perplexity %.2f", Foundation.exp(result.testLoss)) : ""
         return String(
             format: "round %3d/%d  participants %d/%d  train loss %.4f  %@  %.2f s",
             result.round, federation.rounds, result.participants, result.sampled, result.trainLoss,
-            accuracy, result.seconds)
+            accuracy + perplexity, result.seconds)
             + (result.epsilon.map { String(format: "  ε %.3f (δ %g)", $0, federation.privacy.privacy?.delta ?? 0) } ?? "")
             + (result.epsilonKnownSample.map { String(format: ", %.3f to a node", $0) } ?? "")
             + (result.quantizationError.map { String(format: "  quantization error %.4f", $0) } ?? "")
@@ -296,6 +301,12 @@ struct RunCommand: AsyncParsableCommand {
         let directory = URL(fileURLWithPath: stateDir).appendingPathComponent("keys").path
         try KeyStore(directory: directory).generate(nodes: nodes, force: true)
         return ["--keys", directory]
+    }
+
+    /// Whether the model predicts the next token (reported with its perplexity).
+    private var isLanguageModel: Bool {
+        if case .text = try? ModelZoo.samples(for: federation.architecture) { return true }
+        return false
     }
 
     /// What the nodes train on: the built-in data set, or the folder of their own data.

@@ -31,12 +31,14 @@ extension LearningTests {
             #expect(ModelDefinition.wordRNN.layers.first == .embedding(vocabulary: ModelZoo.wordVocabulary, dimensions: 32))
         }
 
-        @Test func aClassifiersSamplesAreItsInputAndItsOutputsClasses() throws {
-            #expect(try ModelZoo.sampleShape(for: "mlp") == ([28, 28], 10))
-            #expect(try ModelZoo.sampleShape(for: "perceptron") == ([28, 28], 10))
+        @Test func aClassifiersSamplesAreItsInputAndItsOutputsClassesALanguageModelsText() throws {
+            #expect(try ModelZoo.samples(for: "mlp") == .labeled(features: [28, 28], classes: 10))
+            #expect(try ModelZoo.samples(for: "perceptron") == .labeled(features: [28, 28], classes: 10))
             let blobs = ModelDefinition(name: "blobs", input: [8], head: .classification, layers: [.dense(outputs: 3)])
-            #expect(try ModelZoo.sampleShape(for: ModelZoo.register(blobs)) == ([8], 3))
-            #expect(throws: LearningError(.noDataset(model: "char-lstm"))) { try ModelZoo.sampleShape(for: "char-lstm") }
+            #expect(try ModelZoo.samples(for: ModelZoo.register(blobs)) == .labeled(features: [8], classes: 3))
+            #expect(try ModelZoo.samples(for: "rnn-lm") == .text(tokens: .words, steps: 8, vocabulary: 1000))
+            #expect(try ModelZoo.samples(for: "char-lstm")
+                == .text(tokens: .characters(alphabet: String(decoding: Shakespeare.vocabulary, as: UTF8.self)), steps: 80, vocabulary: 65))
         }
 
         @Test func describeListsEveryLayersShapeAndParameters() throws {

@@ -78,6 +78,17 @@ import Testing
             .description == "m.toml:3: head: unknown head 'classifier'; known: classification, next-token")
         #expect(Self.problem(Self.header)?.description == "m.toml:1: no [[layer]] tables: a model has at least one layer")
         #expect(Self.problem(Self.header + "seed = 3\n[[layer]]\ntype = \"dense\"\noutputs = 10\n")?
-            .description == "m.toml:4: seed: unknown key; a model file has name, input, head, layer")
+            .description == "m.toml:4: seed: unknown key; a model file has name, input, head, tokens, alphabet, layer")
+        let layers = "[[layer]]\ntype = \"embedding\"\nvocabulary = 3\ndimensions = 2\n[[layer]]\ntype = \"dense\"\noutputs = 3\n"
+        let model = "name = \"m\"\ninput = [4]\nhead = \"next-token\"\n"
+        #expect(Self.problem(model + "tokens = \"syllables\"\n" + layers)?.description
+            == "m.toml:4: tokens: unknown tokens 'syllables'; known: bytes, characters, words")
+        #expect(Self.problem(model + "tokens = \"bytes\"\n" + layers)?.description
+            == "m.toml:4: model definition: bytes tokens need an embedding of 256 ids, not 3")
+        #expect(Self.problem(model + "tokens = \"characters\"\nalphabet = \"ab\"\n" + layers)?.description
+            == "m.toml:4: model definition: an alphabet of 2 characters needs an embedding of as many ids, not 3")
+        #expect(Self.problem(model + "tokens = \"words\"\nalphabet = \"abc\"\n" + layers)?.description
+            == "m.toml:5: alphabet: an alphabet is for tokens = \"characters\"")
+        #expect(Self.problem(model + "tokens = \"characters\"\nalphabet = \"abc\"\n" + layers) == nil)
     }
 }

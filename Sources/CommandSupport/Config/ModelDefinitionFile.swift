@@ -2,7 +2,8 @@ import Foundation
 import Learning
 import TOMLKit
 
-/// A model definition file (TOML): `name`, `input` and `head` at the top, then one `[[layer]]`
+/// A model definition file (TOML): `name`, `input` and `head` at the top (and, for a next-token
+/// model, `tokens` = "bytes", "characters" with its `alphabet`, or "words"), then one `[[layer]]`
 /// table per layer, in order, with its `type` and that type's fields (see `models/` and the
 /// README). Every problem — syntax, an unknown type or key, a value of the wrong kind, a size
 /// out of bounds, shapes that do not fit — is reported with the file and the line.
@@ -14,7 +15,7 @@ public enum ModelDefinitionFile {
         "embedding": ["vocabulary", "dimensions"], "rnn": ["hidden"], "lstm": ["hidden"], "relu": [], "tanh": [],
         "sigmoid": [],
     ]
-    static let topLevel = ["name", "input", "head", "layer"]
+    static let topLevel = ["name", "input", "head", "tokens", "alphabet", "layer"]
 
     /// Reads, parses and checks the file at `path` (shapes included, by building it once).
     public static func load(path: String) throws(ConfigProblem) -> ModelDefinition {
@@ -41,6 +42,19 @@ public enum ModelDefinitionFile {
         guard let head = ModelDefinition.Head(rawValue: headName) else {
             throw reader.problem("head", layer: nil, "unknown head '\(headName)'; known: \(ModelDefinition.Head.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        var tokens: TokenDefinition?
+        if table["tokens"] != nil || table["alphabet"] != nil {
+            switch try reader.string(table["tokens"], "tokens", layer: nil) {
+            case "bytes": tokens = .bytes
+            case "words": tokens = .words
+            case "characters": tokens = .characters(alphabet: try reader.string(table["alphabet"], "alphabet", layer: nil))
+            case let other:
+                throw reader.problem("tokens", layer: nil, "unknown tokens '\(other)'; known: \(TokenDefinition.kindNames.joined(separator: ", "))")
+            }
+            if tokens?.kindName != "characters", table["alphabet"] != nil {
+                throw reader.problem("alphabet", layer: nil, "an alphabet is for tokens = \"characters\"")
+            }
+        }
         guard let layerTables = table["layer"]?.array else {
             throw ConfigProblem(file: path, line: 1, message: "no [[layer]] tables: a model has at least one layer")
         }
@@ -49,7 +63,7 @@ public enum ModelDefinitionFile {
             guard let layer = value.table else { throw reader.problem("layer", layer: index, "expected a [[layer]] table") }
             layers.append(try reader.layer(layer, index: index))
         }
-        let definition = ModelDefinition(name: name, input: input, head: head, layers: layers)
+        let definition = ModelDefinition(name: name, input: input, head: head, layers: layers, tokens: tokens)
         do {
             _ = try definition.describe()
         } catch {

@@ -95,6 +95,7 @@ extension ModelDefinition {
         func fail(_ reason: String) -> LearningError { LearningError(.modelDefinition(layer: nil, part: "head", reason: reason)) }
         switch head {
         case .classification:
+            guard tokens == nil else { throw fail("a classifier reads no text: tokens are for a next-token head") }
             guard output.count == 1, output[0] >= 2 else {
                 throw fail("a classification head needs an output of [classes] with at least 2 classes; the last layer gives \(output)")
             }
@@ -104,6 +105,9 @@ extension ModelDefinition {
             }
             guard output == [input[0], vocabulary] else {
                 throw fail("a next-token head needs an output of [steps, vocabulary] = \([input[0], vocabulary]); the last layer gives \(output)")
+            }
+            if let problem = tokens?.mismatch(vocabulary: vocabulary) {
+                throw LearningError(.modelDefinition(layer: nil, part: "tokens", reason: problem))
             }
         }
     }

@@ -31,15 +31,15 @@ extension ModelDefinition {
         .embedding(vocabulary: 65, dimensions: 8),
         .lstm(hidden: 256), .lstm(hidden: 256),
         .dense(outputs: 65, initialization: .glorotUniform),
-    ])
+    ], tokens: .characters(alphabet: String(decoding: Shakespeare.vocabulary, as: UTF8.self)))
 
-    /// A small word-level language model: 8 word ids (< 1,000) → 32-dim embedding → tanh RNN 64 →
-    /// dense over the 1,000 words at every step.
+    /// A small word-level language model: 8 word ids (< 1,000; words hashed into 1,000 buckets) →
+    /// 32-dim embedding → tanh RNN 64 → dense over the 1,000 words at every step.
     static let wordRNN = ModelDefinition(name: "rnn-lm", input: [8], head: .nextToken, layers: [
         .embedding(vocabulary: 1000, dimensions: 32),
         .rnn(hidden: 64),
         .dense(outputs: 1000, initialization: .glorotUniform),
-    ])
+    ], tokens: .words)
 
     /// LeNet-5 as the classic CNNs describe it, on 28×28 inputs: 5×5 conv 6 ('same'), tanh, 2×2
     /// average pooling, 5×5 conv 16, tanh, 2×2 average pooling, dense 120 tanh, dense 84 tanh,

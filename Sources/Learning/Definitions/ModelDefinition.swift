@@ -18,12 +18,15 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
     public var input: [Int]
     public var head: Head
     public var layers: [LayerDefinition]
+    /// For a next-token model: how text becomes its token ids (absent: it reads no text).
+    public var tokens: TokenDefinition?
 
-    public init(name: String, input: [Int], head: Head, layers: [LayerDefinition]) {
+    public init(name: String, input: [Int], head: Head, layers: [LayerDefinition], tokens: TokenDefinition? = nil) {
         self.name = name
         self.input = input
         self.head = head
         self.layers = layers
+        self.tokens = tokens
     }
 }
 

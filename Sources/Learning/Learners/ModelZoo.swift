@@ -30,18 +30,25 @@ public enum ModelZoo {
         }
     }
 
-    /// What a sample of model `name`'s data must be: its per-sample feature shape and, for a
-    /// classifier, the number of classes its labels index. Throws for a next-token model, whose
-    /// data is text, not labelled samples.
-    public static func sampleShape(for name: String) throws -> (features: [Int], classes: Int) {
-        if ["perceptron", "som", "competitive"].contains(name) { return ([28, 28], 10) }
+    /// What model `name` learns from: labelled samples of a shape and classes, or text.
+    public enum Samples: Sendable, Equatable {
+        case labeled(features: [Int], classes: Int)
+        /// Windows of `steps` token ids below `vocabulary`, read from text as `tokens` says (nil:
+        /// the model's definition says nothing of text).
+        case text(tokens: TokenDefinition?, steps: Int, vocabulary: Int)
+    }
+
+    /// What a sample of model `name`'s data must be.
+    public static func samples(for name: String) throws -> Samples {
+        if ["perceptron", "som", "competitive"].contains(name) { return .labeled(features: [28, 28], classes: 10) }
         guard let definition = ModelDefinition.builtIn[name] ?? registered(name) else {
             throw LearningError(.unknownModel(name: name, known: names))
         }
-        guard definition.head == .classification, let classes = try definition.describe().last?.outputShape.last else {
-            throw LearningError(.noDataset(model: name))
+        guard let output = try definition.describe().last?.outputShape.last else { throw LearningError(.noDataset(model: name)) }
+        switch definition.head {
+        case .classification: return .labeled(features: definition.input, classes: output)
+        case .nextToken: return .text(tokens: definition.tokens, steps: definition.input[0], vocabulary: output)
         }
-        return (definition.input, classes)
     }
 
     /// Builds model `name` (any of `names`) with weights drawn from `seed`:

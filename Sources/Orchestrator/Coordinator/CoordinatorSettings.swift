@@ -92,7 +92,6 @@ extension CoordinatorSettings {
             guard !noTestSet, let dataset = try? ModelZoo.dataset(for: model) else { return nil }
             return try dataset.load(.test, from: dataDirectory)
         }
-        let shape = try ModelZoo.sampleShape(for: model)
-        return try DataFile.load(path: testData, labelColumn: labelColumn, featureShape: shape.features, classCount: shape.classes)
+        return try DataFile.load(path: testData, labelColumn: labelColumn, for: ModelZoo.samples(for: model))
     }
 }

@@ -10,7 +10,23 @@ import Foundation
 public enum DataFile {
     /// What `load` reads, for help texts and errors.
     public static let formats =
-        "a .csv file with a label column, a .npz archive with arrays x and y, or a folder holding one of those or an IDX pair (images and labels, raw or .gz)"
+        "a .csv file with a label column, a .npz archive with arrays x and y, a .txt file (UTF-8 text, for a next-token model), or a folder holding one of those or an IDX pair (images and labels, raw or .gz)"
+
+    /// The samples at `path` for a model that learns `samples` (`ModelZoo.samples(for:)`).
+    public static func load(path: String, labelColumn: String = "label", for samples: ModelZoo.Samples) throws(LearningError) -> LabeledData {
+        switch samples {
+        case let .labeled(features, classes):
+            return try load(path: path, labelColumn: labelColumn, featureShape: features, classCount: classes)
+        case let .text(tokens, steps, vocabulary):
+            guard case .text(let file) = try Source(path: path) else {
+                throw LearningError(.malformedFile(path: path, reason: "a next-token model reads plain text: give a .txt file (or a folder holding one)"))
+            }
+            guard let tokens else {
+                throw LearningError(.malformedFile(path: file, reason: "the model's definition has no tokens (bytes, characters or words) to read text with"))
+            }
+            return try TextData.load(path: file, tokens: tokens, steps: steps, vocabulary: vocabulary)
+        }
+    }
 
     /// The samples at `path` (a file or a folder, see `formats`), shaped to `featureShape`, with
     /// labels in `0..<classCount`; `labelColumn` names a CSV file's label column.
@@ -32,6 +48,8 @@ public enum DataFile {
             return try NumericArray.labeledData(
                 features: array("x"), featuresPath: "\(file)/x.npy", labels: array("y"), labelsPath: "\(file)/y.npy",
                 featureShape: featureShape, classCount: classCount)
+        case .text(let file):
+            throw LearningError(.malformedFile(path: file, reason: "text is for a next-token model; this one classifies samples"))
         case .idx(let images, let labels):
             return try NumericArray.labeledData(
                 features: idx(images), featuresPath: images, labels: idx(labels), labelsPath: labels,
@@ -41,7 +59,7 @@ public enum DataFile {
 
     /// Where the data is and in which format.
     enum Source: Equatable {
-        case csv(String), npz(String), idx(images: String, labels: String)
+        case csv(String), npz(String), text(String), idx(images: String, labels: String)
 
         /// The format of the file at `path`, or of the one data file in the folder at `path`.
         init(path: String) throws(LearningError) {
@@ -51,6 +69,7 @@ public enum DataFile {
                 switch URL(fileURLWithPath: path).pathExtension.lowercased() {
                 case "csv": self = .csv(path)
                 case "npz": self = .npz(path)
+                case "txt": self = .text(path)
                 default:
                     throw LearningError(.malformedFile(path: path, reason: "not a data file fedz reads; give \(DataFile.formats)"))
                 }
@@ -59,7 +78,7 @@ public enum DataFile {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
             let folder = URL(fileURLWithPath: path)
             func file(_ name: String) -> String { folder.appendingPathComponent(name).path }
-            let tables = names.filter { ["csv", "npz"].contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+            let tables = names.filter { ["csv", "npz", "txt"].contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
             let idx = names.filter { $0.lowercased().contains("idx") }
             let images = idx.filter { !$0.lowercased().contains("label") }, labels = idx.filter { $0.lowercased().contains("label") }
             switch (tables.count, images.count, labels.count) {
