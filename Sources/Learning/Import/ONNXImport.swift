@@ -27,6 +27,7 @@ public enum ONNXImport {
         let fedzInput = sample.count == 3 ? (sample[0] == 1 ? [sample[1], sample[2]] : [sample[1], sample[2], sample[0]]) : sample
         chain.layout = sample.count == 3 ? .image(channels: sample[0], height: sample[1], width: sample[2]) : .flat(sample.reduce(1, *))
         for node in file.nodes { try chain.take(node) }
+        try chain.finish()
         guard file.outputs.contains(chain.current) || chain.ended else {
             throw fail("the chain of supported operators ends at \(chain.current), not at the graph's output")
         }
@@ -102,6 +103,13 @@ public enum ONNXImport {
                 throw fail("operator \(node.op) (node \(node.name)) is not supported; fedz imports Conv, Gemm, MatMul + Add, Relu, Tanh, Sigmoid, MaxPool, AveragePool, Flatten, Reshape, Dropout, Softmax")
             }
             current = node.outputs[0]
+        }
+
+        /// A MatMul that ends the graph is a dense layer without a bias.
+        mutating func finish() throws(LearningError) {
+            guard let matmul = pendingMatMul, let node = file.nodes.last else { return }
+            pendingMatMul = nil
+            try dense(weight: matmul.weight, bias: Tensor(zeros: [matmul.outputs]), node: node)
         }
 
         mutating func convolution(_ node: ONNXFile.Node) throws(LearningError) {
