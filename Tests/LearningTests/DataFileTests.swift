@@ -152,8 +152,10 @@ extension LearningTests {
             #expect(table.features == [1, 2] && table.labels == [0])
             #expect(Self.problem(folder.appendingPathComponent("none.csv").path)
                 == "missing or unreadable file \(folder.appendingPathComponent("none.csv").path)")
+            let other = try Self.write(Array("hello".utf8), "notes.dat", in: folder)
+            #expect(Self.problem(other) == "file \(other): not a data file fedz reads; give \(DataFile.formats)")
             let text = try Self.write(Array("hello".utf8), "notes.txt", in: folder)
-            #expect(Self.problem(text) == "file \(text): not a data file fedz reads; give \(DataFile.formats)")
+            #expect(Self.problem(text) == "file \(text): text is for a next-token model; this one classifies samples")
         }
     }
 }
