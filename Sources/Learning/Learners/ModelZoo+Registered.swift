@@ -20,10 +20,7 @@ extension ModelZoo {
 
     /// The architecture name `register` gives `definition`.
     public static func architectureName(of definition: ModelDefinition) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = (try? encoder.encode(definition)) ?? Data()
-        let digest = SHA256.hash(data: json).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: definition.canonicalJSON).map { String(format: "%02x", $0) }.joined()
         return "\(definition.name.prefix(ModelDefinition.Bounds.nameLength - 13))#\(digest.prefix(12))"
     }
 
@@ -53,5 +50,15 @@ extension ModelDefinition {
         default:
             throw LearningError(.noDataset(model: name))
         }
+    }
+}
+
+extension ModelDefinition {
+    /// The definition as JSON with its keys sorted: what its architecture name hashes, and what
+    /// the registry records with each version.
+    public var canonicalJSON: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(self)) ?? Data()
     }
 }

@@ -65,8 +65,8 @@ struct CoordinatorSettings: Sendable {
     /// model's definition for one from a file (`"definition"`), so that a version can be
     /// exported (ONNX, safetensors) without the file.
     var describedConfig: String {
-        let definition = ModelZoo.registeredDefinition(model).flatMap { try? JSONEncoder.sorted.encode($0) }
-            .map { ",\"definition\":" + String(decoding: $0, as: UTF8.self) } ?? ""
+        let definition = ModelZoo.registeredDefinition(model)
+            .map { ",\"definition\":" + String(decoding: $0.canonicalJSON, as: UTF8.self) } ?? ""
         return """
         {"model":"\(model)","strategy":"\(strategy.name)","strategy_parameters":"\(strategy.parameterSummary)","fraction":\(fraction),"sampling":"\(sampling)","epochs":\(training.epochs),\
         "batch_size":\(training.batchSize),"lr":\(training.learningRate),"seed":\(seed)\(definition)}
@@ -74,14 +74,6 @@ struct CoordinatorSettings: Sendable {
     }
 }
 
-private extension JSONEncoder {
-    /// Keys sorted: the canonical JSON an architecture name hashes.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
-}
 
 extension CoordinatorSettings {
     /// The samples each new version is evaluated on at the coordinator: `testData`, checked
